@@ -1,0 +1,95 @@
+package dev.tabrunner.adapter.dynamodb;
+
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.Projection;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
+import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Table names and schemas. On AWS the CDK app creates the tables; locally and in tests
+ * {@link #createMissing} creates the same schema in DynamoDB Local.
+ */
+public record DynamoDbTables(String prefix) {
+    public static final String BY_TENANT = "byTenant";
+    public static final String BY_SESSION = "bySession";
+
+    public String sessions() {
+        return prefix + "sessions";
+    }
+
+    public String tasks() {
+        return prefix + "tasks";
+    }
+
+    public String files() {
+        return prefix + "files";
+    }
+
+    public String apiKeys() {
+        return prefix + "api-keys";
+    }
+
+    /** Creates every table that does not exist yet; existing tables are left as they are. */
+    public void createMissing(DynamoDbClient client) {
+        create(client, sessions(), "id", null, List.of(index(BY_TENANT, "tenantId", "createdAt")));
+        create(client, tasks(), "id", null, List.of(index(BY_TENANT, "tenantId", "createdAt"),
+                index(BY_SESSION, "sessionId", "createdAt")));
+        create(client, files(), "sessionId", "name", List.of());
+        create(client, apiKeys(), "id", null, List.of());
+    }
+
+    private static GlobalSecondaryIndex index(String name, String hash, String range) {
+        return GlobalSecondaryIndex.builder().indexName(name)
+                .keySchema(key(hash, KeyType.HASH), key(range, KeyType.RANGE))
+                .projection(Projection.builder().projectionType(ProjectionType.ALL).build())
+                .build();
+    }
+
+    private static KeySchemaElement key(String name, KeyType type) {
+        return KeySchemaElement.builder().attributeName(name).keyType(type).build();
+    }
+
+    private static void create(DynamoDbClient client, String table, String hash, String range,
+                               List<GlobalSecondaryIndex> indexes) {
+        List<AttributeDefinition> attributes = new ArrayList<>();
+        List<KeySchemaElement> keys = new ArrayList<>();
+        attributes.add(attribute(hash));
+        keys.add(key(hash, KeyType.HASH));
+        if (range != null) {
+            attributes.add(attribute(range));
+            keys.add(key(range, KeyType.RANGE));
+        }
+        for (GlobalSecondaryIndex gsi : indexes) {
+            for (KeySchemaElement k : gsi.keySchema()) {
+                if (attributes.stream().noneMatch(a -> a.attributeName().equals(k.attributeName()))) {
+                    attributes.add(attribute(k.attributeName()));
+                }
+            }
+        }
+        CreateTableRequest.Builder request = CreateTableRequest.builder().tableName(table)
+                .billingMode(BillingMode.PAY_PER_REQUEST).attributeDefinitions(attributes).keySchema(keys);
+        if (!indexes.isEmpty()) {
+            request.globalSecondaryIndexes(indexes);
+        }
+        try {
+            client.createTable(request.build());
+            client.waiter().waitUntilTableExists(b -> b.tableName(table));
+        } catch (ResourceInUseException alreadyThere) {
+            // the table survives restarts of the local server; nothing to do
+        }
+    }
+
+    private static AttributeDefinition attribute(String name) {
+        return AttributeDefinition.builder().attributeName(name).attributeType(ScalarAttributeType.S).build();
+    }
+}

@@ -1,0 +1,105 @@
+package dev.tabrunner.adapter.dynamodb;
+
+import dev.tabrunner.domain.TaskRecord;
+import dev.tabrunner.port.ConflictException;
+import dev.tabrunner.port.Page;
+import dev.tabrunner.port.StoreUnavailableException;
+import dev.tabrunner.port.TaskStore;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import static dev.tabrunner.adapter.dynamodb.DynamoDocuments.n;
+import static dev.tabrunner.adapter.dynamodb.DynamoDocuments.s;
+
+/**
+ * Tasks in DynamoDB. Each write is conditional on the version the writer read, which is what makes the
+ * task a state machine that two workers (or a worker and a stop request) can never both advance.
+ */
+public final class DynamoDbTaskStore implements TaskStore {
+    private final DynamoDbClient client;
+    private final String table;
+
+    public DynamoDbTaskStore(DynamoDbClient client, String table) {
+        this.client = client;
+        this.table = table;
+    }
+
+    private static Map<String, AttributeValue> keys(TaskRecord t) {
+        Map<String, AttributeValue> keys = new HashMap<>();
+        keys.put("id", s(t.id()));
+        keys.put("tenantId", s(t.tenantId()));
+        keys.put("sessionId", s(t.sessionId()));
+        keys.put("createdAt", s(t.createdAt().toString()));
+        keys.put("status", s(t.status().name()));
+        keys.put("version", n(t.version()));
+        return keys;
+    }
+
+    @Override
+    public void create(TaskRecord task) {
+        try {
+            client.putItem(b -> b.tableName(table).item(DynamoDocuments.item(task, keys(task)))
+                    .conditionExpression("attribute_not_exists(id)"));
+        } catch (ConditionalCheckFailedException e) {
+            throw new ConflictException("task_exists", "task " + task.id() + " exists");
+        } catch (SdkException e) {
+            throw new StoreUnavailableException("could not create task " + task.id(), e);
+        }
+    }
+
+    @Override
+    public Optional<TaskRecord> find(String tenantId, String taskId) {
+        return findForWorker(taskId).filter(t -> t.tenantId().equals(tenantId));
+    }
+
+    @Override
+    public Optional<TaskRecord> findForWorker(String taskId) {
+        try {
+            GetItemResponse r = client.getItem(b -> b.tableName(table).key(Map.of("id", s(taskId)))
+                    .consistentRead(true));
+            if (!r.hasItem() || r.item().isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(DynamoDocuments.read(r.item(), TaskRecord.class));
+        } catch (SdkException e) {
+            throw new StoreUnavailableException("could not read task " + taskId, e);
+        }
+    }
+
+    @Override
+    public void update(TaskRecord next) {
+        try {
+            client.putItem(b -> b.tableName(table).item(DynamoDocuments.item(next, keys(next)))
+                    .conditionExpression("version = :v AND tenantId = :t")
+                    .expressionAttributeValues(Map.of(":v", n(next.version() - 1), ":t", s(next.tenantId()))));
+        } catch (ConditionalCheckFailedException e) {
+            throw new ConflictException("task_changed", "task " + next.id() + " changed concurrently");
+        } catch (SdkException e) {
+            throw new StoreUnavailableException("could not update task " + next.id(), e);
+        }
+    }
+
+    @Override
+    public Page<TaskRecord> listBySession(String tenantId, String sessionId, int limit, String cursor) {
+        Map<String, AttributeValue> start = DynamoDocuments.decodeCursor(cursor, "sessionId", sessionId);
+        try {
+            QueryResponse r = client.query(b -> b.tableName(table).indexName(DynamoDbTables.BY_SESSION)
+                    .keyConditionExpression("sessionId = :s")
+                    .filterExpression("tenantId = :t")
+                    .expressionAttributeValues(Map.of(":s", s(sessionId), ":t", s(tenantId)))
+                    .scanIndexForward(false).limit(limit).exclusiveStartKey(start));
+            return new Page<>(r.items().stream().map(i -> DynamoDocuments.read(i, TaskRecord.class)).toList(),
+                    DynamoDocuments.encodeCursor(r.lastEvaluatedKey()));
+        } catch (SdkException e) {
+            throw new StoreUnavailableException("could not list tasks", e);
+        }
+    }
+}

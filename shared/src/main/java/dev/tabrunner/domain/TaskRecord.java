@@ -1,0 +1,132 @@
+package dev.tabrunner.domain;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A task as stored: its request, its state and everything it produced so far. The worker rewrites it after
+ * every action (the checkpoint), always with a version check.
+ *
+ * @param request       the validated request body, as JSON
+ * @param results       one entry per completed action, in order
+ * @param finalUrl      URL of the page when the task ended
+ * @param artifacts     screenshots, PDFs and HTML the task produced
+ * @param leaseOwner    id of the worker that holds the task while running
+ * @param leaseExpiresAt when another worker may take the task over
+ * @param attempts      how many times a worker has claimed the task
+ */
+public record TaskRecord(String id, String tenantId, String sessionId, String kind, TaskStatus status,
+                         JsonNode request, ArrayNode results, String finalUrl, List<Artifact> artifacts,
+                         TaskError error, Instant createdAt, Instant startedAt, Instant finishedAt,
+                         String leaseOwner, Instant leaseExpiresAt, int attempts, long version) {
+    public static final String KIND_SCRIPTED = "scripted";
+
+    public TaskRecord {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(tenantId, "tenantId");
+        Objects.requireNonNull(sessionId, "sessionId");
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(results, "results");
+        Objects.requireNonNull(createdAt, "createdAt");
+        artifacts = artifacts == null ? List.of() : List.copyOf(artifacts);
+    }
+
+    public static TaskRecord created(String id, String tenantId, String sessionId, String kind, JsonNode request,
+                                     Instant now) {
+        return new TaskRecord(id, tenantId, sessionId, kind, TaskStatus.CREATED, request,
+                dev.tabrunner.json.Json.mapper().createArrayNode(), null, List.of(), null, now, null, null, null,
+                null, 0, 0);
+    }
+
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** Copy-and-change helper: records have many fields and the worker changes a few at a time. */
+    public static final class Builder {
+        private final TaskRecord base;
+        private TaskStatus status;
+        private ArrayNode results;
+        private String finalUrl;
+        private List<Artifact> artifacts;
+        private TaskError error;
+        private Instant startedAt;
+        private Instant finishedAt;
+        private String leaseOwner;
+        private Instant leaseExpiresAt;
+        private int attempts;
+
+        private Builder(TaskRecord base) {
+            this.base = base;
+            this.status = base.status;
+            this.results = base.results;
+            this.finalUrl = base.finalUrl;
+            this.artifacts = base.artifacts;
+            this.error = base.error;
+            this.startedAt = base.startedAt;
+            this.finishedAt = base.finishedAt;
+            this.leaseOwner = base.leaseOwner;
+            this.leaseExpiresAt = base.leaseExpiresAt;
+            this.attempts = base.attempts;
+        }
+
+        public Builder status(TaskStatus value) {
+            this.status = value;
+            return this;
+        }
+
+        public Builder results(ArrayNode value) {
+            this.results = value;
+            return this;
+        }
+
+        public Builder finalUrl(String value) {
+            this.finalUrl = value;
+            return this;
+        }
+
+        public Builder artifacts(List<Artifact> value) {
+            this.artifacts = value;
+            return this;
+        }
+
+        public Builder error(TaskError value) {
+            this.error = value;
+            return this;
+        }
+
+        public Builder startedAt(Instant value) {
+            this.startedAt = value;
+            return this;
+        }
+
+        public Builder finishedAt(Instant value) {
+            this.finishedAt = value;
+            return this;
+        }
+
+        public Builder lease(String owner, Instant expiresAt) {
+            this.leaseOwner = owner;
+            this.leaseExpiresAt = expiresAt;
+            return this;
+        }
+
+        public Builder attempts(int value) {
+            this.attempts = value;
+            return this;
+        }
+
+        /** The next version of the record; the store writes it only if the stored version is still the base's. */
+        public TaskRecord build() {
+            return new TaskRecord(base.id, base.tenantId, base.sessionId, base.kind, status, base.request, results,
+                    finalUrl, artifacts, error, base.createdAt, startedAt, finishedAt, leaseOwner, leaseExpiresAt,
+                    attempts, base.version + 1);
+        }
+    }
+}

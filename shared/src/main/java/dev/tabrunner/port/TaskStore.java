@@ -1,0 +1,33 @@
+package dev.tabrunner.port;
+
+import dev.tabrunner.domain.TaskRecord;
+
+import java.util.Optional;
+
+/** Tasks and their checkpoints. Every change is conditional on the version the writer read. */
+public interface TaskStore {
+    /**
+     * @throws ConflictException when a task with that id exists
+     */
+    void create(TaskRecord task);
+
+    /** The task if it exists in this tenant. */
+    Optional<TaskRecord> find(String tenantId, String taskId);
+
+    /** The task by id alone, for workers, which receive only a task id. */
+    Optional<TaskRecord> findForWorker(String taskId);
+
+    /**
+     * Writes {@code next} if the stored version is {@code next.version() - 1}.
+     *
+     * @throws ConflictException when another writer changed the task first
+     */
+    void update(TaskRecord next);
+
+    /**
+     * Tasks of one session, newest first.
+     *
+     * @throws IllegalArgumentException when the cursor is not one this store issued
+     */
+    Page<TaskRecord> listBySession(String tenantId, String sessionId, int limit, String cursor);
+}

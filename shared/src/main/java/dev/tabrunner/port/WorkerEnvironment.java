@@ -1,0 +1,27 @@
+package dev.tabrunner.port;
+
+import java.time.Clock;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything a worker needs from its host process: the stores and the settings. Settings are plain strings
+ * (the process environment, usually) so that the worker and its host share no configuration framework.
+ */
+public record WorkerEnvironment(SessionStore sessions, TaskStore tasks, FileStore files, BlobStore blobs,
+                                TaskCompletions completions, Clock clock, Map<String, String> settings) {
+    public WorkerEnvironment {
+        Objects.requireNonNull(sessions, "sessions");
+        Objects.requireNonNull(tasks, "tasks");
+        Objects.requireNonNull(files, "files");
+        Objects.requireNonNull(blobs, "blobs");
+        Objects.requireNonNull(completions, "completions");
+        Objects.requireNonNull(clock, "clock");
+        settings = Map.copyOf(settings);
+    }
+
+    public String setting(String name, String defaultValue) {
+        String v = settings.get(name);
+        return v == null || v.isBlank() ? defaultValue : v;
+    }
+}
