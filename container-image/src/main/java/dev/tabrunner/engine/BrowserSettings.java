@@ -1,0 +1,63 @@
+package dev.tabrunner.engine;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How Chromium is launched. Debian's binary is used as-is (Playwright must never download a browser), with the
+ * flags a closed network and a root user need.
+ *
+ * @param executable         the Chromium binary
+ * @param args               extra command-line flags
+ * @param actionTimeoutMs    default timeout of one action
+ * @param navigationTimeoutMs default timeout of one navigation
+ */
+public record BrowserSettings(Path executable, List<String> args, long actionTimeoutMs, long navigationTimeoutMs) {
+    static final List<String> BASE_ARGS = List.of("--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+            "--disable-default-apps", "--disable-extensions", "--disable-quic", "--mute-audio");
+
+    public BrowserSettings {
+        args = List.copyOf(args);
+    }
+
+    /** Reads {@code TABRUNNER_CHROMIUM_PATH}, {@code TABRUNNER_CHROMIUM_ARGS}, and the two timeouts. */
+    public static BrowserSettings from(Map<String, String> env) {
+        String configured = env.get("TABRUNNER_CHROMIUM_PATH");
+        Path executable = configured != null && !configured.isBlank() ? Path.of(configured) : findChromium();
+        List<String> args = new ArrayList<>(BASE_ARGS);
+        String extra = env.get("TABRUNNER_CHROMIUM_ARGS");
+        if (extra != null && !extra.isBlank()) {
+            args.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        return new BrowserSettings(executable, args, longSetting(env, "TABRUNNER_ACTION_TIMEOUT_MS", 15_000),
+                longSetting(env, "TABRUNNER_NAVIGATION_TIMEOUT_MS", 30_000));
+    }
+
+    private static long longSetting(Map<String, String> env, String name, long fallback) {
+        String v = env.get(name);
+        return v == null || v.isBlank() ? fallback : Long.parseLong(v.trim());
+    }
+
+    private static Path findChromium() {
+        for (String candidate : List.of("/usr/bin/chromium", "/usr/bin/chromium-browser",
+                "/usr/bin/google-chrome")) {
+            if (Files.isExecutable(Path.of(candidate))) {
+                return Path.of(candidate);
+            }
+        }
+        String path = System.getenv("PATH");
+        if (path != null) {
+            for (String dir : path.split(":")) {
+                Path p = Path.of(dir, "chromium");
+                if (Files.isExecutable(p)) {
+                    return p;
+                }
+            }
+        }
+        return Path.of("/usr/bin/chromium");
+    }
+}

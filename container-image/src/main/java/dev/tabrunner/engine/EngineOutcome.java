@@ -1,0 +1,13 @@
+package dev.tabrunner.engine;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.tabrunner.domain.TaskError;
+
+/**
+ * What one run produced.
+ *
+ * @param storageState the browser state to persist, or null when the browser was lost and nothing can be saved
+ * @param error        null when every step succeeded
+ */
+public record EngineOutcome(ArrayNode results, String finalUrl, String storageState, TaskError error) {
+}

@@ -1,0 +1,51 @@
+package dev.tabrunner.api;
+
+import dev.tabrunner.domain.Caller;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.annotation.RequestFilter;
+import io.micronaut.http.annotation.ServerFilter;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+
+import java.util.Optional;
+
+/**
+ * Every route but {@code /health} (and the explicitly public ones) needs {@code Authorization: Bearer <key>}.
+ * Runs before routing so that an unauthenticated caller learns nothing, not even which paths exist.
+ */
+@ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
+final class AuthFilter {
+    private final ApiKeyService keys;
+
+    AuthFilter(ApiKeyService keys) {
+        this.keys = keys;
+    }
+
+    @RequestFilter
+    @ExecuteOn(TaskExecutors.BLOCKING)
+    @Nullable
+    HttpResponse<?> authenticate(HttpRequest<?> request) {
+        String path = request.getPath();
+        if (path.equals("/health")) {
+            return null;
+        }
+        String header = request.getHeaders().getAuthorization().orElse(null);
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return unauthorized("missing API key: send Authorization: Bearer <key>");
+        }
+        Optional<Caller> caller = keys.authenticate(header.substring(7).trim());
+        if (caller.isEmpty()) {
+            return unauthorized("invalid or revoked API key");
+        }
+        request.setAttribute(Callers.ATTRIBUTE, caller.get());
+        return null;
+    }
+
+    private static HttpResponse<?> unauthorized(String message) {
+        return HttpResponse.status(HttpStatus.UNAUTHORIZED).header("WWW-Authenticate", "Bearer")
+                .body(ErrorBodies.of(401, "unauthorized", message));
+    }
+}

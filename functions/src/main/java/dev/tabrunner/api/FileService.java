@@ -1,0 +1,77 @@
+package dev.tabrunner.api;
+
+import dev.tabrunner.domain.Caller;
+import dev.tabrunner.domain.Session;
+import dev.tabrunner.domain.UploadedFile;
+import dev.tabrunner.port.BlobStore;
+import dev.tabrunner.port.FileStore;
+import jakarta.inject.Singleton;
+
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/** Files uploaded to a session for later {@code uploadFile} actions. */
+@Singleton
+public final class FileService {
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._ ()-]{0,254}");
+
+    private final SessionService sessions;
+    private final FileStore files;
+    private final BlobStore blobs;
+    private final ApiSettings settings;
+    private final Clock clock;
+
+    public FileService(SessionService sessions, FileStore files, BlobStore blobs, ApiSettings settings, Clock clock) {
+        this.sessions = sessions;
+        this.files = files;
+        this.blobs = blobs;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    public UploadedFile upload(Caller caller, String sessionId, String filename, String contentType, byte[] bytes) {
+        Session session = sessions.requireActive(caller, sessionId);
+        if (filename == null || filename.isBlank()) {
+            throw ApiException.badRequest("filename", "is required (multipart file name, or ?filename= for a raw"
+                    + " body)");
+        }
+        String name = filename.substring(Math.max(filename.lastIndexOf('/'), filename.lastIndexOf('\\')) + 1);
+        if (!NAME.matcher(name).matches() || name.contains("..")) {
+            throw ApiException.badRequest("filename", "must be 1-255 letters, digits, spaces, dots, dashes,"
+                    + " underscores or parentheses");
+        }
+        checkSize(bytes.length);
+        String key = "sessions/" + session.tenantId() + "/" + session.id() + "/files/" + UUID.randomUUID();
+        blobs.put(key, bytes, contentType);
+        UploadedFile file = new UploadedFile(session.id(), session.tenantId(), name, bytes.length,
+                contentType == null ? "application/octet-stream" : contentType, key, clock.instant());
+        files.put(file);
+        sessions.touch(session);
+        return file;
+    }
+
+    public void checkSize(long size) {
+        if (size > settings.maxUploadBytes()) {
+            throw new ApiException(413, "file_too_large", "files are limited to " + settings.maxUploadBytes()
+                    + " bytes", Map.of("limitBytes", settings.maxUploadBytes()));
+        }
+    }
+
+    public List<UploadedFile> list(Caller caller, String sessionId) {
+        sessions.get(caller, sessionId);
+        return files.list(caller.tenantId(), sessionId);
+    }
+
+    public static Map<String, Object> view(UploadedFile f) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("filename", f.name());
+        out.put("size", f.size());
+        out.put("contentType", f.contentType());
+        out.put("uploadedAt", f.uploadedAt().toString());
+        return out;
+    }
+}

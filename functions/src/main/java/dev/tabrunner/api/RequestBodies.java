@@ -1,0 +1,65 @@
+package dev.tabrunner.api;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tabrunner.json.Json;
+
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+
+/** JSON request bodies read strictly, with errors that say where the problem is. */
+final class RequestBodies {
+    /** Largest JSON body accepted by any endpoint (uploads have their own limit). */
+    static final int MAX_JSON_BYTES = 1_048_576;
+
+    private RequestBodies() {
+    }
+
+    static JsonNode parse(String body) {
+        if (body == null || body.isBlank()) {
+            return Json.mapper().createObjectNode();
+        }
+        if (body.length() > MAX_JSON_BYTES) {
+            throw new ApiException(413, "body_too_large", "JSON bodies are limited to " + MAX_JSON_BYTES + " bytes");
+        }
+        try {
+            JsonNode node = Json.mapper().readTree(body);
+            if (node == null || !node.isObject()) {
+                throw new ApiException(400, "invalid_json", "the body must be a JSON object");
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+            throw new ApiException(400, "invalid_json", "malformed JSON" + where + ": " + e.getOriginalMessage(),
+                    at == null ? Map.of() : Map.of("line", at.getLineNr(), "column", at.getColumnNr()));
+        }
+    }
+
+    static JsonNode object(String body, Set<String> allowed) {
+        JsonNode node = parse(body);
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            if (!allowed.contains(name)) {
+                throw ApiException.badRequest(name, "unknown field; allowed fields are " + new java.util.TreeSet<>(allowed));
+            }
+        }
+        return node;
+    }
+
+    static String optionalString(JsonNode node, String field, int maxLength) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isTextual()) {
+            throw ApiException.badRequest(field, "must be a string");
+        }
+        if (v.textValue().length() > maxLength) {
+            throw ApiException.badRequest(field, "must be at most " + maxLength + " characters");
+        }
+        return v.textValue();
+    }
+}

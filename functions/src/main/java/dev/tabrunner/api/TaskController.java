@@ -1,0 +1,91 @@
+package dev.tabrunner.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tabrunner.action.TaskRequestParser;
+import dev.tabrunner.domain.Artifact;
+import dev.tabrunner.domain.Caller;
+import dev.tabrunner.domain.TaskRecord;
+import dev.tabrunner.domain.TaskStatus;
+import dev.tabrunner.json.Json;
+import dev.tabrunner.port.NotFoundException;
+import dev.tabrunner.port.Page;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.QueryValue;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Run Task ({@code POST /browser/sessions/{id}/tasks}), its PDF shortcut, and reading tasks back. */
+@Controller("/browser/sessions/{sessionId}")
+final class TaskController {
+    private final TaskService tasks;
+
+    TaskController(TaskService tasks) {
+        this.tasks = tasks;
+    }
+
+    @Post("/tasks")
+    HttpResponse<Map<String, Object>> run(Caller caller, String sessionId, @Nullable @Body String body) {
+        return respond(tasks.awaitEnd(tasks.submit(caller, sessionId, RequestBodies.parse(body))));
+    }
+
+    @Post("/pdf")
+    HttpResponse<Map<String, Object>> pdf(Caller caller, String sessionId, @Nullable @Body String body) {
+        JsonNode options = RequestBodies.parse(body);
+        TaskRequestParser.parsePdf(options);
+        ObjectNode task = Json.mapper().createObjectNode();
+        task.set("pdf", options);
+        return respond(tasks.awaitEnd(tasks.submit(caller, sessionId, task)));
+    }
+
+    /**
+     * 201 with the results when the task finished in time; the failure's own status (with the results so far)
+     * when it failed; 202 with a poll URL when it is still running.
+     */
+    private HttpResponse<Map<String, Object>> respond(TaskRecord t) {
+        if (t.status() == TaskStatus.FINISHED) {
+            return HttpResponse.created(tasks.view(t, true));
+        }
+        if (t.status() == TaskStatus.FAILED && t.error() != null) {
+            return HttpResponse.<Map<String, Object>>status(HttpStatus.valueOf(t.error().status()))
+                    .body(tasks.view(t, true));
+        }
+        if (t.status().isTerminal()) {
+            return HttpResponse.<Map<String, Object>>status(HttpStatus.CONFLICT).body(tasks.view(t, true));
+        }
+        return HttpResponse.accepted().body(tasks.view(t, false));
+    }
+
+    @Get("/tasks/{taskId}")
+    Map<String, Object> get(Caller caller, String sessionId, String taskId) {
+        TaskRecord t = tasks.get(caller, sessionId, taskId);
+        return tasks.view(t, t.status().isTerminal());
+    }
+
+    @Get("/tasks")
+    Map<String, Object> list(Caller caller, String sessionId, @Nullable @QueryValue Integer limit,
+                             @Nullable @QueryValue String cursor) {
+        Page<TaskRecord> page = tasks.list(caller, sessionId, Limits.pageSize(limit), cursor);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("tasks", page.items().stream().map(t -> tasks.view(t, false)).toList());
+        out.put("nextCursor", page.nextCursor());
+        return out;
+    }
+
+    @Get("/tasks/{taskId}/artifacts/{artifactId}")
+    HttpResponse<byte[]> artifact(Caller caller, String sessionId, String taskId, String artifactId) {
+        TaskRecord t = tasks.get(caller, sessionId, taskId);
+        Artifact a = tasks.artifact(t, artifactId).orElseThrow(() -> new NotFoundException("artifact_not_found",
+                "artifact " + artifactId + " not found"));
+        return HttpResponse.ok(tasks.artifactBytes(a)).contentType(MediaType.of(a.contentType()))
+                .header("Content-Disposition", "attachment; filename=\"" + a.filename() + "\"");
+    }
+}

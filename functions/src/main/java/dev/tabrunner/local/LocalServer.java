@@ -1,0 +1,185 @@
+package dev.tabrunner.local;
+
+import dev.tabrunner.adapter.dynamodb.DynamoDbApiKeyStore;
+import dev.tabrunner.adapter.dynamodb.DynamoDbFileStore;
+import dev.tabrunner.adapter.dynamodb.DynamoDbSessionStore;
+import dev.tabrunner.adapter.dynamodb.DynamoDbTables;
+import dev.tabrunner.adapter.dynamodb.DynamoDbTaskStore;
+import dev.tabrunner.adapter.local.InProcessTaskCompletions;
+import dev.tabrunner.adapter.local.InProcessTaskDispatcher;
+import dev.tabrunner.adapter.local.LocalDirectoryBlobStore;
+import dev.tabrunner.api.ApiKeyService;
+import dev.tabrunner.api.ApiSettings;
+import dev.tabrunner.port.TaskExecutor;
+import dev.tabrunner.port.TaskExecutorFactory;
+import dev.tabrunner.port.WorkerEnvironment;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.Micronaut;
+import io.micronaut.runtime.server.EmbeddedServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.ServiceLoader;
+
+/**
+ * The whole system in one JVM: DynamoDB Local, a blob directory, the in-process worker with Chromium, and the
+ * HTTP API. This is the composition root of local mode: every port is wired here, explicitly, and handed to
+ * Micronaut as ready-made singletons, so the API code is the same code that runs behind API Gateway.
+ */
+public final class LocalServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalServer.class);
+
+    private final EmbeddedDynamoDb dynamo;
+    private final InProcessTaskDispatcher dispatcher;
+    private final ApplicationContext context;
+    private final EmbeddedServer server;
+    private final String adminKey;
+    private final boolean adminKeyFromEnv;
+
+    private LocalServer(EmbeddedDynamoDb dynamo, InProcessTaskDispatcher dispatcher, ApplicationContext context,
+                        String adminKey, boolean adminKeyFromEnv) {
+        this.dynamo = dynamo;
+        this.dispatcher = dispatcher;
+        this.context = context;
+        this.server = context.getBean(EmbeddedServer.class);
+        this.adminKey = adminKey;
+        this.adminKeyFromEnv = adminKeyFromEnv;
+    }
+
+    /** Starts everything from a settings map shaped like the process environment (see README). */
+    public static LocalServer start(Map<String, String> env) {
+        Path dataDir = Path.of(setting(env, "TABRUNNER_DATA_DIR", ".tabrunner")).toAbsolutePath();
+        int port = Integer.parseInt(setting(env, "TABRUNNER_PORT", "8080"));
+        String host = setting(env, "TABRUNNER_HOST", "127.0.0.1");
+        int workers = Integer.parseInt(setting(env, "TABRUNNER_WORKER_CONCURRENCY", "2"));
+        ApiSettings apiSettings = ApiSettings.from(env);
+
+        EmbeddedDynamoDb dynamo = EmbeddedDynamoDb.start(dataDir.resolve("dynamodb"));
+        InProcessTaskDispatcher dispatcher = null;
+        try {
+            DynamoDbTables tables = new DynamoDbTables(setting(env, "TABRUNNER_TABLE_PREFIX", "tabrunner-"));
+            tables.createMissing(dynamo.client());
+            Clock clock = Clock.systemUTC();
+            var sessions = new DynamoDbSessionStore(dynamo.client(), tables.sessions());
+            var tasks = new DynamoDbTaskStore(dynamo.client(), tables.tasks());
+            var files = new DynamoDbFileStore(dynamo.client(), tables.files());
+            var keys = new DynamoDbApiKeyStore(dynamo.client(), tables.apiKeys());
+            var blobs = new LocalDirectoryBlobStore(dataDir.resolve("blobs"));
+            var completions = new InProcessTaskCompletions();
+
+            TaskExecutorFactory factory = ServiceLoader.load(TaskExecutorFactory.class).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no worker on the classpath: the local server"
+                            + " needs the tabrunner-container-image module"));
+            TaskExecutor worker = factory.create(new WorkerEnvironment(sessions, tasks, files, blobs, completions,
+                    clock, env));
+            dispatcher = new InProcessTaskDispatcher(worker, workers);
+
+            Map<String, Object> properties = new HashMap<>();
+            properties.put("micronaut.server.port", port);
+            properties.put("micronaut.server.host", host);
+            properties.put("micronaut.server.max-request-size", apiSettings.maxUploadBytes() + 1_048_576);
+            properties.put("micronaut.server.multipart.max-file-size", apiSettings.maxUploadBytes() + 1_048_576);
+            ApplicationContext context = Micronaut.build(new String[0])
+                    .properties(properties)
+                    .singletons(clock, sessions, tasks, files, keys, blobs, completions, dispatcher, apiSettings)
+                    .banner(false)
+                    .deduceEnvironment(false)
+                    .start();
+            ApiKeyService keyService = context.getBean(ApiKeyService.class);
+            String envKey = env.get("TABRUNNER_ADMIN_KEY");
+            String adminKey;
+            boolean fromEnv = envKey != null && !envKey.isBlank();
+            if (fromEnv) {
+                keyService.registerOperatorKey(envKey.trim());
+                adminKey = envKey.trim();
+            } else {
+                adminKey = generatedAdminKey(dataDir, keyService);
+            }
+            return new LocalServer(dynamo, dispatcher, context, adminKey, fromEnv);
+        } catch (RuntimeException e) {
+            if (dispatcher != null) {
+                dispatcher.close();
+            }
+            dynamo.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The first start generates an admin key; its hash goes to the store and the key itself to an owner-only file
+     * in the data directory, so later starts can print it again.
+     */
+    private static String generatedAdminKey(Path dataDir, ApiKeyService keys) {
+        Path file = dataDir.resolve("admin-key");
+        try {
+            if (Files.exists(file)) {
+                String existing = Files.readString(file, StandardCharsets.UTF_8).trim();
+                if (keys.authenticate(existing).isPresent()) {
+                    return existing;
+                }
+                LOG.warn("the admin key in {} is no longer valid; issuing a new one", file);
+            }
+            String key = keys.issueOperatorKey("generated on first start").secret();
+            Files.createDirectories(dataDir);
+            Path tmp = Files.createTempFile(dataDir, "admin-key", ".tmp",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(tmp, key + "\n", StandardCharsets.UTF_8);
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            return key;
+        } catch (IOException e) {
+            throw new IllegalStateException("could not keep the admin key in " + file, e);
+        }
+    }
+
+    private static String setting(Map<String, String> env, String name, String fallback) {
+        String v = env.get(name);
+        return v == null || v.isBlank() ? fallback : v.trim();
+    }
+
+    public String baseUrl() {
+        return "http://" + server.getHost() + ":" + server.getPort();
+    }
+
+    public String adminKey() {
+        return adminKey;
+    }
+
+    public ApplicationContext context() {
+        return context;
+    }
+
+    @Override
+    public void close() {
+        context.close();
+        dispatcher.close();
+        dynamo.close();
+    }
+
+    public static void main(String[] args) {
+        LocalServer server = start(System.getenv());
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "tabrunner-shutdown"));
+        String base = server.baseUrl();
+        System.out.println();
+        System.out.println("Tabrunner is running at " + base);
+        System.out.println("Admin API key" + (server.adminKeyFromEnv ? " (TABRUNNER_ADMIN_KEY): " : ": ")
+                + server.adminKey());
+        System.out.println();
+        System.out.println("Try it:");
+        System.out.println("  export TABRUNNER_KEY='" + server.adminKey() + "'");
+        System.out.println("  curl -s -X POST " + base + "/browser/sessions -H \"Authorization: Bearer"
+                + " $TABRUNNER_KEY\"");
+        System.out.println("  curl -s -X POST " + base + "/browser/sessions/<id>/tasks -H \"Authorization: Bearer"
+                + " $TABRUNNER_KEY\" -H 'Content-Type: application/json' \\");
+        System.out.println("       -d '{\"url\":\"https://example.com\",\"content\":true}'");
+        System.out.println("Press Ctrl+C to stop.");
+    }
+}
