@@ -28,6 +28,8 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Runs one scripted task in a fresh browser context built from the session's saved state, and hands back the
@@ -75,7 +77,8 @@ public final class PlaywrightEngine {
         int index = -1;
         String actionType = null;
         try {
-            context = browser.newContext(contextOptions);
+            context = newContext(host, contextOptions);
+            browser = context.browser();
             context.setDefaultTimeout(settings.actionTimeoutMs());
             context.setDefaultNavigationTimeout(settings.navigationTimeoutMs());
             Page page = context.newPage();
@@ -113,6 +116,20 @@ public final class PlaywrightEngine {
                     LOG.debug("closing context: {}", e.getMessage());
                 }
             }
+        }
+    }
+
+    /**
+     * A browser that died between tasks may still look connected until the driver notices; one relaunch makes
+     * the crash cost only the task that was running when it happened.
+     */
+    private static BrowserContext newContext(BrowserHost host, Browser.NewContextOptions options) {
+        try {
+            return host.browser().newContext(options);
+        } catch (PlaywrightException e) {
+            LOG.info("browser unusable ({}); relaunching", BrowserHost.firstLine(e.getMessage()));
+            host.closeBrowserQuietly();
+            return host.browser().newContext(options);
         }
     }
 
@@ -237,8 +254,7 @@ public final class PlaywrightEngine {
                 if (!page.context().browser().isConnected()) {
                     throw ActionFailure.browserUnavailable("browser disconnected");
                 }
-                throw new ActionFailure(422, "evaluate_failed", "the script threw: "
-                        + BrowserHost.firstLine(e.getMessage()));
+                throw new ActionFailure(422, "evaluate_failed", "the script threw: " + scriptError(e));
             }
             result.set("value", Json.mapper().valueToTree(value));
         } else if (action instanceof Action.Screenshot a) {
@@ -378,6 +394,15 @@ public final class PlaywrightEngine {
             o.setMargin(m);
         }
         return o;
+    }
+
+    private static final Pattern ERROR_MESSAGE = Pattern.compile("message='([^\\n']*)");
+
+    /** Playwright renders a page-side Error as a multi-line dump; the caller wants its message. */
+    static String scriptError(PlaywrightException e) {
+        String raw = e.getMessage() == null ? "" : e.getMessage();
+        Matcher m = ERROR_MESSAGE.matcher(raw);
+        return m.find() ? m.group(1) : BrowserHost.firstLine(raw);
     }
 
     private static ActionFailure classify(PlaywrightException e, Browser browser) {

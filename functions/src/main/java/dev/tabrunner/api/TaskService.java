@@ -58,7 +58,7 @@ public final class TaskService {
         TaskRecord task = TaskRecord.created(UUID.randomUUID().toString(), caller.tenantId(), session.id(),
                 TaskRecord.KIND_SCRIPTED, body, clock.instant());
         tasks.create(task);
-        sessions.touch(session);
+        // no touch here: the worker moves lastActivityAt when it saves the session's state after the task
         dispatcher.dispatch(task);
         return task;
     }

@@ -1,0 +1,91 @@
+package dev.tabrunner.it;
+
+import dev.tabrunner.local.LocalServer;
+import dev.tabrunner.testing.FixtureServer;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The whole local system (API, DynamoDB Local, worker, Chromium) plus the fixture site, started once per test JVM
+ * and shared by the integration tests, which is what keeps the suite fast. Tests that need their own
+ * configuration start their own with {@link #startServer}.
+ */
+final class TestSystem {
+    static final String ADMIN_KEY = "test-admin-key-0123456789";
+    private static TestSystem shared;
+
+    final LocalServer server;
+    final FixtureServer fixtures;
+    final Api admin;
+
+    private TestSystem(LocalServer server, FixtureServer fixtures) {
+        this.server = server;
+        this.fixtures = fixtures;
+        this.admin = new Api(server.baseUrl(), ADMIN_KEY);
+    }
+
+    static synchronized TestSystem get() {
+        if (shared == null) {
+            FixtureServer fixtures = FixtureServer.start();
+            LocalServer server = startServer(tempDir(), Map.of());
+            shared = new TestSystem(server, fixtures);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                fixtures.close();
+                Thread closer = new Thread(server::close, "close-test-system");
+                closer.setDaemon(true);
+                closer.start();
+                try {
+                    closer.join(10_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+        }
+        return shared;
+    }
+
+    static Path tempDir() {
+        try {
+            return Files.createTempDirectory("tabrunner-it");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static LocalServer startServer(Path dataDir, Map<String, String> overrides) {
+        Map<String, String> env = new HashMap<>();
+        env.put("TABRUNNER_DATA_DIR", dataDir.toString());
+        env.put("TABRUNNER_PORT", "-1");
+        env.put("TABRUNNER_ADMIN_KEY", ADMIN_KEY);
+        env.put("TABRUNNER_ACTION_TIMEOUT_MS", "5000");
+        env.put("TABRUNNER_MAX_UPLOAD_BYTES", "1048576");
+        env.putAll(overrides);
+        return LocalServer.start(env);
+    }
+
+    String url(String path) {
+        return fixtures.url(path);
+    }
+
+    /** A key of a fresh tenant, so that tests never see each other's objects. */
+    Api newTenant(String role) {
+        String tenant = "t" + Long.toHexString(System.nanoTime());
+        var r = admin.post("/admin/api-keys", "{\"tenantId\":\"" + tenant + "\",\"role\":\"" + role + "\"}");
+        if (r.status() != 201) {
+            throw new IllegalStateException("could not create a key: " + r.body());
+        }
+        return new Api(server.baseUrl(), r.json().get("key").asText());
+    }
+
+    String newSession(Api api) {
+        var r = api.post("/browser/sessions", "{}");
+        if (r.status() != 201) {
+            throw new IllegalStateException("could not create a session: " + r.body());
+        }
+        return r.json().get("id").asText();
+    }
+}
