@@ -1,0 +1,151 @@
+package dev.tabrunner.action;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tabrunner.json.Json;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class TaskRequestParserTest {
+    private static JsonNode json(String s) {
+        try {
+            return Json.mapper().readTree(s.replace('\'', '"'));
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static TaskRequest parse(String s) {
+        return TaskRequestParser.parse(json(s));
+    }
+
+    private static InvalidRequestException refused(String s) {
+        try {
+            parse(s);
+        } catch (InvalidRequestException e) {
+            return e;
+        }
+        throw new AssertionError("accepted: " + s);
+    }
+
+    @Test
+    void parse_readsEveryActionType() {
+        TaskRequest r = parse("{'url':'https://example.com','waitUntil':'networkidle','actions':["
+                + "{'type':'navigate','url':'http://example.org','waitUntil':'domcontentloaded'},"
+                + "{'type':'click','selector':'#a'},{'type':'click','coordinates':{'x':1,'y':2.5}},"
+                + "{'type':'type','selector':'#b','text':'hi'},{'type':'press','key':'Enter'},"
+                + "{'type':'press','key':'Tab','selector':'#b'},{'type':'scroll','text':'Terms'},"
+                + "{'type':'wait','selector':'#c','timeoutMs':100},{'type':'evaluate','script':'1+1'},"
+                + "{'type':'screenshot'},{'type':'uploadFile','selector':'#f','filename':'a.txt'},"
+                + "{'type':'select','selector':'#s','text':'Red'},{'type':'hover','selector':'#h'},"
+                + "{'type':'authenticate','mode':'vault','credentialId':'3f2504e0-4f89-11d3-9a0c-0305e82c3301',"
+                + "'selectors':{'username':'#u','password':'#p'},'success':{'condition':'url','value':'/home'}}"
+                + "],'screenshot':{'fullPage':true},'pdf':{'format':'A4','margin':{'top':'1cm'}},'content':true}");
+        assertThat(r.actions()).extracting(Action::type).containsExactly("navigate", "click", "click", "type",
+                "press", "press", "scroll", "wait", "evaluate", "screenshot", "uploadFile", "select", "hover",
+                "authenticate");
+        assertThat(r.waitUntil()).isEqualTo(WaitUntil.NETWORKIDLE);
+        assertThat(((Action.Click) r.actions().get(2)).coordinates()).isEqualTo(new Action.Point(1, 2.5));
+        assertThat(r.actions().get(7).timeoutMs()).isEqualTo(100L);
+        assertThat(r.screenshot().fullPage()).isTrue();
+        assertThat(r.pdf().margin().top()).isEqualTo("1cm");
+        assertThat(r.content()).isTrue();
+        assertThat(r.startsWithNavigation()).isTrue();
+    }
+
+    @Test
+    void emptyBody_isAValidTaskThatDoesNothing() {
+        TaskRequest r = parse("{}");
+        assertThat(r.actions()).isEmpty();
+        assertThat(r.startsWithNavigation()).isFalse();
+    }
+
+    @Test
+    void unknownType_isRefused_namingTheAction() {
+        InvalidRequestException e = refused("{'actions':[{'type':'hover','selector':'a'},{'type':'fly'}]}");
+        assertThat(e.field()).isEqualTo("actions[1].type");
+        assertThat(e.actionIndex()).isEqualTo(1);
+        assertThat(e.actionType()).isEqualTo("fly");
+    }
+
+    @Test
+    void missingRequiredField_isRefused() {
+        assertThat(refused("{'actions':[{'type':'type','selector':'#a'}]}").field()).isEqualTo("actions[0].text");
+        assertThat(refused("{'actions':[{'type':'navigate'}]}").field()).isEqualTo("actions[0].url");
+        assertThat(refused("{'actions':[{'selector':'#a'}]}").field()).isEqualTo("actions[0].type");
+        assertThat(refused("{'actions':[{'type':'click'}]}").getMessage()).contains("needs selector or coordinates");
+    }
+
+    @Test
+    void conflictingFields_areRefused() {
+        assertThat(refused("{'actions':[{'type':'click','selector':'#a','coordinates':{'x':1,'y':1}}]}")
+                .getMessage()).contains("conflicting");
+        assertThat(refused("{'actions':[{'type':'scroll','selector':'#a','text':'b'}]}").getMessage())
+                .contains("conflicting");
+        assertThat(refused("{'actions':[{'type':'wait','selector':'#a','text':'b'}]}").getMessage())
+                .contains("conflicting");
+        assertThat(refused("{'screenshot':{'fullPage':true,'selector':'#a'}}").field()).isEqualTo("screenshot");
+    }
+
+    @Test
+    void unknownFields_areRefused() {
+        assertThat(refused("{'actions':[{'type':'hover','selector':'#a','force':true}]}").field())
+                .isEqualTo("actions[0].force");
+        assertThat(refused("{'urll':'https://example.com'}").field()).isEqualTo("urll");
+    }
+
+    @Test
+    void outOfRangeValues_areRefused() {
+        assertThat(refused("{'actions':[{'type':'wait','selector':'#a','timeoutMs':0}]}").field())
+                .isEqualTo("actions[0].timeoutMs");
+        assertThat(refused("{'actions':[{'type':'wait','selector':'#a','timeoutMs':120001}]}").field())
+                .isEqualTo("actions[0].timeoutMs");
+        assertThat(refused("{'pdf':{'scale':5}}").field()).isEqualTo("pdf.scale");
+        assertThat(refused("{'pdf':{'format':'Napkin'}}").field()).isEqualTo("pdf.format");
+        StringBuilder many = new StringBuilder("{'actions':[");
+        for (int i = 0; i <= TaskRequestParser.MAX_ACTIONS; i++) {
+            many.append(i == 0 ? "" : ",").append("{'type':'screenshot'}");
+        }
+        assertThat(refused(many + "]}").field()).isEqualTo("actions");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"file:///etc/passwd", "javascript:alert(1)", "chrome://settings", "view-source:http://a",
+            "data:text/html,hi", "/relative", "not a url"})
+    void nonHttpUrls_areRefused(String url) {
+        assertThat(refused("{'url':'" + url + "'}").field()).isEqualTo("url");
+        assertThat(refused("{'actions':[{'type':'navigate','url':'" + url + "'}]}").field())
+                .isEqualTo("actions[0].url");
+    }
+
+    @Test
+    void rawCredentialsInAuthenticate_areRefused() {
+        InvalidRequestException e = refused("{'actions':[{'type':'authenticate','mode':'vault',"
+                + "'username':'me','password':'secret'}]}");
+        assertThat(e.getMessage()).contains("credential id");
+        assertThat(e.getMessage()).doesNotContain("secret'");
+    }
+
+    @Test
+    void authenticate_needsACredentialUuid_exceptForPromptUser() {
+        assertThat(refused("{'actions':[{'type':'authenticate','mode':'vault'}]}").field())
+                .isEqualTo("actions[0].credentialId");
+        assertThat(refused("{'actions':[{'type':'authenticate','mode':'vault','credentialId':'nope'}]}").field())
+                .isEqualTo("actions[0].credentialId");
+        assertThat(parse("{'actions':[{'type':'authenticate','mode':'prompt_user','pauseTimeoutMs':60000}]}")
+                .actions()).hasSize(1);
+        assertThat(refused("{'actions':[{'type':'authenticate','mode':'magic'}]}").field())
+                .isEqualTo("actions[0].mode");
+    }
+
+    @Test
+    void wrongTypes_areRefused() {
+        assertThat(refused("{'actions':{}}").field()).isEqualTo("actions");
+        assertThat(refused("{'actions':['click']}").field()).isEqualTo("actions[0]");
+        assertThat(refused("{'content':'yes'}").field()).isEqualTo("content");
+        assertThatThrownBy(() -> TaskRequestParser.parse(json("[]"))).isInstanceOf(InvalidRequestException.class);
+    }
+}
