@@ -29,6 +29,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Runs tasks: claims one with a conditional write, rebuilds the session's browser from its saved state, runs the
@@ -45,6 +49,11 @@ public final class TaskWorker implements TaskExecutor {
     private final String workerId = "worker-" + UUID.randomUUID();
     private final List<BrowserHost> hosts = new CopyOnWriteArrayList<>();
     private final ThreadLocal<BrowserHost> host = ThreadLocal.withInitial(this::newHost);
+    private final ExecutorService checkpointWriter = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "tabrunner-checkpoint");
+        t.setDaemon(true);
+        return t;
+    });
 
     public TaskWorker(WorkerEnvironment env) {
         this.env = env;
@@ -128,6 +137,7 @@ public final class TaskWorker implements TaskExecutor {
                 .map(b -> new String(b, StandardCharsets.UTF_8)).orElse(null);
         EngineOutcome outcome = engine.run(host.get(), session.options(), storageState, session.currentUrl(),
                 request, new Listener(progress));
+        progress.awaitCheckpoint();
         saveSessionState(session, outcome);
         progress.results = outcome.results();
         finish(progress, outcome.finalUrl(), outcome.error());
@@ -157,6 +167,7 @@ public final class TaskWorker implements TaskExecutor {
     }
 
     private void finish(Progress progress, String finalUrl, TaskError error) {
+        progress.awaitCheckpoint();
         Instant now = env.clock().instant();
         TaskRecord done = progress.current.toBuilder()
                 .status(error == null ? TaskStatus.FINISHED : TaskStatus.FAILED)
@@ -175,10 +186,31 @@ public final class TaskWorker implements TaskExecutor {
         TaskRecord current;
         ArrayNode results;
         final List<Artifact> artifacts = new ArrayList<>();
+        Future<TaskRecord> pending;
 
         Progress(TaskRecord current) {
             this.current = current;
             this.results = current.results();
+        }
+
+        /** Waits for the outstanding checkpoint; a lost conditional write means someone else took the task. */
+        void awaitCheckpoint() {
+            if (pending == null) {
+                return;
+            }
+            try {
+                current = pending.get();
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof ConflictException) {
+                    throw new TaskTakenOver("checkpoint lost to another writer");
+                }
+                throw new IllegalStateException("checkpoint failed", e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new TaskTakenOver("interrupted");
+            } finally {
+                pending = null;
+            }
         }
     }
 
@@ -189,18 +221,22 @@ public final class TaskWorker implements TaskExecutor {
             this.progress = progress;
         }
 
+        /**
+         * Checkpoints are written behind the browser: the next action starts while the previous checkpoint is
+         * being stored, and at most one write is outstanding, so the stored state is never more than one action
+         * behind and the writes stay in order (each is conditional on the one before).
+         */
         @Override
         public void actionCompleted(ArrayNode resultsSoFar) {
+            progress.awaitCheckpoint();
             progress.results = resultsSoFar;
             TaskRecord next = progress.current.toBuilder().results(resultsSoFar)
                     .artifacts(List.copyOf(progress.artifacts))
                     .lease(workerId, env.clock().instant().plus(LEASE)).build();
-            try {
+            progress.pending = checkpointWriter.submit(() -> {
                 env.tasks().update(next);
-                progress.current = next;
-            } catch (ConflictException e) {
-                throw new TaskTakenOver("checkpoint lost to another writer");
-            }
+                return next;
+            });
         }
 
         @Override
@@ -232,6 +268,7 @@ public final class TaskWorker implements TaskExecutor {
 
     @Override
     public void close() {
+        checkpointWriter.shutdownNow();
         for (BrowserHost h : hosts) {
             h.close();
         }
