@@ -3,6 +3,9 @@ package dev.tabrunner.engine;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.tabrunner.domain.Artifact;
 
+import dev.tabrunner.domain.CredentialSecret;
+
+import java.util.List;
 import java.util.Optional;
 
 /** What the engine needs from the task around it: somewhere to checkpoint, store artifacts and find files. */
@@ -16,6 +19,13 @@ public interface EngineListener {
     /** A file previously uploaded to the session. */
     Optional<UploadedBytes> uploadedFile(String name);
 
+    /** A vault credential of the task's tenant, or empty when there is none (or it was deleted). */
+    Optional<ResolvedCredential> credential(String credentialId);
+
     record UploadedBytes(String name, String contentType, byte[] bytes) {
+    }
+
+    /** A credential's allowed origins and secret, resolved at the moment the action runs. */
+    record ResolvedCredential(List<String> origins, CredentialSecret secret) {
     }
 }

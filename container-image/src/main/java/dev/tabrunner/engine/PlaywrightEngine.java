@@ -27,6 +27,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -39,9 +40,11 @@ public final class PlaywrightEngine {
     private static final Logger LOG = LoggerFactory.getLogger(PlaywrightEngine.class);
 
     private final BrowserSettings settings;
+    private final Clock clock;
 
-    public PlaywrightEngine(BrowserSettings settings) {
+    public PlaywrightEngine(BrowserSettings settings, Clock clock) {
         this.settings = settings;
+        this.clock = clock;
     }
 
     /**
@@ -73,6 +76,7 @@ public final class PlaywrightEngine {
             contextOptions.setStorageState(storageState);
         }
         BrowserContext context = null;
+        Redactor redactor = new Redactor();
         String finalUrl = resumeUrl;
         int index = -1;
         String actionType = null;
@@ -95,7 +99,7 @@ public final class PlaywrightEngine {
                 actionType = action.type();
                 ObjectNode result = Json.mapper().createObjectNode();
                 result.put("type", action.type());
-                perform(page, action, index, result, listener);
+                perform(page, action, index, result, listener, redactor);
                 results.add(result);
                 listener.actionCompleted(results.deepCopy());
             }
@@ -105,9 +109,10 @@ public final class PlaywrightEngine {
             finalUrl = page.url();
             return new EngineOutcome(results, finalUrl, context.storageState(), null);
         } catch (ActionFailure f) {
-            return failed(context, browser, host, results, finalUrl, index, actionType, f);
+            return failed(context, browser, host, results, finalUrl, index, actionType, f, redactor);
         } catch (PlaywrightException e) {
-            return failed(context, browser, host, results, finalUrl, index, actionType, classify(e, browser));
+            return failed(context, browser, host, results, finalUrl, index, actionType, classify(e, browser),
+                    redactor);
         } finally {
             if (context != null) {
                 try {
@@ -134,7 +139,8 @@ public final class PlaywrightEngine {
     }
 
     private EngineOutcome failed(BrowserContext context, Browser browser, BrowserHost host, ArrayNode results,
-                                 String finalUrl, int index, String actionType, ActionFailure f) {
+                                 String finalUrl, int index, String actionType, ActionFailure f,
+                                 Redactor redactor) {
         String state = null;
         String url = finalUrl;
         if (browser.isConnected() && context != null) {
@@ -150,7 +156,8 @@ public final class PlaywrightEngine {
         if (!browser.isConnected()) {
             host.closeBrowserQuietly();
         }
-        return new EngineOutcome(results, url, state, new TaskError(f.status(), f.code(), f.getMessage(),
+        return new EngineOutcome(results, url, state, new TaskError(f.status(), f.code(),
+                redactor.redact(f.getMessage()),
                 index, index < 0 ? null : actionType));
     }
 
@@ -195,7 +202,8 @@ public final class PlaywrightEngine {
         return action.timeoutMs() != null ? action.timeoutMs() : settings.actionTimeoutMs();
     }
 
-    private void perform(Page page, Action action, int index, ObjectNode result, EngineListener listener) {
+    private void perform(Page page, Action action, int index, ObjectNode result, EngineListener listener,
+                         Redactor redactor) {
         if (action instanceof Action.Navigate a) {
             Response r = navigate(page, a.url(), a.waitUntil(), a.timeoutMs());
             result.put("url", page.url());
@@ -256,7 +264,7 @@ public final class PlaywrightEngine {
                 }
                 throw new ActionFailure(422, "evaluate_failed", "the script threw: " + scriptError(e));
             }
-            result.set("value", Json.mapper().valueToTree(value));
+            result.set("value", redactor.redact(Json.mapper().<JsonNode>valueToTree(value)));
         } else if (action instanceof Action.Screenshot a) {
             byte[] png = a.selector() != null
                     ? withSelectorValue(page, a.selector(), a,
@@ -291,8 +299,16 @@ public final class PlaywrightEngine {
             withSelector(page, a.selector(), a,
                 l -> l.hover(new Locator.HoverOptions().setTimeout(timeout(a))));
         } else if (action instanceof Action.Authenticate a) {
-            throw new ActionFailure(422, "vault_unavailable",
-                "authenticate needs the credential vault, which this deployment does not provide");
+            if (a.mode() == Action.AuthMode.PROMPT_USER) {
+                throw new ActionFailure(422, "live_view_unavailable", "mode prompt_user needs the live view, which"
+                        + " this build does not provide yet; use mode vault");
+            }
+            EngineListener.ResolvedCredential credential = listener.credential(a.credentialId())
+                    .orElseThrow(() -> new ActionFailure(404, "credential_not_found", "credential "
+                            + a.credentialId() + " not found"));
+            result.setAll(new LoginFlow(clock, redactor).run(page, a, credential, timeout(a)));
+        } else {
+            throw new IllegalStateException("unhandled action type " + action.type());
         }
     }
 

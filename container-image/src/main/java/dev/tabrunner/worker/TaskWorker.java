@@ -58,7 +58,7 @@ public final class TaskWorker implements TaskExecutor {
     public TaskWorker(WorkerEnvironment env) {
         this.env = env;
         this.settings = BrowserSettings.from(env.settings());
-        this.engine = new PlaywrightEngine(settings);
+        this.engine = new PlaywrightEngine(settings, env.clock());
     }
 
     private BrowserHost newHost() {
@@ -248,6 +248,14 @@ public final class TaskWorker implements TaskExecutor {
             Artifact artifact = new Artifact(id, kind, filename, contentType, bytes.length, key);
             progress.artifacts.add(artifact);
             return artifact;
+        }
+
+        @Override
+        public Optional<ResolvedCredential> credential(String credentialId) {
+            TaskRecord t = progress.current;
+            return env.credentials().find(t.tenantId(), credentialId)
+                    .flatMap(c -> env.vault().get(t.tenantId(), c.id())
+                            .map(secret -> new ResolvedCredential(c.origins(), secret)));
         }
 
         @Override

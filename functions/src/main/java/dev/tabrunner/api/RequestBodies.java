@@ -18,6 +18,14 @@ final class RequestBodies {
     }
 
     static JsonNode parse(String body) {
+        return parse(body, true);
+    }
+
+    /**
+     * @param quoteParser whether the parser's own message (which may quote a token of the body) may be echoed;
+     *                    false for bodies that carry secrets
+     */
+    static JsonNode parse(String body, boolean quoteParser) {
         if (body == null || body.isBlank()) {
             return Json.mapper().createObjectNode();
         }
@@ -33,13 +41,18 @@ final class RequestBodies {
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-            throw new ApiException(400, "invalid_json", "malformed JSON" + where + ": " + e.getOriginalMessage(),
+            String detail = quoteParser ? ": " + e.getOriginalMessage() : "";
+            throw new ApiException(400, "invalid_json", "malformed JSON" + where + detail,
                     at == null ? Map.of() : Map.of("line", at.getLineNr(), "column", at.getColumnNr()));
         }
     }
 
     static JsonNode object(String body, Set<String> allowed) {
-        JsonNode node = parse(body);
+        return object(body, allowed, true);
+    }
+
+    static JsonNode object(String body, Set<String> allowed, boolean quoteParser) {
+        JsonNode node = parse(body, quoteParser);
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String name = it.next();
             if (!allowed.contains(name)) {

@@ -1,10 +1,12 @@
 package dev.tabrunner.local;
 
 import dev.tabrunner.adapter.dynamodb.DynamoDbApiKeyStore;
+import dev.tabrunner.adapter.dynamodb.DynamoDbCredentialStore;
 import dev.tabrunner.adapter.dynamodb.DynamoDbFileStore;
 import dev.tabrunner.adapter.dynamodb.DynamoDbSessionStore;
 import dev.tabrunner.adapter.dynamodb.DynamoDbTables;
 import dev.tabrunner.adapter.dynamodb.DynamoDbTaskStore;
+import dev.tabrunner.adapter.local.EncryptedFileVault;
 import dev.tabrunner.adapter.local.InProcessTaskCompletions;
 import dev.tabrunner.adapter.local.InProcessTaskDispatcher;
 import dev.tabrunner.adapter.local.LocalDirectoryBlobStore;
@@ -73,12 +75,16 @@ public final class LocalServer implements AutoCloseable {
             var files = new DynamoDbFileStore(dynamo.client(), tables.files());
             var keys = new DynamoDbApiKeyStore(dynamo.client(), tables.apiKeys());
             var blobs = new LocalDirectoryBlobStore(dataDir.resolve("blobs"));
+            var credentials = new DynamoDbCredentialStore(dynamo.client(), tables.credentials());
+            var vault = new EncryptedFileVault(dataDir.resolve("vault"),
+                    EncryptedFileVault.loadOrCreateKey(env, dataDir.resolve("vault.key")));
             var completions = new InProcessTaskCompletions();
 
             TaskExecutorFactory factory = ServiceLoader.load(TaskExecutorFactory.class).findFirst()
                     .orElseThrow(() -> new IllegalStateException("no worker on the classpath: the local server"
                             + " needs the tabrunner-container-image module"));
-            TaskExecutor worker = factory.create(new WorkerEnvironment(sessions, tasks, files, blobs, completions,
+            TaskExecutor worker = factory.create(new WorkerEnvironment(sessions, tasks, files, blobs, credentials,
+                    vault, completions,
                     clock, env));
             dispatcher = new InProcessTaskDispatcher(worker, workers);
 
@@ -89,7 +95,8 @@ public final class LocalServer implements AutoCloseable {
             properties.put("micronaut.server.multipart.max-file-size", apiSettings.maxUploadBytes() + 1_048_576);
             ApplicationContext context = Micronaut.build(new String[0])
                     .properties(properties)
-                    .singletons(clock, sessions, tasks, files, keys, blobs, completions, dispatcher, apiSettings)
+                    .singletons(clock, sessions, tasks, files, keys, blobs, credentials, vault, completions,
+                            dispatcher, apiSettings)
                     .banner(false)
                     .deduceEnvironment(false)
                     .start();

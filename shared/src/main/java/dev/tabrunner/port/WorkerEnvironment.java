@@ -9,12 +9,15 @@ import java.util.Objects;
  * (the process environment, usually) so that the worker and its host share no configuration framework.
  */
 public record WorkerEnvironment(SessionStore sessions, TaskStore tasks, FileStore files, BlobStore blobs,
+                                CredentialStore credentials, CredentialVault vault,
                                 TaskCompletions completions, Clock clock, Map<String, String> settings) {
     public WorkerEnvironment {
         Objects.requireNonNull(sessions, "sessions");
         Objects.requireNonNull(tasks, "tasks");
         Objects.requireNonNull(files, "files");
         Objects.requireNonNull(blobs, "blobs");
+        Objects.requireNonNull(credentials, "credentials");
+        Objects.requireNonNull(vault, "vault");
         Objects.requireNonNull(completions, "completions");
         Objects.requireNonNull(clock, "clock");
         settings = Map.copyOf(settings);

@@ -35,6 +35,10 @@ public record DynamoDbTables(String prefix) {
         return prefix + "files";
     }
 
+    public String credentials() {
+        return prefix + "credentials";
+    }
+
     public String apiKeys() {
         return prefix + "api-keys";
     }
@@ -46,6 +50,7 @@ public record DynamoDbTables(String prefix) {
                 index(BY_SESSION, "sessionId", "createdAt")));
         create(client, files(), "sessionId", "name", List.of());
         create(client, apiKeys(), "id", null, List.of());
+        create(client, credentials(), "id", null, List.of(index(BY_TENANT, "tenantId", "createdAt")));
     }
 
     private static GlobalSecondaryIndex index(String name, String hash, String range) {
