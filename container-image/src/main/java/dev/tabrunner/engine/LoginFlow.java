@@ -35,6 +35,9 @@ final class LoginFlow {
             + "input[id*=otp i], input[id*=totp i], input[name*=code i]";
     private static final String NEXT = "button:has-text('Next'), button:has-text('Continue'), button[type=submit], "
             + "input[type=submit]";
+    private static final String SUBMIT = "button[type=submit]:visible, input[type=submit]:visible, "
+            + "button:has-text('Log in'), button:has-text('Sign in'), button:has-text('Login'), "
+            + "button:has-text('Verify')";
     /** A code with less time than this left may expire in transit; wait for the next window instead. */
     private static final int MIN_TOTP_SECONDS = 5;
 
@@ -127,6 +130,11 @@ final class LoginFlow {
     private static void submit(Frame frame, Locator field, Action.LoginSelectors sel) {
         if (sel.submit() != null) {
             frame.locator(sel.submit()).first().click();
+            return;
+        }
+        Locator button = frame.locator(SUBMIT).first();
+        if (button.isVisible()) {
+            button.click();
         } else {
             field.press("Enter");
         }
