@@ -22,6 +22,24 @@ public interface EngineListener {
     /** A vault credential of the task's tenant, or empty when there is none (or it was deleted). */
     Optional<ResolvedCredential> credential(String credentialId);
 
+    /**
+     * Opens the live view of this task for a person, reachable for {@code pause}; its URL is recorded on the
+     * task so that the caller can hand it to that person.
+     */
+    LiveSession openLiveView(java.time.Duration pause);
+
+    /** The worker's side of an open live view. */
+    interface LiveSession extends AutoCloseable {
+        String url();
+
+        void publishFrame(byte[] jpeg);
+
+        List<com.fasterxml.jackson.databind.JsonNode> drainInput();
+
+        @Override
+        void close();
+    }
+
     record UploadedBytes(String name, String contentType, byte[] bytes) {
     }
 

@@ -38,6 +38,8 @@ final class LoginFlow {
     private static final String SUBMIT = "button[type=submit]:visible, input[type=submit]:visible, "
             + "button:has-text('Log in'), button:has-text('Sign in'), button:has-text('Login'), "
             + "button:has-text('Verify')";
+    private static final long DEFAULT_PAUSE_MS = 300_000;
+    private static final int FRAME_INTERVAL_MS = 250;
     /** A code with less time than this left may expire in transit; wait for the next window instead. */
     private static final int MIN_TOTP_SECONDS = 5;
 
@@ -49,11 +51,70 @@ final class LoginFlow {
         this.redactor = redactor;
     }
 
-    ObjectNode run(Page page, Action.Authenticate a, EngineListener.ResolvedCredential credential, double timeoutMs) {
-        if (a.mode() == Action.AuthMode.PROMPT_USER) {
-            throw new ActionFailure(422, "live_view_unavailable", "mode prompt_user needs the live view, which this"
-                    + " build does not provide yet; use mode vault");
+    /**
+     * {@code prompt_user}: a person logs in through the live view; done when the success condition holds.
+     * Frames go out every {@link #FRAME_INTERVAL_MS}; the person's clicks and keys are applied as they come.
+     */
+    ObjectNode prompt(Page page, Action.Authenticate a, EngineListener listener) {
+        long pauseMs = a.pauseTimeoutMs() != null ? a.pauseTimeoutMs() : DEFAULT_PAUSE_MS;
+        long deadline = System.nanoTime() + pauseMs * 1_000_000;
+        String startUrl = page.url();
+        try (EngineListener.LiveSession live = listener.openLiveView(java.time.Duration.ofMillis(pauseMs))) {
+            while (System.nanoTime() < deadline) {
+                for (com.fasterxml.jackson.databind.JsonNode event : live.drainInput()) {
+                    apply(page, event);
+                }
+                if (successNow(page, a.success(), startUrl)) {
+                    ObjectNode result = Json.mapper().createObjectNode();
+                    result.put("success", true);
+                    result.put("reason", "user_completed");
+                    return result;
+                }
+                try {
+                    live.publishFrame(page.screenshot(new Page.ScreenshotOptions()
+                            .setType(com.microsoft.playwright.options.ScreenshotType.JPEG).setQuality(60)));
+                } catch (PlaywrightException e) {
+                    // mid-navigation; the next round publishes
+                }
+                page.waitForTimeout(FRAME_INTERVAL_MS);
+            }
         }
+        throw new ActionFailure(408, "success_condition_not_met", "nobody completed the login on the live view"
+                + " within " + pauseMs + " ms");
+    }
+
+    private static void apply(Page page, com.fasterxml.jackson.databind.JsonNode event) {
+        try {
+            switch (event.path("type").asText()) {
+                case "click" -> page.mouse().click(event.path("x").asDouble(), event.path("y").asDouble());
+                case "key" -> page.keyboard().press(event.path("key").asText());
+                case "text" -> page.keyboard().type(event.path("text").asText());
+                default -> {
+                    // unknown events from a viewer are ignored
+                }
+            }
+        } catch (PlaywrightException e) {
+            // a key name Playwright does not know, or a click during navigation: drop that event
+        }
+    }
+
+    private static boolean successNow(Page page, Action.SuccessCondition success, String startUrl) {
+        try {
+            if (success == null) {
+                return !page.url().equals(startUrl);
+            }
+            return switch (success.condition()) {
+                case "url" -> page.url().contains(success.value());
+                case "selector" -> page.locator(success.value()).first().isVisible();
+                case "text" -> page.getByText(success.value()).first().isVisible();
+                default -> !page.url().equals(startUrl);
+            };
+        } catch (PlaywrightException e) {
+            return false;
+        }
+    }
+
+    ObjectNode run(Page page, Action.Authenticate a, EngineListener.ResolvedCredential credential, double timeoutMs) {
         redactor.add(credential.secret().password());
         redactor.add(credential.secret().totpSecret());
         List<OriginPattern> origins = credential.origins().stream().map(OriginPattern::parse).toList();

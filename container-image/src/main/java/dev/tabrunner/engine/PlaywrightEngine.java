@@ -299,14 +299,24 @@ public final class PlaywrightEngine {
             withSelector(page, a.selector(), a,
                 l -> l.hover(new Locator.HoverOptions().setTimeout(timeout(a))));
         } else if (action instanceof Action.Authenticate a) {
+            LoginFlow login = new LoginFlow(clock, redactor);
             if (a.mode() == Action.AuthMode.PROMPT_USER) {
-                throw new ActionFailure(422, "live_view_unavailable", "mode prompt_user needs the live view, which"
-                        + " this build does not provide yet; use mode vault");
+                result.setAll(login.prompt(page, a, listener));
+                return;
             }
             EngineListener.ResolvedCredential credential = listener.credential(a.credentialId())
                     .orElseThrow(() -> new ActionFailure(404, "credential_not_found", "credential "
                             + a.credentialId() + " not found"));
-            result.setAll(new LoginFlow(clock, redactor).run(page, a, credential, timeout(a)));
+            try {
+                result.setAll(login.run(page, a, credential, timeout(a)));
+            } catch (ActionFailure vaultFailed) {
+                // a wrong password or an extra challenge: hand over to a person; an origin refusal stays final
+                if (a.mode() != Action.AuthMode.VAULT_THEN_PROMPT || vaultFailed.code().equals("domain_mismatch")) {
+                    throw vaultFailed;
+                }
+                result.setAll(login.prompt(page, a, listener));
+                result.put("reason", "vault_failed_user_completed");
+            }
         } else {
             throw new IllegalStateException("unhandled action type " + action.type());
         }
@@ -422,7 +432,7 @@ public final class PlaywrightEngine {
     }
 
     private static ActionFailure classify(PlaywrightException e, Browser browser) {
-        String message = BrowserHost.firstLine(e.getMessage());
+        String message = scriptError(e);
         if (!browser.isConnected() || message.contains("has been closed") || message.contains("Target closed")
                 || message.contains("crashed")) {
             return ActionFailure.browserUnavailable(message);

@@ -25,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -42,6 +43,7 @@ import java.util.concurrent.Future;
 public final class TaskWorker implements TaskExecutor {
     private static final Logger LOG = LoggerFactory.getLogger(TaskWorker.class);
     private static final Duration LEASE = Duration.ofMinutes(2);
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     private final WorkerEnvironment env;
     private final PlaywrightEngine engine;
@@ -248,6 +250,51 @@ public final class TaskWorker implements TaskExecutor {
             Artifact artifact = new Artifact(id, kind, filename, contentType, bytes.length, key);
             progress.artifacts.add(artifact);
             return artifact;
+        }
+
+        @Override
+        public LiveSession openLiveView(Duration pause) {
+            progress.awaitCheckpoint();
+            TaskRecord t = progress.current;
+            byte[] random = new byte[32];
+            RANDOM.nextBytes(random);
+            String token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+            env.liveView().open(t.id(), token, env.clock().instant().plus(pause));
+            String url = "/live/" + t.id() + "?token=" + token;
+            setLiveViewUrl(url);
+            return new LiveSession() {
+                @Override
+                public String url() {
+                    return url;
+                }
+
+                @Override
+                public void publishFrame(byte[] jpeg) {
+                    env.liveView().publishFrame(t.id(), jpeg);
+                }
+
+                @Override
+                public List<com.fasterxml.jackson.databind.JsonNode> drainInput() {
+                    return env.liveView().drainInput(t.id());
+                }
+
+                @Override
+                public void close() {
+                    env.liveView().close(t.id());
+                    setLiveViewUrl(null);
+                }
+            };
+        }
+
+        private void setLiveViewUrl(String url) {
+            progress.awaitCheckpoint();
+            TaskRecord next = progress.current.toBuilder().liveViewUrl(url).build();
+            try {
+                env.tasks().update(next);
+                progress.current = next;
+            } catch (ConflictException e) {
+                throw new TaskTakenOver("live view update lost to another writer");
+            }
         }
 
         @Override

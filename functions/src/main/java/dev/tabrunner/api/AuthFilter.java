@@ -13,7 +13,7 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.util.Optional;
 
 /**
- * Every route but {@code /health} (and the explicitly public ones) needs {@code Authorization: Bearer <key>}.
+ * Every route but {@code /health} and the token-guarded live view needs {@code Authorization: Bearer <key>}.
  * Runs before routing so that an unauthenticated caller learns nothing, not even which paths exist.
  */
 @ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
@@ -29,7 +29,8 @@ final class AuthFilter {
     @Nullable
     HttpResponse<?> authenticate(HttpRequest<?> request) {
         String path = request.getPath();
-        if (path.equals("/health")) {
+        if (path.equals("/health") || path.startsWith("/live/")) {
+            // /live/ pages authorise with their own expiring token (LiveViewController)
             return null;
         }
         String header = request.getHeaders().getAuthorization().orElse(null);

@@ -150,6 +150,9 @@ public final class TaskService {
         if (!t.status().isTerminal()) {
             out.put("pollUrl", pollUrl(t));
         }
+        if (t.liveViewUrl() != null) {
+            out.put("liveViewUrl", t.liveViewUrl());
+        }
         return out;
     }
 

@@ -7,6 +7,7 @@ import dev.tabrunner.adapter.dynamodb.DynamoDbSessionStore;
 import dev.tabrunner.adapter.dynamodb.DynamoDbTables;
 import dev.tabrunner.adapter.dynamodb.DynamoDbTaskStore;
 import dev.tabrunner.adapter.local.EncryptedFileVault;
+import dev.tabrunner.adapter.local.InProcessLiveView;
 import dev.tabrunner.adapter.local.InProcessTaskCompletions;
 import dev.tabrunner.adapter.local.InProcessTaskDispatcher;
 import dev.tabrunner.adapter.local.LocalDirectoryBlobStore;
@@ -79,12 +80,13 @@ public final class LocalServer implements AutoCloseable {
             var vault = new EncryptedFileVault(dataDir.resolve("vault"),
                     EncryptedFileVault.loadOrCreateKey(env, dataDir.resolve("vault.key")));
             var completions = new InProcessTaskCompletions();
+            var liveView = new InProcessLiveView();
 
             TaskExecutorFactory factory = ServiceLoader.load(TaskExecutorFactory.class).findFirst()
                     .orElseThrow(() -> new IllegalStateException("no worker on the classpath: the local server"
                             + " needs the tabrunner-container-image module"));
             TaskExecutor worker = factory.create(new WorkerEnvironment(sessions, tasks, files, blobs, credentials,
-                    vault, completions,
+                    vault, liveView, completions,
                     clock, env));
             dispatcher = new InProcessTaskDispatcher(worker, workers);
 
@@ -95,8 +97,8 @@ public final class LocalServer implements AutoCloseable {
             properties.put("micronaut.server.multipart.max-file-size", apiSettings.maxUploadBytes() + 1_048_576);
             ApplicationContext context = Micronaut.build(new String[0])
                     .properties(properties)
-                    .singletons(clock, sessions, tasks, files, keys, blobs, credentials, vault, completions,
-                            dispatcher, apiSettings)
+                    .singletons(clock, sessions, tasks, files, keys, blobs, credentials, vault, liveView,
+                            completions, dispatcher, apiSettings)
                     .banner(false)
                     .deduceEnvironment(false)
                     .start();

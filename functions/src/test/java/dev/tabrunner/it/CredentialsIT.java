@@ -2,7 +2,13 @@ package dev.tabrunner.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tabrunner.local.LocalServer;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.read.ListAppender;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -169,6 +175,12 @@ class CredentialsIT {
     void canaryPasswordAndTotpSecret_appearNowhere() throws IOException {
         Path data = TestSystem.tempDir();
         List<String> bodies = new ArrayList<>();
+        Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
+        Level level = root.getLevel();
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        root.addAppender(logs);
+        root.setLevel(Level.ALL);
         try (LocalServer server = TestSystem.startServer(data, Map.of())) {
             Api admin = new Api(server.baseUrl(), TestSystem.ADMIN_KEY);
             var created = admin.post("/browser/credentials", "{\"name\":\"Canary\",\"origins\":[\"" + origin()
@@ -180,22 +192,37 @@ class CredentialsIT {
             for (String mode : List.of("vault", "vault_then_prompt", "prompt_user")) {
                 var r = admin.runTask(session, "{\"url\":\"" + sys.url("/login.html") + "\",\"actions\":["
                         + "{\"type\":\"authenticate\",\"mode\":\"" + mode + "\","
-                        + ("prompt_user".equals(mode) ? "" : "\"credentialId\":\"" + cred + "\",")
+                        + ("prompt_user".equals(mode) ? "\"pauseTimeoutMs\":1000," : "\"credentialId\":\"" + cred
+                        + "\",\"pauseTimeoutMs\":1000,")
                         + "\"selectors\":{\"username\":\"#username\",\"password\":\"#password\"},"
                         + "\"success\":{\"condition\":\"selector\",\"value\":\"#welcome\",\"timeoutMs\":3000}}]}");
                 bodies.add(r.body());
             }
-            var leak = admin.runTask(session, "{\"url\":\"" + sys.url("/login.html") + "\",\"actions\":["
+            // the password is in the field after the fill: reading it back must yield the redaction marker
+            var read = admin.runTask(session, "{\"url\":\"" + sys.url("/login.html") + "\",\"actions\":["
                     + "{\"type\":\"authenticate\",\"mode\":\"vault\",\"credentialId\":\"" + cred + "\","
-                    + "\"selectors\":{\"username\":\"#username\",\"password\":\"#password\",\"submit\":\"#nothing\"},"
-                    + "\"success\":{\"condition\":\"selector\",\"value\":\"#never\",\"timeoutMs\":300}}]}");
-            bodies.add(leak.body());
-            var read = admin.runTask(session, "{\"actions\":[{\"type\":\"evaluate\",\"script\":"
-                    + "\"document.querySelector('#password') && document.querySelector('#password').value\"}],"
-                    + "\"content\":true,\"screenshot\":{}}");
+                    + "\"selectors\":{\"username\":\"#username\",\"password\":\"#password\",\"submit\":\"#username\"},"
+                    + "\"success\":{\"condition\":\"selector\",\"value\":\"#password\"}},"
+                    + "{\"type\":\"evaluate\",\"script\":\"[document.querySelector('#password').value,"
+                    + " 'pw=' + document.querySelector('#password').value]\"}],\"content\":true,\"screenshot\":{}}");
+            assertThat(read.status()).as(read.body()).isEqualTo(201);
+            assertThat(read.json().at("/results/1/value").toString())
+                    .isEqualTo("[\"[REDACTED]\",\"pw=[REDACTED]\"]");
             bodies.add(read.body());
+            var failing = admin.runTask(session, "{\"actions\":[{\"type\":\"evaluate\",\"script\":"
+                    + "\"(() => { throw new Error('leak ' + document.querySelector('#password').value); })()\"}]}");
+            bodies.add(failing.body());
             bodies.add(admin.get("/browser/sessions/" + session + "/tasks?limit=100").body());
             bodies.add(admin.get("/browser/credentials").body());
+        } finally {
+            root.setLevel(level);
+            root.detachAppender(logs);
+        }
+        assertThat(logs.list).hasSizeGreaterThan(100);
+        for (ILoggingEvent event : logs.list) {
+            String line = event.getFormattedMessage() + (event.getThrowableProxy() == null ? ""
+                    : ThrowableProxyUtil.asString(event.getThrowableProxy()));
+            assertThat(line).doesNotContain(CANARY).doesNotContain(CANARY_TOTP);
         }
         for (String body : bodies) {
             assertThat(body).doesNotContain(CANARY).doesNotContain(CANARY_TOTP);

@@ -18,11 +18,13 @@ import java.util.Objects;
  * @param leaseOwner    id of the worker that holds the task while running
  * @param leaseExpiresAt when another worker may take the task over
  * @param attempts      how many times a worker has claimed the task
+ * @param liveViewUrl   while a person is asked to act (authenticate prompt_user), the URL of the live view
  */
 public record TaskRecord(String id, String tenantId, String sessionId, String kind, TaskStatus status,
                          JsonNode request, ArrayNode results, String finalUrl, List<Artifact> artifacts,
                          TaskError error, Instant createdAt, Instant startedAt, Instant finishedAt,
-                         String leaseOwner, Instant leaseExpiresAt, int attempts, long version) {
+                         String leaseOwner, Instant leaseExpiresAt, int attempts, long version,
+                         String liveViewUrl) {
     public static final String KIND_SCRIPTED = "scripted";
 
     public TaskRecord {
@@ -41,7 +43,7 @@ public record TaskRecord(String id, String tenantId, String sessionId, String ki
                                      Instant now) {
         return new TaskRecord(id, tenantId, sessionId, kind, TaskStatus.CREATED, request,
                 dev.tabrunner.json.Json.mapper().createArrayNode(), null, List.of(), null, now, null, null, null,
-                null, 0, 0);
+                null, 0, 0, null);
     }
 
     public Builder toBuilder() {
@@ -61,6 +63,7 @@ public record TaskRecord(String id, String tenantId, String sessionId, String ki
         private String leaseOwner;
         private Instant leaseExpiresAt;
         private int attempts;
+        private String liveViewUrl;
 
         private Builder(TaskRecord base) {
             this.base = base;
@@ -74,6 +77,12 @@ public record TaskRecord(String id, String tenantId, String sessionId, String ki
             this.leaseOwner = base.leaseOwner;
             this.leaseExpiresAt = base.leaseExpiresAt;
             this.attempts = base.attempts;
+            this.liveViewUrl = base.liveViewUrl;
+        }
+
+        public Builder liveViewUrl(String value) {
+            this.liveViewUrl = value;
+            return this;
         }
 
         public Builder status(TaskStatus value) {
@@ -126,7 +135,7 @@ public record TaskRecord(String id, String tenantId, String sessionId, String ki
         public TaskRecord build() {
             return new TaskRecord(base.id, base.tenantId, base.sessionId, base.kind, status, base.request, results,
                     finalUrl, artifacts, error, base.createdAt, startedAt, finishedAt, leaseOwner, leaseExpiresAt,
-                    attempts, base.version + 1);
+                    attempts, base.version + 1, liveViewUrl);
         }
     }
 }

@@ -9,7 +9,7 @@ import java.util.Objects;
  * (the process environment, usually) so that the worker and its host share no configuration framework.
  */
 public record WorkerEnvironment(SessionStore sessions, TaskStore tasks, FileStore files, BlobStore blobs,
-                                CredentialStore credentials, CredentialVault vault,
+                                CredentialStore credentials, CredentialVault vault, LiveView liveView,
                                 TaskCompletions completions, Clock clock, Map<String, String> settings) {
     public WorkerEnvironment {
         Objects.requireNonNull(sessions, "sessions");
@@ -18,6 +18,7 @@ public record WorkerEnvironment(SessionStore sessions, TaskStore tasks, FileStor
         Objects.requireNonNull(blobs, "blobs");
         Objects.requireNonNull(credentials, "credentials");
         Objects.requireNonNull(vault, "vault");
+        Objects.requireNonNull(liveView, "liveView");
         Objects.requireNonNull(completions, "completions");
         Objects.requireNonNull(clock, "clock");
         settings = Map.copyOf(settings);

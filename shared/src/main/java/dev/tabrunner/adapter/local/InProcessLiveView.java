@@ -1,0 +1,77 @@
+package dev.tabrunner.adapter.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tabrunner.port.LiveView;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/** The live-view channel within one JVM (the local server). Input queues are bounded against flooding. */
+public final class InProcessLiveView implements LiveView {
+    private static final int MAX_QUEUED_EVENTS = 500;
+
+    private record Channel(String token, Instant expiresAt, ConcurrentLinkedQueue<JsonNode> input,
+                           byte[][] frame) {
+    }
+
+    private final ConcurrentHashMap<String, Channel> channels = new ConcurrentHashMap<>();
+
+    @Override
+    public void open(String taskId, String token, Instant expiresAt) {
+        channels.put(taskId, new Channel(token, expiresAt, new ConcurrentLinkedQueue<>(), new byte[1][]));
+    }
+
+    @Override
+    public boolean authorize(String taskId, String token, Instant now) {
+        Channel c = channels.get(taskId);
+        return c != null && token != null && now.isBefore(c.expiresAt())
+                && MessageDigest.isEqual(c.token().getBytes(StandardCharsets.UTF_8),
+                token.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void publishFrame(String taskId, byte[] jpeg) {
+        Channel c = channels.get(taskId);
+        if (c != null) {
+            c.frame()[0] = jpeg;
+        }
+    }
+
+    @Override
+    public Optional<byte[]> latestFrame(String taskId) {
+        Channel c = channels.get(taskId);
+        return c == null ? Optional.empty() : Optional.ofNullable(c.frame()[0]);
+    }
+
+    @Override
+    public void sendInput(String taskId, JsonNode event) {
+        Channel c = channels.get(taskId);
+        if (c != null && c.input().size() < MAX_QUEUED_EVENTS) {
+            c.input().add(event);
+        }
+    }
+
+    @Override
+    public List<JsonNode> drainInput(String taskId) {
+        Channel c = channels.get(taskId);
+        List<JsonNode> out = new ArrayList<>();
+        if (c != null) {
+            JsonNode e;
+            while ((e = c.input().poll()) != null) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void close(String taskId) {
+        channels.remove(taskId);
+    }
+}
