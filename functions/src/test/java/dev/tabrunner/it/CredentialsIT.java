@@ -160,6 +160,33 @@ class CredentialsIT {
     }
 
     @Test
+    void totpCredential_typesAFreshSixDigitCode() {
+        Api admin = sys.newTenant("admin");
+        String cred = admin.post("/browser/credentials", "{\"name\":\"otp\",\"origins\":[\"" + origin()
+                + "\"],\"username\":\"grace\",\"password\":\"pw\",\"totpSecret\":\"JBSWY3DPEHPK3PXP\"}")
+                .json().get("id").asText();
+        String session = sys.newSession(admin);
+        var r = admin.runTask(session, "{\"url\":\"" + sys.url("/totp-login.html") + "\",\"actions\":["
+                + "{\"type\":\"authenticate\",\"mode\":\"vault\",\"credentialId\":\"" + cred + "\","
+                + "\"success\":{\"condition\":\"url\",\"value\":\"/account.html\"}}]}");
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        assertThat(r.json().get("url").asText()).endsWith("/account.html?otp=six-digits");
+    }
+
+    @Test
+    void vaultThenPrompt_handsOverToThePersonWhenTheVaultLoginFails() {
+        Api admin = sys.newTenant("admin");
+        String cred = admin.post("/browser/credentials", credentialBody(origin(), CANARY)).json().get("id").asText();
+        String session = sys.newSession(admin);
+        var r = admin.runTask(session, "{\"url\":\"" + sys.url("/login.html") + "\",\"actions\":["
+                + "{\"type\":\"authenticate\",\"mode\":\"vault_then_prompt\",\"credentialId\":\"" + cred
+                + "\",\"pauseTimeoutMs\":1000,\"success\":{\"condition\":\"text\",\"value\":\"Welcome, someone else\","
+                + "\"timeoutMs\":500}}]}");
+        assertThat(r.status()).isEqualTo(408);
+        assertThat(r.json().at("/error/message").asText()).contains("live view");
+    }
+
+    @Test
     void successConditionNeverMet_is408() {
         Api admin = sys.newTenant("admin");
         String cred = admin.post("/browser/credentials", credentialBody(origin(), CANARY)).json().get("id").asText();
