@@ -52,7 +52,7 @@ class LiveViewIT {
                     .setViewportSize(1500, 1200))) {
                 Page viewer = person.newPage();
                 viewer.navigate(sys.server.baseUrl() + live);
-                viewer.waitForFunction("() => document.getElementById('screen').naturalWidth > 0");
+                viewer.waitForFunction("() => document.getElementById('screen').style.width !== ''");
                 BoundingBox img = viewer.locator("#screen").boundingBox();
                 viewer.mouse().click(img.x + 60, img.y + 35);
                 viewer.keyboard().type("grace");

@@ -103,6 +103,18 @@ class SessionsIT {
     }
 
     @Test
+    void inactiveSession_expires_andRefusesTasksSayingSo() throws InterruptedException {
+        Api api = sys.newTenant("user");
+        String id = api.post("/browser/sessions", "{\"inactivityTimeoutMs\":10000}").json().get("id").asText();
+        Thread.sleep(10_500);
+        assertThat(api.get("/browser/sessions/" + id).json().get("status").asText()).isEqualTo("expired");
+        var task = api.runTask(id, "{}");
+        assertThat(task.status()).isEqualTo(410);
+        assertThat(task.json().at("/error/code").asText()).isEqualTo("session_expired");
+        assertThat(task.json().at("/error/message").asText()).contains("expired");
+    }
+
+    @Test
     void unknownSession_is404() {
         Api api = sys.newTenant("user");
         var r = api.get("/browser/sessions/" + UUID.randomUUID());
