@@ -33,17 +33,9 @@ final class TestSystem {
             FixtureServer fixtures = FixtureServer.start();
             LocalServer server = startServer(tempDir(), Map.of());
             shared = new TestSystem(server, fixtures);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                fixtures.close();
-                Thread closer = new Thread(server::close, "close-test-system");
-                closer.setDaemon(true);
-                closer.start();
-                try {
-                    closer.join(10_000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }));
+            // Nothing to close at exit: closing Playwright from a shutdown hook races its own shutdown and hangs the
+            // JVM; the driver ends its browsers when its pipe to this JVM closes, and the data dir is a temp dir.
+            Runtime.getRuntime().addShutdownHook(new Thread(fixtures::close));
         }
         return shared;
     }
