@@ -13,9 +13,16 @@ import java.util.concurrent.TimeoutException;
 public final class InProcessTaskCompletions implements TaskCompletions {
     private final ConcurrentHashMap<String, CompletableFuture<Void>> futures = new ConcurrentHashMap<>();
 
+    /**
+     * Wakes whoever waits for the task. Nobody waiting leaves nothing behind (a late waiter finds the task ended
+     * when it re-reads the store after its bounded wait), so the map never grows with finished tasks.
+     */
     @Override
     public void completed(String taskId) {
-        futures.computeIfAbsent(taskId, k -> new CompletableFuture<>()).complete(null);
+        CompletableFuture<Void> waiting = futures.remove(taskId);
+        if (waiting != null) {
+            waiting.complete(null);
+        }
     }
 
     @Override
@@ -23,9 +30,10 @@ public final class InProcessTaskCompletions implements TaskCompletions {
         CompletableFuture<Void> f = futures.computeIfAbsent(taskId, k -> new CompletableFuture<>());
         try {
             f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            futures.remove(taskId, f);
         } catch (TimeoutException | ExecutionException e) {
             // the caller re-reads the task and decides; a timeout is an expected outcome here
+        } finally {
+            futures.remove(taskId, f);
         }
     }
 }
