@@ -175,7 +175,8 @@ public final class LocalServer implements AutoCloseable {
 
     public static void main(String[] args) {
         LocalServer server = start(System.getenv());
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "tabrunner-shutdown"));
+        // Micronaut's own shutdown hook stops the HTTP server; a second hook closing the context deadlocks with it.
+        // DynamoDB Local commits every write, and Playwright's driver ends its browsers when this JVM exits.
         String base = server.baseUrl();
         System.out.println();
         System.out.println("Tabrunner is running at " + base);
