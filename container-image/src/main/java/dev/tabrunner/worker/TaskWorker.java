@@ -70,7 +70,7 @@ public final class TaskWorker implements TaskExecutor {
     }
 
     @Override
-    public void execute(String taskId) {
+    public void execute(String taskId, Instant yieldBy) {
         try {
             Optional<TaskRecord> claimed = claim(taskId);
             if (claimed.isEmpty()) {

@@ -13,6 +13,7 @@ import dev.tabrunner.adapter.local.InProcessTaskDispatcher;
 import dev.tabrunner.adapter.local.LocalDirectoryBlobStore;
 import dev.tabrunner.api.ApiKeyService;
 import dev.tabrunner.api.ApiSettings;
+import dev.tabrunner.port.TaskDispatcher;
 import dev.tabrunner.port.TaskExecutor;
 import dev.tabrunner.port.TaskExecutorFactory;
 import dev.tabrunner.port.WorkerEnvironment;
@@ -31,6 +32,7 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The whole system in one JVM: DynamoDB Local, a blob directory, the in-process worker with Chromium, and the
@@ -85,10 +87,12 @@ public final class LocalServer implements AutoCloseable {
             TaskExecutorFactory factory = ServiceLoader.load(TaskExecutorFactory.class).findFirst()
                     .orElseThrow(() -> new IllegalStateException("no worker on the classpath: the local server"
                             + " needs the tabrunner-container-image module"));
+            // the worker hands tasks on through the dispatcher that runs it: bound once both exist
+            AtomicReference<TaskDispatcher> handOn = new AtomicReference<>();
             TaskExecutor worker = factory.create(new WorkerEnvironment(sessions, tasks, files, blobs, credentials,
-                    vault, liveView, completions,
-                    clock, env));
+                    vault, liveView, completions, task -> handOn.get().dispatch(task), clock, env));
             dispatcher = new InProcessTaskDispatcher(worker, workers);
+            handOn.set(dispatcher);
 
             Map<String, Object> properties = new HashMap<>();
             properties.put("micronaut.server.port", port);

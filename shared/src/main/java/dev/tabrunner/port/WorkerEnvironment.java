@@ -7,10 +7,13 @@ import java.util.Objects;
 /**
  * Everything a worker needs from its host process: the stores and the settings. Settings are plain strings
  * (the process environment, usually) so that the worker and its host share no configuration framework.
+ *
+ * @param dispatcher how the worker hands a task on: a continuation after it yielded, or the next task of a session
  */
 public record WorkerEnvironment(SessionStore sessions, TaskStore tasks, FileStore files, BlobStore blobs,
                                 CredentialStore credentials, CredentialVault vault, LiveView liveView,
-                                TaskCompletions completions, Clock clock, Map<String, String> settings) {
+                                TaskCompletions completions, TaskDispatcher dispatcher, Clock clock,
+                                Map<String, String> settings) {
     public WorkerEnvironment {
         Objects.requireNonNull(sessions, "sessions");
         Objects.requireNonNull(tasks, "tasks");
@@ -20,6 +23,7 @@ public record WorkerEnvironment(SessionStore sessions, TaskStore tasks, FileStor
         Objects.requireNonNull(vault, "vault");
         Objects.requireNonNull(liveView, "liveView");
         Objects.requireNonNull(completions, "completions");
+        Objects.requireNonNull(dispatcher, "dispatcher");
         Objects.requireNonNull(clock, "clock");
         settings = Map.copyOf(settings);
     }

@@ -35,7 +35,7 @@ class InProcessTaskDispatcherTest {
         }
 
         @Override
-        public void execute(String taskId) {
+        public void execute(String taskId, java.time.Instant yieldBy) {
             String session = taskId.substring(0, 1);
             int now = running.computeIfAbsent(session, k -> new AtomicInteger()).incrementAndGet();
             maxPerSession.accumulateAndGet(now, Math::max);
