@@ -8,7 +8,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
-/** The one JSON configuration of the product: ISO-8601 instants, no nulls written, duplicate keys refused. */
+/**
+ * The one JSON configuration of the product: ISO-8601 instants, no nulls written, duplicate keys and content after
+ * the value refused.
+ */
 public final class Json {
     private static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
             // No field-name symbol table: it is shared by every parser of the mapper, and one body of colliding
@@ -19,6 +22,8 @@ public final class Json {
             .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            // a body is one JSON value: "{...} {...}" is malformed (400), not the first object with the rest ignored
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .setSerializationInclusion(JsonInclude.Include.NON_NULL);
 

@@ -6,8 +6,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.time.Duration;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 class TaskRequestParserTest {
     private static JsonNode json(String s) {
@@ -174,5 +177,67 @@ class TaskRequestParserTest {
             String body = "{'url':'https://example.com','f" + i + "a':1,'f" + i + "b':2}";
             assertThat(refused(body).field()).startsWith("f" + i);
         }
+    }
+
+    /** Found while seeding the fuzz corpus: the reader stopped after the first value and ignored the rest (201). */
+    @ParameterizedTest
+    @ValueSource(strings = {"{'url':'https://example.com'} {'url':'file:///etc/passwd'}", "{}]", "{} x", "{}{}"})
+    void contentAfterTheBody_isMalformedJson(String body) {
+        assertThatThrownBy(() -> Json.mapper().readTree(body.replace('\'', '"')))
+                .isInstanceOf(com.fasterxml.jackson.core.JsonProcessingException.class);
+    }
+
+    @Test
+    void deepNesting_isRefusedByTheReader_quickly() {
+        for (String open : new String[] {"[", "{\"a\":"}) {
+            String body = "{\"actions\":" + open.repeat(100_000);
+            assertTimeoutPreemptively(Duration.ofSeconds(1), () -> assertThatThrownBy(
+                    () -> Json.mapper().readTree(body))
+                    .isInstanceOf(com.fasterxml.jackson.core.JsonProcessingException.class)
+                    .hasMessageContaining("nesting depth"));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1e999999", "-1e999999", "9223372036854775808", "-9223372036854775809", "-0", "1.5",
+            "1e3", "18446744073709551617"})
+    void extremeNumbers_areRefusedNamingTheField(String n) {
+        assertThat(refused("{'actions':[{'type':'wait','selector':'#a','timeoutMs':" + n + "}]}").field())
+                .isEqualTo("actions[0].timeoutMs");
+        assertThat(refused("{'actions':[{'type':'authenticate','mode':'prompt_user','pauseTimeoutMs':" + n + "}]}")
+                .field()).isEqualTo("actions[0].pauseTimeoutMs");
+        if (!n.equals("-0") && !n.equals("1.5") && !n.equals("1e3")) {
+            assertThat(refused("{'actions':[{'type':'click','coordinates':{'x':" + n + ",'y':1}}]}").field())
+                    .isEqualTo("actions[0].coordinates.x");
+            assertThat(refused("{'pdf':{'scale':" + n + "}}").field()).isEqualTo("pdf.scale");
+        }
+        assertThat(refused("{'pdf':{'scale':1e-999999}}").field()).isEqualTo("pdf.scale");
+    }
+
+    @Test
+    void loneSurrogates_areJustCharacters() {
+        TaskRequest r = parse("{'actions':[{'type':'type','selector':'\\udc00','text':'\\ud83d\\ude00\\ud800'}]}");
+        assertThat(((Action.Type) r.actions().get(0)).text()).isEqualTo("\ud83d\ude00\ud800");
+        assertThat(refused("{'actions':[{'type':'\\ud800'}]}").field()).isEqualTo("actions[0].type");
+        assertThat(refused("{'url':'http://\\ud800/'}").field()).isEqualTo("url");
+    }
+
+    @Test
+    void duplicateKeys_areMalformedJson_atEveryLevel() {
+        for (String body : new String[] {"{'url':'https://a.example','url':'file:///etc/passwd'}",
+                "{'actions':[{'type':'hover','type':'evaluate','selector':'#a'}]}",
+                "{'pdf':{'margin':{'top':'1cm','top':'2cm'}}}"}) {
+            assertThatThrownBy(() -> Json.mapper().readTree(body.replace('\'', '"')))
+                    .isInstanceOf(com.fasterxml.jackson.core.JsonProcessingException.class)
+                    .hasMessageContaining("Duplicate field");
+        }
+    }
+
+    @Test
+    void oneMebibyteText_isRefusedByLength_quickly() {
+        String text = "\u00e9".repeat(1_048_000);
+        assertTimeoutPreemptively(Duration.ofSeconds(1), () -> assertThat(
+                refused("{'actions':[{'type':'type','selector':'#a','text':'" + text + "'}]}").field())
+                .isEqualTo("actions[0].text"));
     }
 }
