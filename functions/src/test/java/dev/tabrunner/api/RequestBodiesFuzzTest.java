@@ -1,0 +1,65 @@
+package dev.tabrunner.api;
+
+import com.code_intelligence.jazzer.junit.DictionaryFile;
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tabrunner.testing.TaskBodyProperty;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Timeout;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Fuzz test of the HTTP layer's JSON reading: {@link RequestBodies} may only refuse a body with an
+ * {@link ApiException} of status 400 or 413, and a body it accepts then goes through the Run Task parser as
+ * {@code TaskController} does. Corpus: {@code src/test/resources/dev/tabrunner/api/RequestBodiesFuzzTestInputs/}.
+ */
+class RequestBodiesFuzzTest {
+    /** Every field name the endpoints reading bodies through RequestBodies.object allow. */
+    private static final Set<String> ALLOWED = Set.of("url", "waitUntil", "actions", "screenshot", "pdf", "content",
+            "viewport", "userAgent", "locale", "timezoneId", "inactivityTimeoutMs", "name", "origins", "username",
+            "password", "totpSecret", "role", "tenantId", "type", "x", "y", "key", "text");
+
+    @BeforeAll
+    static void warmUp() {
+        check("{\"url\":\"https://example.com\"}".getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Bytes decoded as Micronaut hands a {@code @Body String} over: UTF-8, malformed sequences replaced. */
+    @Timeout(value = 2, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    @DictionaryFile(resourcePath = "/dev/tabrunner/action/task-request.dict")
+    @FuzzTest(maxDuration = "3m")
+    void body(byte[] bytes) {
+        check(bytes);
+    }
+
+    private static void check(byte[] bytes) {
+        String body = new String(bytes, StandardCharsets.UTF_8);
+        JsonNode node;
+        try {
+            node = RequestBodies.parse(body);
+        } catch (ApiException e) {
+            checkRefusal(e);
+            return;
+        }
+        TaskBodyProperty.checkParsed(node);
+        try {
+            RequestBodies.parse(body, false);
+            JsonNode checked = RequestBodies.object(body, ALLOWED);
+            for (Iterator<String> it = checked.fieldNames(); it.hasNext(); ) {
+                RequestBodies.optionalString(checked, it.next(), 64);
+            }
+        } catch (ApiException e) {
+            checkRefusal(e);
+        }
+    }
+
+    private static void checkRefusal(ApiException e) {
+        if (e.status() != 400 && e.status() != 413) {
+            throw new AssertionError("a body may only be refused with 400 or 413, not " + e.status(), e);
+        }
+    }
+}
