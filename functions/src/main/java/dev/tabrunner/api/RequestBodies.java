@@ -29,7 +29,7 @@ final class RequestBodies {
         if (body == null || body.isBlank()) {
             return Json.mapper().createObjectNode();
         }
-        if (body.length() > MAX_JSON_BYTES) {
+        if (utf8Length(body) > MAX_JSON_BYTES) {
             throw new ApiException(413, "body_too_large", "JSON bodies are limited to " + MAX_JSON_BYTES + " bytes");
         }
         try {
@@ -45,6 +45,20 @@ final class RequestBodies {
             throw new ApiException(400, "invalid_json", "malformed JSON" + where + detail,
                     at == null ? Map.of() : Map.of("line", at.getLineNr(), "column", at.getColumnNr()));
         }
+    }
+
+    /** The body's size on the wire (it came as UTF-8), counted up to just past the limit. */
+    private static int utf8Length(String s) {
+        if (s.length() > MAX_JSON_BYTES) {
+            return s.length();
+        }
+        int bytes = 0;
+        for (int i = 0; i < s.length() && bytes <= MAX_JSON_BYTES; i++) {
+            char c = s.charAt(i);
+            // a surrogate pair is 4 bytes: 2 for each half
+            bytes += c < 0x80 ? 1 : c < 0x800 || Character.isSurrogate(c) ? 2 : 3;
+        }
+        return bytes;
     }
 
     static JsonNode object(String body, Set<String> allowed) {
