@@ -23,6 +23,20 @@ public final class TaskBodyGenerator {
             "pauseTimeoutMs", "username", "password", "totpSecret");
     private static final List<String> ACTION_TYPES = List.of("navigate", "click", "type", "press", "scroll", "wait",
             "evaluate", "screenshot", "uploadFile", "select", "hover", "authenticate", "Navigate", "");
+    /** The fields each action type allows besides type and timeoutMs. */
+    private static final Map<String, List<String>> ACTION_FIELDS = Map.ofEntries(
+            Map.entry("navigate", List.of("url", "waitUntil")),
+            Map.entry("click", List.of("selector", "coordinates")),
+            Map.entry("type", List.of("selector", "text")),
+            Map.entry("press", List.of("key", "selector")),
+            Map.entry("scroll", List.of("selector", "coordinates", "text")),
+            Map.entry("wait", List.of("selector", "text")),
+            Map.entry("evaluate", List.of("script")),
+            Map.entry("screenshot", List.of("selector")),
+            Map.entry("uploadFile", List.of("selector", "filename")),
+            Map.entry("select", List.of("selector", "text")),
+            Map.entry("hover", List.of("selector")),
+            Map.entry("authenticate", List.of("mode", "credentialId", "selectors", "success", "pauseTimeoutMs")));
     private static final Map<String, List<String>> OBJECT_FIELDS = Map.of(
             "coordinates", List.of("x", "y"),
             "screenshot", List.of("fullPage", "selector"),
@@ -77,9 +91,28 @@ public final class TaskBodyGenerator {
 
     private void object(List<String> fields, int depth) {
         out.append('{');
+        members(fields, depth, false);
+        out.append('}');
+    }
+
+    /** An action: mostly a known type first, then mostly fields that type allows, so valid ones are common. */
+    private void action(int depth) {
+        out.append('{');
+        String type = data.consumeInt(0, 15) == 0 ? data.consumeString(16) : data.pickValue(ACTION_TYPES);
+        boolean typed = data.consumeInt(0, 15) != 0;
+        if (typed) {
+            string("type");
+            out.append(':');
+            string(type);
+        }
+        members(ACTION_FIELDS.getOrDefault(type, ACTION), depth, typed);
+        out.append('}');
+    }
+
+    private void members(List<String> fields, int depth, boolean afterType) {
         int n = data.consumeInt(0, fields.size() + 1);
         for (int i = 0; i < n; i++) {
-            if (i > 0) {
+            if (afterType || i > 0) {
                 out.append(',');
             }
             String name;
@@ -88,6 +121,8 @@ public final class TaskBodyGenerator {
                 name = data.consumeString(12);
             } else if (pick == 1) {
                 name = data.pickValue(ACTION);
+            } else if (pick == 2) {
+                name = "timeoutMs";
             } else {
                 name = data.pickValue(fields);
             }
@@ -95,11 +130,10 @@ public final class TaskBodyGenerator {
             out.append(':');
             value(name, depth + 1);
         }
-        out.append('}');
     }
 
     private void value(String field, int depth) {
-        if (depth > MAX_DEPTH || data.consumeInt(0, 9) == 0) {
+        if (depth > MAX_DEPTH || data.consumeInt(0, 15) == 0) {
             anyValue(depth);
             return;
         }
@@ -125,7 +159,7 @@ public final class TaskBodyGenerator {
             if (data.consumeInt(0, 15) == 0) {
                 anyValue(depth + 1);
             } else {
-                object(ACTION, depth + 1);
+                action(depth + 1);
             }
         }
         out.append(']');
@@ -163,7 +197,7 @@ public final class TaskBodyGenerator {
                 }
                 out.append(']');
             }
-            case 6 -> object(ACTION, depth + 1);
+            case 6 -> action(depth + 1);
             case 7 -> nesting();
             default -> out.append(data.consumeString(16));
         }
