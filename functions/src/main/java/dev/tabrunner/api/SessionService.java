@@ -73,7 +73,7 @@ public final class SessionService {
         }
         Instant now = clock.instant();
         Session session = new Session(UUID.randomUUID().toString(), caller.tenantId(), SessionStatus.ACTIVE, now, now,
-                new SessionOptions(viewport, userAgent, locale, timezone, inactivity), null, null, null, 0);
+                new SessionOptions(viewport, userAgent, locale, timezone, inactivity), null, null, null, null, 0);
         sessions.create(session);
         return session;
     }

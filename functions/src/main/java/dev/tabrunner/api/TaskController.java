@@ -80,6 +80,21 @@ final class TaskController {
         return out;
     }
 
+    @Post("/tasks/{taskId}/stop")
+    Map<String, Object> stop(Caller caller, String sessionId, String taskId) {
+        return tasks.view(tasks.stop(caller, sessionId, taskId), false);
+    }
+
+    @Post("/tasks/{taskId}/pause")
+    Map<String, Object> pause(Caller caller, String sessionId, String taskId) {
+        return tasks.view(tasks.pause(caller, sessionId, taskId), false);
+    }
+
+    @Post("/tasks/{taskId}/resume")
+    Map<String, Object> resume(Caller caller, String sessionId, String taskId) {
+        return tasks.view(tasks.resume(caller, sessionId, taskId), false);
+    }
+
     @Get("/tasks/{taskId}/artifacts/{artifactId}")
     HttpResponse<byte[]> artifact(Caller caller, String sessionId, String taskId, String artifactId) {
         TaskRecord t = tasks.get(caller, sessionId, taskId);

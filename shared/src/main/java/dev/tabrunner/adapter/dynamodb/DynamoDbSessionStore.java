@@ -62,17 +62,13 @@ public final class DynamoDbSessionStore implements SessionStore {
     private static Session withVersion(Map<String, AttributeValue> item) {
         Session stored = DynamoDocuments.read(item, Session.class);
         long version = Long.parseLong(item.get("version").n());
-        return new Session(stored.id(), stored.tenantId(), stored.status(), stored.createdAt(),
-                stored.lastActivityAt(), stored.options(), stored.currentUrl(), stored.stateKey(),
-                stored.terminatedAt(), version);
+        return stored.withVersion(version);
     }
 
     @Override
     public Session update(Session session, long expectedVersion) {
         long next = expectedVersion + 1;
-        Session stored = new Session(session.id(), session.tenantId(), session.status(), session.createdAt(),
-                session.lastActivityAt(), session.options(), session.currentUrl(), session.stateKey(),
-                session.terminatedAt(), next);
+        Session stored = session.withVersion(next);
         try {
             client.putItem(b -> b.tableName(table).item(DynamoDocuments.item(stored, keys(stored, next)))
                     .conditionExpression("version = :v AND tenantId = :t")

@@ -1,6 +1,7 @@
 package dev.tabrunner.adapter.dynamodb;
 
 import dev.tabrunner.domain.TaskRecord;
+import dev.tabrunner.domain.TaskStatus;
 import dev.tabrunner.port.ConflictException;
 import dev.tabrunner.port.Page;
 import dev.tabrunner.port.StoreUnavailableException;
@@ -13,6 +14,7 @@ import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -84,6 +86,20 @@ public final class DynamoDbTaskStore implements TaskStore {
             throw new ConflictException("task_changed", "task " + next.id() + " changed concurrently");
         } catch (SdkException e) {
             throw new StoreUnavailableException("could not update task " + next.id(), e);
+        }
+    }
+
+    @Override
+    public List<TaskRecord> listByStatus(TaskStatus status, int limit) {
+        try {
+            QueryResponse r = client.query(b -> b.tableName(table).indexName(DynamoDbTables.BY_STATUS)
+                    .keyConditionExpression("#s = :s")
+                    .expressionAttributeNames(Map.of("#s", "status"))
+                    .expressionAttributeValues(Map.of(":s", s(status.name())))
+                    .scanIndexForward(true).limit(limit));
+            return r.items().stream().map(i -> DynamoDocuments.read(i, TaskRecord.class)).toList();
+        } catch (SdkException e) {
+            throw new StoreUnavailableException("could not list " + status + " tasks", e);
         }
     }
 
