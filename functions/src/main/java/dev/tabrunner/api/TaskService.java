@@ -64,6 +64,11 @@ public final class TaskService {
     public TaskRecord submit(Caller caller, String sessionId, JsonNode body) {
         Session session = sessions.requireActive(caller, sessionId);
         TaskRequestParser.parse(body);
+        if (tasks.countUnfinished(caller.tenantId(), settings.maxTasks()) >= settings.maxTasks()) {
+            throw new ApiException(429, "too_many_tasks", "this tenant has " + settings.maxTasks()
+                    + " tasks waiting or running, its limit; retry when some have finished",
+                    Map.of("retryAfterSeconds", 5));
+        }
         TaskRecord task = TaskRecord.created(UUID.randomUUID().toString(), caller.tenantId(), session.id(),
                 TaskRecord.KIND_SCRIPTED, body, clock.instant());
         tasks.create(task);

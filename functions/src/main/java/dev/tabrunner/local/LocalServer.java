@@ -3,6 +3,8 @@ package dev.tabrunner.local;
 import dev.tabrunner.adapter.dynamodb.DynamoDbApiKeyStore;
 import dev.tabrunner.adapter.dynamodb.DynamoDbCredentialStore;
 import dev.tabrunner.adapter.dynamodb.DynamoDbFileStore;
+import dev.tabrunner.adapter.dynamodb.DynamoDbIdempotencyStore;
+import dev.tabrunner.adapter.local.InMemoryRateLimiter;
 import dev.tabrunner.adapter.dynamodb.DynamoDbSessionStore;
 import dev.tabrunner.adapter.dynamodb.DynamoDbTables;
 import dev.tabrunner.adapter.dynamodb.DynamoDbTaskStore;
@@ -91,6 +93,9 @@ public final class LocalServer implements AutoCloseable {
             var vault = new EncryptedFileVault(dataDir.resolve("vault"),
                     EncryptedFileVault.loadOrCreateKey(env, dataDir.resolve("vault.key")));
             var completions = new InProcessTaskCompletions();
+            var idempotency = new DynamoDbIdempotencyStore(dynamo.client(), tables.idempotency(), blobs);
+            // one process serves every request here, so an in-memory window is exact
+            var rateLimiter = new InMemoryRateLimiter(apiSettings.tenantRps());
             var liveView = new InProcessLiveView();
 
             TaskExecutorFactory factory = ServiceLoader.load(TaskExecutorFactory.class).findFirst()
@@ -113,7 +118,7 @@ public final class LocalServer implements AutoCloseable {
             ApplicationContext context = Micronaut.build(new String[0])
                     .properties(properties)
                     .singletons(clock, sessions, tasks, files, keys, blobs, credentials, vault, liveView,
-                            completions, dispatcher, apiSettings)
+                            completions, dispatcher, apiSettings, idempotency, rateLimiter)
                     .banner(false)
                     .deduceEnvironment(false)
                     .start();

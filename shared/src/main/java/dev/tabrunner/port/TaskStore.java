@@ -36,4 +36,7 @@ public interface TaskStore {
 
     /** Tasks of every tenant in one state, oldest first: how the recovery sweep finds abandoned work. */
     List<TaskRecord> listByStatus(TaskStatus status, int limit);
+
+    /** How many of the tenant's tasks are waiting or running, counting no further than {@code upTo}. */
+    int countUnfinished(String tenantId, int upTo);
 }

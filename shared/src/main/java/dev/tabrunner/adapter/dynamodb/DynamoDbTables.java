@@ -26,6 +26,8 @@ public record DynamoDbTables(String prefix) {
     public static final String BY_SESSION = "bySession";
     /** Tasks by state, oldest first: the recovery sweep's view of running and waiting work. */
     public static final String BY_STATUS = "byStatus";
+    /** Sessions not terminated, by tenant (a sparse index): what the per-tenant session limit counts. */
+    public static final String ACTIVE_BY_TENANT = "activeByTenant";
 
     public String sessions() {
         return prefix + "sessions";
@@ -47,9 +49,20 @@ public record DynamoDbTables(String prefix) {
         return prefix + "api-keys";
     }
 
+    public String idempotency() {
+        return prefix + "idempotency";
+    }
+
+    public String rateLimits() {
+        return prefix + "rate-limits";
+    }
+
     /** Creates every table that does not exist yet; existing tables are left as they are. */
     public void createMissing(DynamoDbClient client) {
-        create(client, sessions(), "id", null, List.of(index(BY_TENANT, "tenantId", "createdAt")));
+        create(client, sessions(), "id", null, List.of(index(BY_TENANT, "tenantId", "createdAt"),
+                index(ACTIVE_BY_TENANT, "activeTenantId", "createdAt")));
+        create(client, idempotency(), "id", null, List.of());
+        create(client, rateLimits(), "id", null, List.of());
         create(client, tasks(), "id", null, List.of(index(BY_TENANT, "tenantId", "createdAt"),
                 index(BY_SESSION, "sessionId", "createdAt"), index(BY_STATUS, "status", "createdAt")));
         create(client, files(), "sessionId", "name", List.of());
