@@ -81,12 +81,24 @@ public final class BrowserHost implements AutoCloseable {
      */
     public int killRenderers() {
         return (int) ProcessHandle.allProcesses()
-                .filter(p -> p.info().arguments().map(a -> java.util.Arrays.asList(a).contains(marker)).orElse(false))
+                .filter(p -> commandLine(p).contains(marker))
                 .flatMap(ProcessHandle::descendants)
-                .filter(p -> p.info().arguments().map(a -> java.util.Arrays.asList(a).contains("--type=renderer"))
-                        .orElse(false))
+                .filter(p -> commandLine(p).contains("--type=renderer"))
                 .filter(ProcessHandle::destroyForcibly)
                 .count();
+    }
+
+    /**
+     * A process's command line as the kernel has it: Chromium rewrites its child processes' titles, which leaves
+     * {@link ProcessHandle.Info#arguments()} empty for them, but {@code /proc/<pid>/cmdline} still holds them.
+     */
+    private static String commandLine(ProcessHandle p) {
+        try {
+            byte[] raw = java.nio.file.Files.readAllBytes(java.nio.file.Path.of("/proc/" + p.pid() + "/cmdline"));
+            return new String(raw, java.nio.charset.StandardCharsets.UTF_8).replace('\0', ' ');
+        } catch (java.io.IOException | RuntimeException e) {
+            return p.info().commandLine().orElse("");
+        }
     }
 
     /** The proxy every request of this host's browser goes through. */

@@ -2,7 +2,13 @@ package dev.tabrunner.it;
 
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,5 +41,35 @@ class BrowserCrashIT {
         var next = api.runTask(session, "{\"actions\":[{\"type\":\"evaluate\",\"script\":\"location.pathname\"}]}");
         assertThat(next.status()).as(next.body()).isEqualTo(201);
         assertThat(next.json().at("/results/0/value").asText()).isEqualTo("/index.html");
+
+        // nothing of the killed browser is left: no process, no zombie, no temporary profile directory
+        Thread.sleep(500);
+        List<String> commandLines = ProcessHandle.current().descendants().map(BrowserCrashIT::commandLine).toList();
+        assertThat(ProcessHandle.current().descendants().filter(BrowserCrashIT::isZombie).count()).isZero();
+        try (Stream<Path> tmp = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            List<Path> profiles = tmp.filter(p -> p.getFileName().toString().startsWith("playwright_chromiumdev_profile"))
+                    .toList();
+            for (Path profile : profiles) {
+                assertThat(commandLines).as("a live browser uses " + profile)
+                        .anyMatch(c -> c.contains(profile.getFileName().toString()));
+            }
+        }
+    }
+
+    private static String commandLine(ProcessHandle p) {
+        try {
+            return new String(Files.readAllBytes(Path.of("/proc/" + p.pid() + "/cmdline")), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static boolean isZombie(ProcessHandle p) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + p.pid() + "/stat"));
+            return stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+        } catch (IOException e) {
+            return false;
+        }
     }
 }
