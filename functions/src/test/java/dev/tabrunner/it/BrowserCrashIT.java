@@ -33,6 +33,9 @@ class BrowserCrashIT {
         CompletableFuture<Api.Response> running = CompletableFuture.supplyAsync(() -> api.runTask(session,
                 "{\"actions\":[{\"type\":\"wait\",\"selector\":\"#never-appears\",\"timeoutMs\":20000}]}"));
         Thread.sleep(1500);
+        List<String> profilesBefore = ProcessHandle.current().descendants().map(BrowserCrashIT::commandLine)
+                .flatMap(c -> Stream.of(c.split("\u0000"))).filter(a -> a.startsWith("--user-data-dir="))
+                .map(a -> a.substring("--user-data-dir=".length())).distinct().toList();
         assertThat(killChromiumChildren()).isPositive();
         Api.Response crashed = running.get();
         assertThat(crashed.status()).as(crashed.body()).isEqualTo(503);
@@ -42,17 +45,18 @@ class BrowserCrashIT {
         assertThat(next.status()).as(next.body()).isEqualTo(201);
         assertThat(next.json().at("/results/0/value").asText()).isEqualTo("/index.html");
 
-        // nothing of the killed browser is left: no process, no zombie, no temporary profile directory
-        Thread.sleep(500);
-        List<String> commandLines = ProcessHandle.current().descendants().map(BrowserCrashIT::commandLine).toList();
+        // nothing of the killed browsers is left: no zombie, no temporary profile directory. Each worker thread has
+        // a browser of its own, and cleans up after its killed one when it next runs a task: run one on each.
+        String a = sys.newSession(api);
+        String b = sys.newSession(api);
+        String slow = "{\"url\":\"" + sys.url("/slow?ms=700") + "\"}";
+        CompletableFuture<Api.Response> first = CompletableFuture.supplyAsync(() -> api.runTask(a, slow));
+        CompletableFuture<Api.Response> second = CompletableFuture.supplyAsync(() -> api.runTask(b, slow));
+        assertThat(first.get().status()).isEqualTo(201);
+        assertThat(second.get().status()).isEqualTo(201);
         assertThat(ProcessHandle.current().descendants().filter(BrowserCrashIT::isZombie).count()).isZero();
-        try (Stream<Path> tmp = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-            List<Path> profiles = tmp.filter(p -> p.getFileName().toString().startsWith("playwright_chromiumdev_profile"))
-                    .toList();
-            for (Path profile : profiles) {
-                assertThat(commandLines).as("a live browser uses " + profile)
-                        .anyMatch(c -> c.contains(profile.getFileName().toString()));
-            }
+        for (String profile : profilesBefore) {
+            assertThat(Path.of(profile)).as("the killed browser's profile directory").doesNotExist();
         }
     }
 
