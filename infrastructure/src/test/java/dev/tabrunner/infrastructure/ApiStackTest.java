@@ -177,6 +177,7 @@ class ApiStackTest {
     void everyFunction_logsToItsOwnGroup_keptThirtyDays() {
         Set<String> groups = new TreeSet<>();
         for (String id : functions.values()) {
+            assertThat(api.properties(id)).as(id).containsKey("LoggingConfig");
             String group = ref(map(api.properties(id).get("LoggingConfig")).get("LogGroup"));
             assertThat(api.resource(group)).containsEntry("Type", "AWS::Logs::LogGroup");
             assertThat(api.properties(group)).containsEntry("RetentionInDays", 30);
