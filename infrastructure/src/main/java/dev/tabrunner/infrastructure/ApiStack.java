@@ -23,6 +23,10 @@ import software.amazon.awscdk.services.apigatewayv2.IAccessLogSettings;
 import software.amazon.awscdk.services.apigatewayv2.LogGroupLogDestination;
 import software.amazon.awscdk.services.apigatewayv2.ThrottleSettings;
 import software.amazon.awscdk.aws_apigatewayv2_integrations.HttpLambdaIntegration;
+import software.amazon.awscdk.services.events.Rule;
+import software.amazon.awscdk.services.events.Schedule;
+import software.amazon.awscdk.services.events.targets.LambdaFunction;
+import software.amazon.awscdk.services.events.targets.LambdaFunctionProps;
 import software.amazon.awscdk.services.iam.Grant;
 import software.amazon.awscdk.services.iam.GrantOnPrincipalOptions;
 import software.amazon.awscdk.services.iam.IGrantable;
@@ -47,8 +51,9 @@ import software.amazon.awscdk.services.sqs.QueueEncryption;
 import software.constructs.Construct;
 
 /**
- * The code of one deployment: the three API functions behind the HTTP API, the worker image function, and the
- * dead-letter path that fails tasks whose worker invocations ran out of retries.
+ * The code of one deployment: the three API functions behind the HTTP API, the worker image function, the
+ * dead-letter path that fails tasks whose worker invocations ran out of retries, and the scheduled recovery function
+ * that finds tasks whose worker vanished (its lease ran out) and dispatches them again.
  *
  * <p>Secrets Manager is the one service granted by hand (the vault's secrets are created at run time, so there is
  * no construct to call {@code grant*} on): only the credentials function may write secrets, only the worker may read
@@ -59,6 +64,7 @@ public final class ApiStack extends Stack {
     static final String API_HANDLER = "dev.tabrunner.aws.ApiHandler";
     static final String DEAD_LETTER_HANDLER = "dev.tabrunner.aws.DeadLetterHandler::handleRequest";
     static final String WORKER_HANDLER = "dev.tabrunner.aws.WorkerHandler::handleRequest";
+    static final String RECOVERY_HANDLER = "dev.tabrunner.aws.RecoveryHandler::handleRequest";
     static final String ALIAS = "live";
 
     /** API Gateway ends every request at 30 s; the sync endpoints answer 202 with a poll URL a little before. */
@@ -67,6 +73,16 @@ public final class ApiStack extends Stack {
     /** Lambda's maximum; the worker checkpoints, yields and re-invokes itself before it is reached. */
     private static final Duration WORKER_TIMEOUT = Duration.minutes(15);
     private static final Duration DEAD_LETTER_TIMEOUT = Duration.seconds(60);
+    private static final Duration RECOVERY_TIMEOUT = Duration.seconds(60);
+    /** A sweep reads two index pages and re-dispatches a few tasks: no browser, no big responses. */
+    private static final int RECOVERY_MEMORY_MB = 512;
+    /**
+     * A worker renews its lease on a task while it runs; a task whose lease is older than this is abandoned and the
+     * recovery sweep takes it over. Shared by every function so they all judge a lease the same way.
+     */
+    static final int LEASE_MS = 60_000;
+    /** Dispatches of one task (first run plus re-dispatches after lost workers) before it fails as lost. */
+    static final int MAX_ATTEMPTS = 3;
     /** C1 only: a request-serving function lives seconds to minutes, so C2's late peak never pays off. */
     static final String API_JAVA_TOOL_OPTIONS = "-XX:+TieredCompilation -XX:TieredStopAtLevel=1";
 
@@ -127,7 +143,8 @@ public final class ApiStack extends Stack {
         SESSIONS("sessions"),
         TASKS("tasks"),
         CREDENTIALS("credentials"),
-        WORKER("worker");
+        WORKER("worker"),
+        RECOVERY("recovery");
 
         final String id;
 
@@ -153,6 +170,8 @@ public final class ApiStack extends Stack {
         // ---- worker ----------------------------------------------------------------------------------------------
         Map<String, String> workerEnvironment = new LinkedHashMap<>(environment);
         workerEnvironment.put("TABRUNNER_FUNCTION", FunctionRole.WORKER.id);
+        // Empty: the browser reaches the public internet only (no private, link-local or loopback addresses).
+        workerEnvironment.put("TABRUNNER_EGRESS_ALLOW", config.egressAllow());
         DockerImageFunction.Builder workerBuilder = DockerImageFunction.Builder.create(this, "Worker")
                 .functionName(workerName)
                 .description("Tabrunner worker: runs tasks in Chromium")
@@ -227,6 +246,44 @@ public final class ApiStack extends Stack {
         deadLetter.addEventSource(SqsEventSource.Builder.create(workerFailures).batchSize(1).build());
         tables.tasks().grantReadWriteData(deadLetter);
 
+        // ---- recovery --------------------------------------------------------------------------------------------
+        Map<String, String> recoveryEnvironment = new LinkedHashMap<>(environment);
+        recoveryEnvironment.put("TABRUNNER_FUNCTION", FunctionRole.RECOVERY.id);
+        Function recovery = Function.Builder.create(this, "Recovery")
+                .functionName(config.functionPrefix() + FunctionRole.RECOVERY.id)
+                .description("Tabrunner: re-dispatches tasks whose worker was lost, fails them after "
+                        + MAX_ATTEMPTS + " attempts")
+                .runtime(Runtime.JAVA_21)
+                .architecture(config.architecture())
+                .code(apiCode)
+                .handler(RECOVERY_HANDLER)
+                .memorySize(RECOVERY_MEMORY_MB)
+                .timeout(RECOVERY_TIMEOUT)
+                .logGroup(logGroup("RecoveryLogs", config))
+                .environment(recoveryEnvironment)
+                .build();
+        Duration recoveryInterval = Duration.minutes(config.recoveryIntervalMinutes());
+        // The next sweep redoes whatever a failed one missed, so retrying a failed or delayed sweep would only run
+        // two of them side by side.
+        recovery.configureAsyncInvoke(EventInvokeConfigOptions.builder()
+                .retryAttempts(0)
+                .maxEventAge(recoveryInterval)
+                .build());
+        Rule.Builder.create(this, "RecoverySchedule")
+                .description("Tabrunner: recovery sweep every " + config.recoveryIntervalMinutes() + " minute(s)")
+                .schedule(Schedule.rate(recoveryInterval))
+                // These retries repeat only a delivery EventBridge could not make (the sweep never started), and
+                // give up by the next tick; EventBridge's default would keep trying for 24 hours.
+                .targets(List.of(new LambdaFunction(recovery, LambdaFunctionProps.builder()
+                        .retryAttempts(2)
+                        .maxEventAge(recoveryInterval)
+                        .build())))
+                .build();
+        // Index queries included: grantReadWriteData covers <table>/index/*.
+        tables.tasks().grantReadWriteData(recovery);
+        tables.sessions().grantReadWriteData(recovery);
+        worker.grantInvoke(recovery);
+
         // ---- API functions ---------------------------------------------------------------------------------------
         ApiFunction sessions = apiFunction(FunctionRole.SESSIONS, config, apiCode, environment);
         Function sessionsFn = sessions.function();
@@ -259,6 +316,8 @@ public final class ApiStack extends Stack {
         tables.apiKeys().grantReadData(credentialsFn);
         tables.idempotency().grantReadWriteData(credentialsFn);
         tables.rateLimits().grantReadWriteData(credentialsFn);
+        // Only the large idempotent responses (a credential's own data never goes to the bucket).
+        bucket.grantReadWrite(credentialsFn, DataStack.IDEMPOTENCY_PREFIX + "*");
         grantSecrets(credentialsFn, SECRET_WRITE_ACTIONS, config);
         // Secrets Manager asks KMS for a data key (and decrypts it) as the caller when it stores a value.
         key.grantEncryptDecrypt(credentialsFn);
@@ -297,6 +356,7 @@ public final class ApiStack extends Stack {
                 .build();
         CfnOutput.Builder.create(this, "WorkerFunctionName").value(workerName).build();
         CfnOutput.Builder.create(this, "WorkerFailuresQueueUrl").value(workerFailures.getQueueUrl()).build();
+        CfnOutput.Builder.create(this, "RecoveryFunctionName").value(recovery.getFunctionName()).build();
     }
 
     public HttpApi httpApi() {
@@ -316,6 +376,9 @@ public final class ApiStack extends Stack {
         Map<String, String> environment = new LinkedHashMap<>(commonEnvironment);
         environment.put("TABRUNNER_FUNCTION", role.id);
         environment.put("JAVA_TOOL_OPTIONS", API_JAVA_TOOL_OPTIONS);
+        environment.put("TABRUNNER_TENANT_RPS", Integer.toString(config.tenantRps()));
+        environment.put("TABRUNNER_TENANT_MAX_SESSIONS", Integer.toString(config.tenantMaxSessions()));
+        environment.put("TABRUNNER_TENANT_MAX_TASKS", Integer.toString(config.tenantMaxTasks()));
         String id = capitalize(role.id);
         Function function = Function.Builder.create(this, id)
                 .functionName(config.functionPrefix() + role.id)
@@ -369,6 +432,8 @@ public final class ApiStack extends Stack {
         environment.put("TABRUNNER_SECRET_PREFIX", config.secretPrefix());
         environment.put("TABRUNNER_WORKER_FUNCTION", workerName);
         environment.put("TABRUNNER_SYNC_WAIT_MS", Integer.toString(SYNC_WAIT_MS));
+        environment.put("TABRUNNER_LEASE_MS", Integer.toString(LEASE_MS));
+        environment.put("TABRUNNER_MAX_ATTEMPTS", Integer.toString(MAX_ATTEMPTS));
         return environment;
     }
 

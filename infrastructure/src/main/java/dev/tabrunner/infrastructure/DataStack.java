@@ -34,11 +34,22 @@ public final class DataStack extends Stack {
     private static final String CREATED_AT = "createdAt";
     private static final String SESSION_ID = "sessionId";
     private static final String NAME = "name";
+    private static final String STATUS = "status";
+    /** Set only while a session is not terminated, so {@link #ACTIVE_BY_TENANT} holds live sessions only. */
+    private static final String ACTIVE_TENANT_ID = "activeTenantId";
     /** Epoch seconds; DynamoDB deletes an item some time after it passes. Items without it never expire. */
     static final String TTL_ATTRIBUTE = "ttl";
     static final String BY_TENANT = "byTenant";
     static final String BY_SESSION = "bySession";
+    static final String BY_STATUS = "byStatus";
+    static final String ACTIVE_BY_TENANT = "activeByTenant";
     static final String ARTIFACTS_PREFIX = "tasks/";
+    /**
+     * Idempotent responses too large for a DynamoDB item. The API keeps idempotency keys 24 hours; the second day
+     * covers most of the lag before DynamoDB's TTL removes the items that point here.
+     */
+    static final String IDEMPOTENCY_PREFIX = "idempotency/";
+    private static final int IDEMPOTENCY_RETENTION_DAYS = 2;
 
     /**
      * @param stack  the stack's environment, description and so on
@@ -64,15 +75,14 @@ public final class DataStack extends Stack {
 
         Table sessions = table(config, Tables.SESSIONS, ID, null, RemovalPolicy.RETAIN);
         byTenant(sessions);
+        // Sparse: the per-tenant session limit counts this index, so it must not grow with terminated sessions.
+        index(sessions, ACTIVE_BY_TENANT, ACTIVE_TENANT_ID);
 
         Table tasks = table(config, Tables.TASKS, ID, null, RemovalPolicy.RETAIN);
         byTenant(tasks);
-        tasks.addGlobalSecondaryIndex(GlobalSecondaryIndexProps.builder()
-                .indexName(BY_SESSION)
-                .partitionKey(stringKey(SESSION_ID))
-                .sortKey(stringKey(CREATED_AT))
-                .projectionType(ProjectionType.ALL)
-                .build());
+        index(tasks, BY_SESSION, SESSION_ID);
+        // The recovery sweep lists CREATED and RUNNING tasks here instead of scanning the whole table.
+        index(tasks, BY_STATUS, STATUS);
 
         Table files = table(config, Tables.FILES, SESSION_ID, NAME, RemovalPolicy.RETAIN);
 
@@ -102,6 +112,11 @@ public final class DataStack extends Stack {
                                 .id("expire-task-artifacts")
                                 .prefix(ARTIFACTS_PREFIX)
                                 .expiration(Duration.days(config.artifactRetentionDays()))
+                                .build(),
+                        LifecycleRule.builder()
+                                .id("expire-idempotent-responses")
+                                .prefix(IDEMPOTENCY_PREFIX)
+                                .expiration(Duration.days(IDEMPOTENCY_RETENTION_DAYS))
                                 .build(),
                         LifecycleRule.builder()
                                 .id("abort-incomplete-uploads")
@@ -145,9 +160,14 @@ public final class DataStack extends Stack {
     }
 
     private static void byTenant(Table table) {
+        index(table, BY_TENANT, TENANT_ID);
+    }
+
+    /** A GSI on {@code partitionKey} + {@code createdAt}, projecting whole items (the adapters read them all). */
+    private static void index(Table table, String name, String partitionKey) {
         table.addGlobalSecondaryIndex(GlobalSecondaryIndexProps.builder()
-                .indexName(BY_TENANT)
-                .partitionKey(stringKey(TENANT_ID))
+                .indexName(name)
+                .partitionKey(stringKey(partitionKey))
                 .sortKey(stringKey(CREATED_AT))
                 .projectionType(ProjectionType.ALL)
                 .build());

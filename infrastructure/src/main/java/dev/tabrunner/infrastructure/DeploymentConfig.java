@@ -3,6 +3,7 @@ package dev.tabrunner.infrastructure;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 import software.amazon.awscdk.Environment;
 import software.amazon.awscdk.services.lambda.Architecture;
@@ -29,6 +30,15 @@ import software.constructs.Node;
  * @param logRetentionDays          retention of every log group; one of CloudWatch's allowed values
  * @param throttleRateLimit         steady-state requests per second of the HTTP API
  * @param throttleBurstLimit        burst of the HTTP API
+ * @param recoveryIntervalMinutes   minutes between two recovery sweeps, which re-dispatch or fail abandoned tasks
+ * @param tenantRps                 requests per second one tenant may make; reaches the API functions as
+ *                                  {@code TABRUNNER_TENANT_RPS}
+ * @param tenantMaxSessions         non-terminated sessions one tenant may hold ({@code TABRUNNER_TENANT_MAX_SESSIONS})
+ * @param tenantMaxTasks            tasks one tenant may have queued or running at once
+ *                                  ({@code TABRUNNER_TENANT_MAX_TASKS})
+ * @param egressAllow               comma-separated hosts, {@code *.suffix}es, addresses and CIDR blocks the worker's
+ *                                  browser may reach although they are private, link-local or loopback
+ *                                  ({@code TABRUNNER_EGRESS_ALLOW}); empty allows none of them
  * @param environment               the target account/region, or empty for an environment-agnostic synth
  */
 public record DeploymentConfig(
@@ -48,10 +58,21 @@ public record DeploymentConfig(
         int logRetentionDays,
         int throttleRateLimit,
         int throttleBurstLimit,
+        int recoveryIntervalMinutes,
+        int tenantRps,
+        int tenantMaxSessions,
+        int tenantMaxTasks,
+        String egressAllow,
         Optional<Environment> environment) {
 
     static final String DEFAULT_API_JAR = "../functions/target/tabrunner-api-lambda.jar";
     static final String DEFAULT_WORKER_IMAGE_DIR = "../container-image";
+    /**
+     * What the worker's parser can accept at all (host names, {@code *.} and {@code .} suffixes, IPv4 and IPv6
+     * addresses, CIDR blocks); the worker checks the rest when it starts. Catches a list separated by spaces or
+     * semicolons, which would otherwise only show up as a worker that fails every task.
+     */
+    private static final Pattern EGRESS_ENTRY = Pattern.compile("[A-Za-z0-9_.:/*-]+");
 
     public DeploymentConfig {
         requireName("stackPrefix", stackPrefix);
@@ -70,6 +91,12 @@ public record DeploymentConfig(
         LogRetention.of(logRetentionDays);
         requireRange("throttleRateLimit", throttleRateLimit, 1, 10000);
         requireRange("throttleBurstLimit", throttleBurstLimit, 1, 5000);
+        // EventBridge rates are whole minutes; more than a day between sweeps leaves lost tasks hanging for a day.
+        requireRange("recoveryIntervalMinutes", recoveryIntervalMinutes, 1, 1440);
+        requireRange("tenantRps", tenantRps, 1, 100000);
+        requireRange("tenantMaxSessions", tenantMaxSessions, 1, 100000);
+        requireRange("tenantMaxTasks", tenantMaxTasks, 1, 100000);
+        requireEgressAllowList(egressAllow);
     }
 
     /**
@@ -99,6 +126,11 @@ public record DeploymentConfig(
                 context.integer("logRetentionDays", 30),
                 context.integer("throttleRateLimit", 50),
                 context.integer("throttleBurstLimit", 100),
+                context.integer("recoveryIntervalMinutes", 1),
+                context.integer("tenantRps", 50),
+                context.integer("tenantMaxSessions", 50),
+                context.integer("tenantMaxTasks", 20),
+                context.string("egressAllow", ""),
                 environment(context, env));
     }
 
@@ -127,6 +159,19 @@ public record DeploymentConfig(
     private static void requireName(String key, String value) {
         if (value == null || value.isBlank()) {
             throw new IllegalArgumentException("context " + key + " must not be blank");
+        }
+    }
+
+    private static void requireEgressAllowList(String allow) {
+        if (allow == null) {
+            throw new IllegalArgumentException("context egressAllow must not be null (use an empty string)");
+        }
+        for (String entry : allow.split(",")) {
+            String trimmed = entry.trim();
+            if (!trimmed.isEmpty() && !EGRESS_ENTRY.matcher(trimmed).matches()) {
+                throw new IllegalArgumentException("context egressAllow: '" + trimmed + "' is not a host name, "
+                        + "*.suffix, IP address or CIDR block (separate entries with commas)");
+            }
         }
     }
 

@@ -42,7 +42,7 @@ class ApiStackTest {
     private static Template template;
     private static CfnTemplate api;
     private static CfnTemplate data;
-    /** Logical ids by TABRUNNER_FUNCTION, plus "dead-letter". */
+    /** Logical ids by TABRUNNER_FUNCTION (the API functions, worker and recovery), plus "dead-letter". */
     private static Map<String, String> functions;
 
     @BeforeAll
@@ -126,7 +126,8 @@ class ApiStackTest {
 
     @Test
     void apiFunctions_runTheSharedJar_withSnapStart_andTheirSliceOfTheApp() {
-        assertThat(functions).containsKeys("sessions", "tasks", "credentials", "worker", "dead-letter");
+        assertThat(functions).containsOnlyKeys("sessions", "tasks", "credentials", "worker", "dead-letter",
+                "recovery");
         for (String name : API_FUNCTIONS) {
             Map<String, Object> properties = api.properties(functions.get(name));
             assertThat(properties)
@@ -153,10 +154,34 @@ class ApiStackTest {
                     .containsEntry("TABRUNNER_SECRET_PREFIX", "tabrunner/")
                     .containsEntry("TABRUNNER_WORKER_FUNCTION", "tabrunner-worker")
                     .containsEntry("TABRUNNER_SYNC_WAIT_MS", "25000")
+                    // Every function judges a worker's lease, and when a task is lost, the same way.
+                    .containsEntry("TABRUNNER_LEASE_MS", "60000")
+                    .containsEntry("TABRUNNER_MAX_ATTEMPTS", "3")
                     .containsKeys("TABRUNNER_BUCKET", "TABRUNNER_KMS_KEY_ID");
             assertThat(dataResourceOf(environment.get("TABRUNNER_BUCKET"))).startsWith("Artifacts");
             assertThat(dataResourceOf(environment.get("TABRUNNER_KMS_KEY_ID"))).startsWith("Key");
         }
+    }
+
+    @Test
+    void apiFunctions_getTheTenantLimits_withTheirDefaults() {
+        for (String name : API_FUNCTIONS) {
+            assertThat(api.environment(functions.get(name))).as(name)
+                    .containsEntry("TABRUNNER_TENANT_RPS", "50")
+                    .containsEntry("TABRUNNER_TENANT_MAX_SESSIONS", "50")
+                    .containsEntry("TABRUNNER_TENANT_MAX_TASKS", "20");
+        }
+    }
+
+    @Test
+    void onlyTheWorker_getsTheEgressAllowList_emptyByDefault() {
+        functions.forEach((name, id) -> {
+            if (name.equals("worker")) {
+                assertThat(api.environment(id)).containsEntry("TABRUNNER_EGRESS_ALLOW", "");
+            } else {
+                assertThat(api.environment(id)).as(name).doesNotContainKey("TABRUNNER_EGRESS_ALLOW");
+            }
+        });
     }
 
     @Test
@@ -190,9 +215,7 @@ class ApiStackTest {
 
     @Test
     void failedWorkerInvocations_retryTwice_thenReachTheQueueTheDeadLetterFunctionConsumes() {
-        Map<String, Object> config = api.resources("AWS::Lambda::EventInvokeConfig").values().iterator().next();
-        Map<String, Object> properties = map(config.get("Properties"));
-        assertThat(ref(properties.get("FunctionName"))).isEqualTo(functions.get("worker"));
+        Map<String, Object> properties = asyncInvokeConfigOf("worker");
         assertThat(properties).containsEntry("MaximumRetryAttempts", 2).containsEntry("Qualifier", "$LATEST");
         String queueId = getAtt(map(map(properties.get("DestinationConfig")).get("OnFailure")).get("Destination"));
         assertThat(api.resource(queueId)).containsEntry("Type", "AWS::SQS::Queue");
@@ -214,11 +237,78 @@ class ApiStackTest {
         assertThat(api.actionsOf(functions.get("worker"))).contains("sqs:SendMessage");
     }
 
+    // ---- recovery ----------------------------------------------------------------------------------------------
+
     @Test
-    void onlyTheTasksFunction_andTheWorkerItself_mayInvokeTheWorker() {
+    void recovery_runsTheSharedJar_small_withItsOwnHandler() {
+        Map<String, Object> recovery = api.properties(functions.get("recovery"));
+        assertThat(recovery)
+                .containsEntry("Handler", "dev.tabrunner.aws.RecoveryHandler::handleRequest")
+                .containsEntry("Runtime", "java21")
+                .containsEntry("Architectures", List.of("x86_64"))
+                .containsEntry("FunctionName", "tabrunner-recovery")
+                .containsEntry("MemorySize", 512)
+                .containsEntry("Timeout", 60)
+                .doesNotContainKeys("SnapStart", "ReservedConcurrentExecutions");
+        // The very jar the API functions run, not a copy uploaded as another asset.
+        assertThat(recovery.get("Code")).isEqualTo(api.properties(functions.get("sessions")).get("Code"));
+        assertThat(api.environment(functions.get("recovery"))).containsEntry("TABRUNNER_FUNCTION", "recovery");
+    }
+
+    @Test
+    void recoveryRule_invokesTheRecoveryFunction_everyMinute() {
+        Map<String, Map<String, Object>> rules = api.resources("AWS::Events::Rule");
+        assertThat(rules).hasSize(1);
+        String ruleId = rules.keySet().iterator().next();
+        Map<String, Object> rule = api.properties(ruleId);
+        assertThat(rule).containsEntry("ScheduleExpression", "rate(1 minute)").containsEntry("State", "ENABLED");
+        List<Object> targets = list(rule.get("Targets"));
+        assertThat(targets).hasSize(1);
+        Map<String, Object> target = map(targets.get(0));
+        assertThat(getAtt(target.get("Arn"))).isEqualTo(functions.get("recovery"));
+        // A sweep EventBridge could not deliver is given up by the next tick rather than retried for a day.
+        assertThat(target.get("RetryPolicy")).isEqualTo(Map.of(
+                "MaximumEventAgeInSeconds", 60, "MaximumRetryAttempts", 2));
+
+        // The rule, and only the rule, may invoke the function.
+        List<Map<String, Object>> permissions = api.resources("AWS::Lambda::Permission").values().stream()
+                .map(permission -> map(permission.get("Properties")))
+                .filter(properties -> functions.get("recovery").equals(getAtt(properties.get("FunctionName"))))
+                .toList();
+        assertThat(permissions).singleElement().satisfies(permission -> {
+            assertThat(permission).containsEntry("Principal", "events.amazonaws.com")
+                    .containsEntry("Action", "lambda:InvokeFunction");
+            assertThat(getAtt(permission.get("SourceArn"))).isEqualTo(ruleId);
+        });
+    }
+
+    @Test
+    void aFailedSweep_isNotRetried_theNextTickRunsAgain() {
+        assertThat(asyncInvokeConfigOf("recovery"))
+                .containsEntry("MaximumRetryAttempts", 0)
+                .containsEntry("MaximumEventAgeInSeconds", 60)
+                .doesNotContainKey("DestinationConfig");
+    }
+
+    @Test
+    void recovery_mayQueryTheTaskAndSessionIndexes() {
+        Set<String> indexed = new TreeSet<>();
+        api.statementsOf(functions.get("recovery")).stream()
+                .filter(statement -> actions(statement).contains("dynamodb:Query"))
+                .flatMap(statement -> resourcesOf(statement).stream())
+                .filter(resource -> map(resource).containsKey("Fn::Join"))
+                .filter(resource -> joinedTail(resource).equals("/index/*"))
+                .forEach(resource -> indexed.add(tableName(dataResourceOf(resource))));
+        assertThat(indexed).containsExactlyInAnyOrder("tasks", "sessions");
+    }
+
+    @Test
+    void onlyTheTasksAndRecoveryFunctions_andTheWorkerItself_mayInvokeTheWorker() {
         assertThat(api.actionsOf(functions.get("tasks"))).contains("lambda:InvokeFunction");
         assertThat(invokeTargets(functions.get("tasks"))).containsExactly("worker");
         assertThat(invokeTargets(functions.get("worker"))).containsExactly("worker");
+        // Recovery re-dispatches abandoned tasks.
+        assertThat(invokeTargets(functions.get("recovery"))).containsExactly("worker");
         for (String name : List.of("sessions", "credentials", "dead-letter")) {
             assertThat(api.actionsOf(functions.get(name))).as(name).doesNotContain("lambda:InvokeFunction");
         }
@@ -270,7 +360,7 @@ class ApiStackTest {
                 "secretsmanager:CreateSecret", "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecret",
                 "secretsmanager:DeleteSecret", "secretsmanager:DescribeSecret", "secretsmanager:TagResource");
         assertThat(api.actionsOf(functions.get("credentials"))).contains("kms:GenerateDataKey*", "kms:Encrypt");
-        for (String name : List.of("sessions", "tasks", "dead-letter")) {
+        for (String name : List.of("sessions", "tasks", "dead-letter", "recovery")) {
             assertThat(secretsActions(name)).as(name).isEmpty();
         }
     }
@@ -290,13 +380,20 @@ class ApiStackTest {
         assertThat(tableAccess("worker")).isEqualTo(Map.of(
                 "tasks", "rw", "sessions", "rw", "files", "rw", "live", "rw", "credentials", "r"));
         assertThat(tableAccess("dead-letter")).isEqualTo(Map.of("tasks", "rw"));
+        assertThat(tableAccess("recovery")).isEqualTo(Map.of("tasks", "rw", "sessions", "rw"));
     }
 
     @Test
-    void theBucket_isReadAndWrittenBy_sessionsTasksAndWorkerOnly() {
-        for (String name : functions.keySet()) {
-            boolean writes = api.actionsOf(functions.get(name)).contains("s3:PutObject");
-            assertThat(writes).as(name).isEqualTo(List.of("sessions", "tasks", "worker").contains(name));
+    void theBucket_isReadAndWrittenBy_sessionsTasksAndWorker_andCredentialsOnlyUnderIdempotency() {
+        for (String name : List.of("sessions", "tasks", "worker")) {
+            assertThat(objectResources(name)).as(name).containsExactly("<bucket>/*");
+        }
+        // Large idempotent responses of the credentials routes; nothing else of the bucket.
+        assertThat(objectResources("credentials")).containsExactly("<bucket>/idempotency/*");
+        assertThat(api.actionsOf(functions.get("credentials"))).contains("s3:PutObject", "s3:GetObject*");
+        for (String name : List.of("dead-letter", "recovery")) {
+            assertThat(api.actionsOf(functions.get(name)).stream().filter(action -> action.startsWith("s3:")))
+                    .as(name).isEmpty();
         }
     }
 
@@ -333,6 +430,44 @@ class ApiStackTest {
             routes.put(route, "credentials");
         }
         return routes;
+    }
+
+    private static Map<String, Object> asyncInvokeConfigOf(String function) {
+        List<Map<String, Object>> configs = api.resources("AWS::Lambda::EventInvokeConfig").values().stream()
+                .map(config -> map(config.get("Properties")))
+                .filter(properties -> functions.get(function).equals(ref(properties.get("FunctionName"))))
+                .toList();
+        assertThat(configs).as(function).hasSize(1);
+        return configs.get(0);
+    }
+
+    /**
+     * The object ARNs ({@code <bucket>/…}) on which the function may put objects; the bucket's ARN shows as
+     * {@code <bucket>}.
+     */
+    private static Set<String> objectResources(String function) {
+        Set<String> resources = new TreeSet<>();
+        api.statementsOf(functions.get(function)).stream()
+                .filter(statement -> actions(statement).contains("s3:PutObject"))
+                .flatMap(statement -> resourcesOf(statement).stream())
+                .filter(resource -> map(resource).containsKey("Fn::Join"))
+                .forEach(resource -> {
+                    assertThat(dataResourceOf(resource)).startsWith("Artifacts");
+                    resources.add("<bucket>" + joinedTail(resource));
+                });
+        return resources;
+    }
+
+    /** The literal text after the first part of an {@code Fn::Join}, e.g. {@code /index/*}. */
+    private static String joinedTail(Object resource) {
+        List<Object> parts = list(list(map(resource).get("Fn::Join")).get(1));
+        StringBuilder tail = new StringBuilder();
+        parts.subList(1, parts.size()).forEach(tail::append);
+        return tail.toString();
+    }
+
+    private static String tableName(String dataLogicalId) {
+        return data.properties(dataLogicalId).get("TableName").toString().replaceFirst("^tabrunner-", "");
     }
 
     /** {@code integrations/<Ref>} → the integration's logical id. */

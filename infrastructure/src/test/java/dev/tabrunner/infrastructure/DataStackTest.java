@@ -128,6 +128,22 @@ class DataStackTest {
     }
 
     @Test
+    void bucket_expiresLargeIdempotentResponses_afterTwoDays_andNothingElseUnderThatPrefix() {
+        String bucketId = data.resources("AWS::S3::Bucket").keySet().iterator().next();
+        List<Object> rules = list(map(data.properties(bucketId).get("LifecycleConfiguration")).get("Rules"));
+        List<Map<String, Object>> idempotency = rules.stream().map(CfnTemplate::map)
+                .filter(rule -> "idempotency/".equals(rule.get("Prefix")))
+                .toList();
+        assertThat(idempotency).singleElement().satisfies(rule -> assertThat(rule)
+                .containsEntry("ExpirationInDays", 2)
+                .containsEntry("Status", "Enabled"));
+        // Saved browser state lives under sessions/ and must never match an expiring rule.
+        rules.stream().map(CfnTemplate::map).filter(rule -> rule.containsKey("ExpirationInDays"))
+                .forEach(rule -> assertThat(rule.get("Prefix")).as("expiring rule %s", rule.get("Id"))
+                        .isIn("tasks/", "idempotency/"));
+    }
+
+    @Test
     void synth_reportsNoWarningsOrErrors() {
         Annotations annotations = Annotations.fromStack(stacks.data());
         annotations.hasNoWarning("*", Match.anyValue());
@@ -141,9 +157,12 @@ class DataStackTest {
     private static Map<String, TableShape> expectedTables() {
         List<String> byTenant = List.of("tenantId", "createdAt");
         Map<String, TableShape> tables = new LinkedHashMap<>();
-        tables.put("sessions", new TableShape(List.of("id"), Map.of("byTenant", byTenant)));
-        tables.put("tasks", new TableShape(List.of("id"),
-                Map.of("byTenant", byTenant, "bySession", List.of("sessionId", "createdAt"))));
+        // activeByTenant: the per-tenant session limit counts it (sparse: only non-terminated sessions carry the key).
+        tables.put("sessions", new TableShape(List.of("id"),
+                Map.of("byTenant", byTenant, "activeByTenant", List.of("activeTenantId", "createdAt"))));
+        // byStatus: the recovery sweep lists CREATED and RUNNING tasks.
+        tables.put("tasks", new TableShape(List.of("id"), Map.of("byTenant", byTenant,
+                "bySession", List.of("sessionId", "createdAt"), "byStatus", List.of("status", "createdAt"))));
         tables.put("files", new TableShape(List.of("sessionId", "name"), Map.of()));
         tables.put("credentials", new TableShape(List.of("id"), Map.of("byTenant", byTenant)));
         tables.put("api-keys", new TableShape(List.of("id"), Map.of()));

@@ -34,6 +34,11 @@ class DeploymentConfigTest {
         assertThat(config.workerRetryAttempts()).isEqualTo(2);
         assertThat(config.artifactRetentionDays()).isEqualTo(30);
         assertThat(config.logRetentionDays()).isEqualTo(30);
+        assertThat(config.recoveryIntervalMinutes()).isEqualTo(1);
+        assertThat(config.tenantRps()).isEqualTo(50);
+        assertThat(config.tenantMaxSessions()).isEqualTo(50);
+        assertThat(config.tenantMaxTasks()).isEqualTo(20);
+        assertThat(config.egressAllow()).isEmpty();
         assertThat(config.environment()).isEmpty();
     }
 
@@ -75,6 +80,22 @@ class DeploymentConfigTest {
                 .hasMessageContaining("apiMemoryMb must be a whole number");
         assertThatThrownBy(() -> fromContext(Map.of("logRetentionDays", "31")))
                 .hasMessageContaining("logRetentionDays must be one of");
+        assertThatThrownBy(() -> fromContext(Map.of("recoveryIntervalMinutes", "0")))
+                .hasMessageContaining("recoveryIntervalMinutes must be between 1 and 1440");
+        assertThatThrownBy(() -> fromContext(Map.of("tenantMaxTasks", "0")))
+                .hasMessageContaining("tenantMaxTasks must be between 1");
+    }
+
+    @Test
+    void egressAllow_takesCommaSeparatedHostsAddressesAndBlocks_andRefusesOtherSeparators() {
+        assertThat(fromContext(Map.of("egressAllow", " 10.0.0.0/8, *.corp.example,fd00::/8 ")).egressAllow())
+                .isEqualTo("10.0.0.0/8, *.corp.example,fd00::/8");
+        // The worker would refuse the whole list at start and fail every task; synth says so first.
+        assertThatThrownBy(() -> fromContext(Map.of("egressAllow", "10.0.0.0/8 intranet.example")))
+                .hasMessageContaining("egressAllow: '10.0.0.0/8 intranet.example'")
+                .hasMessageContaining("separate entries with commas");
+        assertThatThrownBy(() -> fromContext(Map.of("egressAllow", "a.example;b.example")))
+                .hasMessageContaining("egressAllow: 'a.example;b.example'");
     }
 
     @Test

@@ -64,7 +64,12 @@ class TabrunnerAppTest {
                 Map.entry("workerReservedConcurrency", "5"),
                 Map.entry("workerRetryAttempts", "1"),
                 Map.entry("logRetentionDays", "7"),
-                Map.entry("artifactRetentionDays", "3")));
+                Map.entry("artifactRetentionDays", "3"),
+                Map.entry("recoveryIntervalMinutes", "5"),
+                Map.entry("tenantRps", "7"),
+                Map.entry("tenantMaxSessions", "8"),
+                Map.entry("tenantMaxTasks", "9"),
+                Map.entry("egressAllow", "10.1.0.0/16,*.corp.example")));
 
         assertThat(stacks.data().getStackName()).isEqualTo("Acme-Data");
         assertThat(stacks.api().getStackName()).isEqualTo("Acme-Api");
@@ -85,6 +90,24 @@ class TabrunnerAppTest {
                 "Architectures", List.of("arm64")));
         api.hasResourceProperties("AWS::Lambda::EventInvokeConfig", Map.of("MaximumRetryAttempts", 1));
         api.hasResourceProperties("AWS::Logs::LogGroup", Map.of("RetentionInDays", 7));
+        api.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "FunctionName", "acme-sessions",
+                "Environment", Map.of("Variables", Match.objectLike(Map.of(
+                        "TABRUNNER_TENANT_RPS", "7",
+                        "TABRUNNER_TENANT_MAX_SESSIONS", "8",
+                        "TABRUNNER_TENANT_MAX_TASKS", "9")))));
+        api.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "FunctionName", "acme-worker",
+                "Environment", Map.of("Variables", Match.objectLike(Map.of(
+                        "TABRUNNER_EGRESS_ALLOW", "10.1.0.0/16,*.corp.example")))));
+        api.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "FunctionName", "acme-recovery", "Architectures", List.of("arm64")));
+        api.hasResourceProperties("AWS::Events::Rule", Map.of(
+                "ScheduleExpression", "rate(5 minutes)",
+                "Targets", List.of(Match.objectLike(Map.of("RetryPolicy", Map.of(
+                        "MaximumEventAgeInSeconds", 300, "MaximumRetryAttempts", 2))))));
+        api.hasResourceProperties("AWS::Lambda::EventInvokeConfig", Map.of(
+                "MaximumRetryAttempts", 0, "MaximumEventAgeInSeconds", 300));
         assertThat(api.toJSON().toString()).contains(":secret:acme/*").doesNotContain("tabrunner-", "tabrunner/");
     }
 
