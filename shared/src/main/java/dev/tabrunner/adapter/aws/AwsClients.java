@@ -32,12 +32,9 @@ public record AwsClients(DynamoDbClient dynamoDb, S3Client s3, S3Presigner presi
 
     /** Real clients for the settings' region, with the endpoint overrides the settings carry. */
     public static AwsClients create(AwsSettings settings, Map<String, String> env) {
-        Region region = Region.of(AwsSettings.required(settings.region(), "AWS_REGION"));
-        // Lambda puts the role's credentials in the environment; reading them directly skips probing the chain
-        AwsCredentialsProvider credentials = env.containsKey("AWS_ACCESS_KEY_ID")
-                ? EnvironmentVariableCredentialsProvider.create() : DefaultCredentialsProvider.builder().build();
-        DynamoDbClient dynamoDb = configure(DynamoDbClient.builder(), region, credentials,
-                settings.dynamoDbEndpoint()).build();
+        Region region = region(settings);
+        AwsCredentialsProvider credentials = credentials(env);
+        DynamoDbClient dynamoDb = dynamoDb(settings, env);
         S3Configuration s3Config = S3Configuration.builder()
                 .pathStyleAccessEnabled(settings.s3Endpoint() != null).build();
         S3Client s3 = configure(S3Client.builder(), region, credentials, settings.s3Endpoint())
@@ -52,6 +49,22 @@ public record AwsClients(DynamoDbClient dynamoDb, S3Client s3, S3Presigner presi
         SecretsManagerClient secrets = configure(SecretsManagerClient.builder(), region, credentials,
                 settings.secretsEndpoint()).build();
         return new AwsClients(dynamoDb, s3, presigner.build(), lambda, secrets);
+    }
+
+    /** The DynamoDB client alone, for functions that need no other service (the dead-letter handler). */
+    public static DynamoDbClient dynamoDb(AwsSettings settings, Map<String, String> env) {
+        return configure(DynamoDbClient.builder(), region(settings), credentials(env), settings.dynamoDbEndpoint())
+                .build();
+    }
+
+    private static Region region(AwsSettings settings) {
+        return Region.of(AwsSettings.required(settings.region(), "AWS_REGION"));
+    }
+
+    /** Lambda puts the role's credentials in the environment; reading them directly skips probing the chain. */
+    private static AwsCredentialsProvider credentials(Map<String, String> env) {
+        return env.containsKey("AWS_ACCESS_KEY_ID")
+                ? EnvironmentVariableCredentialsProvider.create() : DefaultCredentialsProvider.builder().build();
     }
 
     private static <B extends AwsClientBuilder<B, ?> & software.amazon.awssdk.awscore.client.builder
