@@ -163,8 +163,8 @@ class ApiHandlerIT {
         LambdaHarness.Response list = aws.call("file-list", vars("sessionId", session));
         assertThat(list.json().get("files").findValuesAsText("filename")).containsExactly("data.csv");
         InMemoryS3.StoredObject csv = aws.s3.objects.entrySet().stream()
-                .filter(e -> e.getKey().startsWith("sessions/default/" + session + "/") && e.getKey()
-                        .endsWith("data.csv")).map(Map.Entry::getValue).findFirst().orElseThrow();
+                .filter(e -> e.getKey().startsWith("sessions/default/" + session + "/files/"))
+                .map(Map.Entry::getValue).findFirst().orElseThrow();
         assertThat(new String(csv.bytes(), StandardCharsets.UTF_8)).isEqualTo("name,city\nAda,London\n");
         assertThat(csv.request().serverSideEncryption()).isEqualTo(ServerSideEncryption.AWS_KMS);
         assertThat(csv.request().ssekmsKeyId()).isEqualTo(LambdaHarness.KMS_KEY);
