@@ -93,10 +93,12 @@ class WorkerImageIT {
                     "AWS_ACCESS_KEY_ID", "x", "AWS_SECRET_ACCESS_KEY", "x", "TABRUNNER_DYNAMODB_ENDPOINT",
                     DynamoDbLocalFixture.client().serviceClientConfiguration().endpointOverride().orElseThrow()
                             .toString()));
-            pb.redirectErrorStream(true);
+            // to a file, not a pipe: Chromium's crash handler can outlive the JVM and keep a pipe open
+            Path log = Files.createTempFile("worker-probe", ".log");
+            pb.redirectErrorStream(true).redirectOutput(log.toFile());
             Process p = pb.start();
-            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            String output = Files.readString(log, StandardCharsets.UTF_8);
             assertThat(p.exitValue()).as(output).isZero();
             JsonNode probe = Json.mapper().readTree(output.lines().filter(l -> l.startsWith("PROBE "))
                     .findFirst().orElseThrow(() -> new AssertionError(output)).substring(6));

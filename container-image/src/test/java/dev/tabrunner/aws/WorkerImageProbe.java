@@ -32,8 +32,18 @@ import java.util.stream.Stream;
  * needs to be true: which Playwright driver was used, the Chromium command line, what was written outside /tmp.
  */
 public final class WorkerImageProbe {
-    public static void main(String[] args) throws Exception {
-        String taskId = args[0];
+    public static void main(String[] args) {
+        try {
+            run(args[0]);
+            System.exit(0);
+        } catch (Throwable e) {
+            e.printStackTrace();
+            ProcessHandle.current().descendants().forEach(ProcessHandle::destroy);
+            System.exit(1);
+        }
+    }
+
+    private static void run(String taskId) throws Exception {
         Map<String, String> env = System.getenv();
         AwsSettings settings = AwsSettings.from(env);
         var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x"));
@@ -50,14 +60,15 @@ public final class WorkerImageProbe {
 
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("status", answer.path("status").asText());
-        Object driver = Class.forName("com.microsoft.playwright.impl.driver.Driver")
-                .getMethod("ensureDriverInstalled", Map.class, Boolean.class).invoke(null, Map.of(), false);
+        Class<?> driverType = Class.forName("com.microsoft.playwright.impl.driver.Driver");
+        Object driver = driverType.getMethod("ensureDriverInstalled", Map.class, Boolean.class)
+                .invoke(null, Map.of(), false);
         report.put("driverClass", driver.getClass().getName());
-        report.put("driverDir", driver.getClass().getMethod("driverDir").invoke(driver).toString());
+        report.put("driverDir", driverType.getMethod("driverDir").invoke(driver).toString());
         report.put("chromiumCommandLines", chromiumCommandLines());
         report.put("extractedDrivers", extractedDrivers(Path.of(System.getProperty("java.io.tmpdir"))));
+        ProcessHandle.current().descendants().forEach(ProcessHandle::destroy);
         System.out.println("PROBE " + Json.mapper().writeValueAsString(report));
-        System.exit(0);
     }
 
     /** Command lines of this JVM's Chromium processes (descendants through the Playwright driver). */

@@ -110,11 +110,14 @@ public final class ColdStartBenchmark {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        // to a file, not a pipe: Chromium's crash handler can outlive the JVM and keep a pipe open
+        Path log = java.nio.file.Files.createTempFile("cold-start-probe", ".log");
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putAll(env);
         Process p = pb.start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(300, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        boolean ended = p.waitFor(300, TimeUnit.SECONDS);
+        String output = java.nio.file.Files.readString(log, StandardCharsets.UTF_8);
+        if (!ended || p.exitValue() != 0) {
             throw new IllegalStateException("probe failed:\n" + output);
         }
         String line = output.lines().filter(l -> l.startsWith("PROBE ")).findFirst()

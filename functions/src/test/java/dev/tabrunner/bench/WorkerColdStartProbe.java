@@ -113,6 +113,7 @@ public final class WorkerColdStartProbe {
         }
         out.put("warmHandlerMs", warm);
         out.put("engineOnlyMs", engineOnly);
+        ProcessHandle.current().descendants().forEach(ProcessHandle::destroy);
         System.out.println("PROBE " + Json.mapper().writeValueAsString(out));
         System.exit(0);
     }
