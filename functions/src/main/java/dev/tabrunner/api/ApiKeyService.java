@@ -93,6 +93,22 @@ public final class ApiKeyService {
                 hash(secret), clock.instant()), true);
     }
 
+    /**
+     * Issues the first admin key of a deployment that has none (on AWS, where no operator sets
+     * {@code TABRUNNER_ADMIN_KEY}). The key takes the operator key's fixed slot with a conditional write, so it is
+     * issued once: later calls are refused until an admin revokes it ({@code DELETE /admin/api-keys/env-admin}).
+     * Its form, {@code trk_admin_<secret>}, is not a generated key's, so it is looked up in that slot.
+     *
+     * @throws dev.tabrunner.port.ConflictException when an operator key exists
+     */
+    public IssuedKey bootstrapOperatorKey() {
+        String secret = "trk_admin_" + Base64.getUrlEncoder().withoutPadding().encodeToString(randomBytes(32));
+        ApiKey key = new ApiKey(ENV_ADMIN_KEY_ID, Caller.OPERATOR_TENANT, Role.ADMIN, "bootstrap", hash(secret),
+                clock.instant());
+        store.put(key, false);
+        return new IssuedKey(key, secret);
+    }
+
     /** Issues an admin key of the operator's tenant, for the first start of a deployment. */
     public IssuedKey issueOperatorKey(String name) {
         return issue(Role.ADMIN, Caller.OPERATOR_TENANT, name);

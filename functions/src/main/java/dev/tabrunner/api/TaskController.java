@@ -11,6 +11,7 @@ import dev.tabrunner.json.Json;
 import dev.tabrunner.port.NotFoundException;
 import dev.tabrunner.port.Page;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Header;
 import io.micronaut.http.HttpStatus;
@@ -21,8 +22,10 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
 
+import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /** Run Task ({@code POST /browser/sessions/{id}/tasks}), its PDF shortcut, and reading tasks back. */
 @Controller("/browser/sessions/{sessionId}")
@@ -103,11 +106,21 @@ final class TaskController {
         return tasks.view(tasks.resume(caller, sessionId, taskId), false);
     }
 
+    /**
+     * The artifact's bytes, or a 302 to a short-lived direct link where the blob store has them (S3 on AWS: the
+     * API function's responses are capped at 6 MB and should not carry files anyway). The link in task views stays
+     * this path, so that it never expires in a stored response.
+     */
     @Get("/tasks/{taskId}/artifacts/{artifactId}")
-    HttpResponse<byte[]> artifact(Caller caller, String sessionId, String taskId, String artifactId) {
+    HttpResponse<?> artifact(Caller caller, String sessionId, String taskId, String artifactId) {
         TaskRecord t = tasks.get(caller, sessionId, taskId);
         Artifact a = tasks.artifact(t, artifactId).orElseThrow(() -> new NotFoundException("artifact_not_found",
                 "artifact " + artifactId + " not found"));
+        Optional<URI> link = tasks.artifactLink(a);
+        if (link.isPresent()) {
+            return HttpResponse.status(HttpStatus.FOUND).header(HttpHeaders.LOCATION, link.get().toString())
+                    .header(HttpHeaders.CACHE_CONTROL, "no-store");
+        }
         return HttpResponse.ok(tasks.artifactBytes(a)).contentType(MediaType.of(a.contentType()))
                 .header("Content-Disposition", "attachment; filename=\"" + a.filename() + "\"");
     }

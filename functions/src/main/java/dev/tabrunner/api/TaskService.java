@@ -20,6 +20,7 @@ import dev.tabrunner.domain.TaskStatus;
 import dev.tabrunner.service.SessionTurns;
 import jakarta.inject.Singleton;
 
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,6 +38,8 @@ public final class TaskService {
     private static final Duration POLL = Duration.ofMillis(250);
     private static final Duration STOP_WAIT = Duration.ofSeconds(10);
     private static final int CONTROL_ATTEMPTS = 10;
+    /** Long enough to follow a redirect, short enough that a leaked link soon stops working. */
+    static final Duration DOWNLOAD_LINK_TTL = Duration.ofMinutes(5);
 
     private final SessionService sessions;
     private final TaskStore tasks;
@@ -226,6 +229,11 @@ public final class TaskService {
     public byte[] artifactBytes(Artifact a) {
         return blobs.get(a.blobKey()).orElseThrow(() -> new NotFoundException("artifact_not_found",
                 "artifact " + a.id() + " is no longer stored"));
+    }
+
+    /** Where the caller can fetch the artifact directly (a presigned S3 URL on AWS); empty when we serve it. */
+    public Optional<URI> artifactLink(Artifact a) {
+        return blobs.downloadUrl(a.blobKey(), a.filename(), a.contentType(), DOWNLOAD_LINK_TTL);
     }
 
     public static String pollUrl(TaskRecord t) {

@@ -57,6 +57,11 @@ public record DynamoDbTables(String prefix) {
         return prefix + "rate-limits";
     }
 
+    /** Live-view channels and frames ({@link DynamoDbLiveView}); rows expire through the {@code ttl} attribute. */
+    public String live() {
+        return prefix + "live";
+    }
+
     /** Creates every table that does not exist yet; existing tables are left as they are. */
     public void createMissing(DynamoDbClient client) {
         create(client, sessions(), "id", null, List.of(index(BY_TENANT, "tenantId", "createdAt"),
@@ -68,6 +73,10 @@ public record DynamoDbTables(String prefix) {
         create(client, files(), "sessionId", "name", List.of());
         create(client, apiKeys(), "id", null, List.of());
         create(client, credentials(), "id", null, List.of(index(BY_TENANT, "tenantId", "createdAt")));
+        if (create(client, live(), "id", null, List.of())) {
+            client.updateTimeToLive(b -> b.tableName(live())
+                    .timeToLiveSpecification(t -> t.attributeName("ttl").enabled(true)));
+        }
     }
 
     private static GlobalSecondaryIndex index(String name, String hash, String range) {
@@ -81,8 +90,9 @@ public record DynamoDbTables(String prefix) {
         return KeySchemaElement.builder().attributeName(name).keyType(type).build();
     }
 
-    private static void create(DynamoDbClient client, String table, String hash, String range,
-                               List<GlobalSecondaryIndex> indexes) {
+    /** @return true when the table was created now */
+    private static boolean create(DynamoDbClient client, String table, String hash, String range,
+                                  List<GlobalSecondaryIndex> indexes) {
         List<AttributeDefinition> attributes = new ArrayList<>();
         List<KeySchemaElement> keys = new ArrayList<>();
         attributes.add(attribute(hash));
@@ -106,9 +116,11 @@ public record DynamoDbTables(String prefix) {
         try {
             client.createTable(request.build());
             client.waiter().waitUntilTableExists(b -> b.tableName(table));
+            return true;
         } catch (ResourceInUseException alreadyThere) {
             // the table survives restarts of the local server; only indexes added since may be missing
             addMissingIndexes(client, table, attributes, indexes);
+            return false;
         }
     }
 
