@@ -33,7 +33,7 @@ public final class AgentState {
 
     private record Checkpoint(int stepsTaken, long activeMillis, int failedSteps, int corrections,
                               boolean started, List<MemoryEntry> memory, List<String> earlier, int earlierDropped,
-                              PendingQuestion pending, Map<String, String> extracted) {
+                              PendingQuestion pending, Map<String, String> extracted, BigDecimal cost) {
     }
 
     int stepsTaken;
@@ -79,12 +79,16 @@ public final class AgentState {
             s.pending = c.pending();
             s.extracted = c.extracted() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(c.extracted());
         }
+        BigDecimal exactCost = checkpoint != null && checkpoint.has("cost") ? checkpoint.get("cost").decimalValue()
+                : null;
         if (progress != null && progress.isObject()) {
             s.steps = array(progress.get("steps"));
             JsonNode usage = progress.path("usage");
             s.promptTokens = usage.path("prompt_tokens").asLong(0);
             s.completionTokens = usage.path("completion_tokens").asLong(0);
-            s.cost = usage.has("cost") ? usage.get("cost").decimalValue() : BigDecimal.ZERO;
+            // the checkpoint keeps the unrounded sum; the progress only the rounded one
+            s.cost = exactCost != null ? exactCost : usage.has("cost") ? usage.get("cost").decimalValue()
+                    : BigDecimal.ZERO;
             s.replay = array(progress.get("replay"));
             JsonNode data = progress.path("data");
             s.files = array(data.get("files"));
@@ -103,7 +107,7 @@ public final class AgentState {
     /** The loop's private half: memory and counters. */
     public JsonNode checkpointJson() {
         return Json.mapper().valueToTree(new Checkpoint(stepsTaken, activeMillis, failedSteps, corrections, started,
-                memory, earlier, earlierDropped, pending, extracted));
+                memory, earlier, earlierDropped, pending, extracted, cost));
     }
 
     /**
@@ -148,7 +152,7 @@ public final class AgentState {
         u.put("completion_tokens", completionTokens);
         u.put("total_tokens", promptTokens + completionTokens);
         u.put("completion_time", activeMillis / 1000.0);
-        u.put("cost", cost);
+        u.put("cost", dev.tabrunner.llm.ModelInfo.rounded(cost));
         return u;
     }
 

@@ -24,10 +24,15 @@ public record ModelInfo(String name, String bedrockModelId, BigDecimal inputUsdP
         Objects.requireNonNull(outputUsdPerMillion, "outputUsdPerMillion");
     }
 
-    /** The price of a call in USD, rounded to a millionth of a dollar. */
+    /** The price of a call in USD, unrounded: callers add calls up and round the sum. */
     public BigDecimal cost(long inputTokens, long outputTokens) {
         BigDecimal in = inputUsdPerMillion.multiply(BigDecimal.valueOf(inputTokens));
         BigDecimal out = outputUsdPerMillion.multiply(BigDecimal.valueOf(outputTokens));
-        return in.add(out).divide(MILLION, MathContext.DECIMAL64).setScale(6, RoundingMode.HALF_UP);
+        return in.add(out).divide(MILLION, MathContext.DECIMAL64);
+    }
+
+    /** A sum of costs as shown to callers: USD rounded to a millionth of a dollar. */
+    public static BigDecimal rounded(BigDecimal usd) {
+        return usd.setScale(6, RoundingMode.HALF_UP).stripTrailingZeros();
     }
 }

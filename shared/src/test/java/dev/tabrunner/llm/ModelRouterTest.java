@@ -19,7 +19,8 @@ class ModelRouterTest {
         ModelInfo mini = ModelCatalog.BUILT_IN.find("gpt-4o-mini").orElseThrow();
         // 1M prompt tokens at $0.15 plus 1M completion tokens at $0.60
         assertThat(mini.cost(1_000_000, 1_000_000)).isEqualByComparingTo("0.75");
-        assertThat(mini.cost(1234, 56)).isEqualByComparingTo("0.000219");
+        assertThat(mini.cost(1234, 56)).isEqualByComparingTo("0.0002187");
+        assertThat(ModelInfo.rounded(mini.cost(1234, 56))).isEqualByComparingTo("0.000219");
     }
 
     @Test

@@ -41,6 +41,7 @@ public final class ScriptedModelServer implements AutoCloseable {
     private final List<JsonNode> requests = new ArrayList<>();
     private final List<String> authorizations = new ArrayList<>();
     private final AtomicInteger unexpected = new AtomicInteger();
+    private final List<Throwable> scriptFailures = new java.util.concurrent.CopyOnWriteArrayList<>();
     private Function<JsonNode, Reply> fallback;
 
     private ScriptedModelServer(HttpServer server) {
@@ -95,6 +96,7 @@ public final class ScriptedModelServer implements AutoCloseable {
         requests.clear();
         authorizations.clear();
         unexpected.set(0);
+        scriptFailures.clear();
         fallback = null;
     }
 
@@ -108,6 +110,11 @@ public final class ScriptedModelServer implements AutoCloseable {
 
     public synchronized int pending() {
         return queue.size();
+    }
+
+    /** Assertions or errors thrown by the script's functions (each answered with a 400). */
+    public List<Throwable> scriptFailures() {
+        return List.copyOf(scriptFailures);
     }
 
     /** Calls that found neither a queued reply nor a fallback. */
@@ -142,7 +149,16 @@ public final class ScriptedModelServer implements AutoCloseable {
                         Map.of());
                 return;
             }
-            Reply reply = script.apply(request);
+            Reply reply;
+            try {
+                reply = script.apply(request);
+            } catch (RuntimeException | AssertionError e) {
+                // an assertion inside a script: answer, so the caller sees a model error rather than a hang
+                scriptFailures.add(e);
+                send(exchange, 400, Json.mapper().createObjectNode().set("error", Json.mapper().createObjectNode()
+                        .put("message", "the script failed: " + e.getMessage())).toString(), Map.of());
+                return;
+            }
             if (reply.delayMs() > 0) {
                 try {
                     Thread.sleep(reply.delayMs());
