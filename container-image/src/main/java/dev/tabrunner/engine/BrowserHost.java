@@ -4,6 +4,7 @@ import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.PlaywrightException;
+import com.microsoft.playwright.options.Proxy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +21,9 @@ public final class BrowserHost implements AutoCloseable {
     private final BrowserSettings settings;
     private Playwright playwright;
     private Browser browser;
+    private EgressProxy proxy;
+    /** Marks this host's Chromium on its command line, so that its processes can be told from other hosts'. */
+    private final String marker = "--tabrunner-host=" + java.util.UUID.randomUUID();
 
     public BrowserHost(BrowserSettings settings) {
         this.settings = settings;
@@ -36,11 +40,17 @@ public final class BrowserHost implements AutoCloseable {
                 playwright = Playwright.create(new Playwright.CreateOptions()
                         .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
             }
+            if (proxy == null) {
+                proxy = EgressProxy.start(settings.egress());
+            }
             long start = System.nanoTime();
             browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
                     .setExecutablePath(settings.executable())
                     .setHeadless(true)
-                    .setArgs(settings.args())
+                    .setArgs(withMarker(settings.args()))
+                    // every request goes through the egress proxy, loopback included (Chromium bypasses proxies
+                    // for loopback unless told otherwise)
+                    .setProxy(new Proxy(proxy.address()).setBypass("<-loopback>"))
                     .setTimeout(60_000));
             LOG.info("chromium {} launched in {} ms", browser.version(), (System.nanoTime() - start) / 1_000_000);
             return browser;
@@ -49,6 +59,40 @@ public final class BrowserHost implements AutoCloseable {
             throw ActionFailure.browserUnavailable("could not launch Chromium at " + settings.executable()
                     + ": " + firstLine(e.getMessage()));
         }
+    }
+
+    private java.util.List<String> withMarker(java.util.List<String> args) {
+        java.util.List<String> out = new java.util.ArrayList<>(args);
+        out.add(marker);
+        return out;
+    }
+
+    /** The proxy, or null when no browser was launched yet. */
+    public EgressProxy proxyIfRunning() {
+        return proxy;
+    }
+
+    /**
+     * Kills the renderer processes of this host's browser, which ends whatever script they are stuck in; the
+     * browser process survives and opens new renderers for new pages. Safe from any thread: it touches only
+     * operating-system processes, never Playwright objects.
+     *
+     * @return how many processes were killed
+     */
+    public int killRenderers() {
+        return (int) ProcessHandle.allProcesses()
+                .filter(p -> p.info().arguments().map(a -> java.util.Arrays.asList(a).contains(marker)).orElse(false))
+                .flatMap(ProcessHandle::descendants)
+                .filter(p -> p.info().arguments().map(a -> java.util.Arrays.asList(a).contains("--type=renderer"))
+                        .orElse(false))
+                .filter(ProcessHandle::destroyForcibly)
+                .count();
+    }
+
+    /** The proxy every request of this host's browser goes through. */
+    public EgressProxy proxy() {
+        browser();
+        return proxy;
     }
 
     /** True when a browser is running and connected. */
@@ -77,6 +121,10 @@ public final class BrowserHost implements AutoCloseable {
                 LOG.debug("closing playwright: {}", e.getMessage());
             }
             playwright = null;
+        }
+        if (proxy != null) {
+            proxy.close();
+            proxy = null;
         }
     }
 

@@ -12,6 +12,7 @@ import dev.tabrunner.port.NotFoundException;
 import dev.tabrunner.port.Page;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
+import io.micronaut.http.annotation.Header;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
@@ -27,23 +28,30 @@ import java.util.Map;
 @Controller("/browser/sessions/{sessionId}")
 final class TaskController {
     private final TaskService tasks;
+    private final Idempotency idempotency;
 
-    TaskController(TaskService tasks) {
+    TaskController(TaskService tasks, Idempotency idempotency) {
         this.tasks = tasks;
+        this.idempotency = idempotency;
     }
 
     @Post("/tasks")
-    HttpResponse<Map<String, Object>> run(Caller caller, String sessionId, @Nullable @Body String body) {
-        return respond(tasks.awaitEnd(tasks.submit(caller, sessionId, RequestBodies.parse(body))));
+    HttpResponse<?> run(Caller caller, String sessionId, @Nullable @Body String body,
+                        @Nullable @Header(Idempotency.HEADER) String idempotencyKey) {
+        return idempotency.once(caller, idempotencyKey, "POST /browser/sessions/" + sessionId + "/tasks", body,
+                () -> respond(tasks.awaitEnd(tasks.submit(caller, sessionId, RequestBodies.parse(body)))));
     }
 
     @Post("/pdf")
-    HttpResponse<Map<String, Object>> pdf(Caller caller, String sessionId, @Nullable @Body String body) {
-        JsonNode options = RequestBodies.parse(body);
-        TaskRequestParser.parsePdf(options);
-        ObjectNode task = Json.mapper().createObjectNode();
-        task.set("pdf", options);
-        return respond(tasks.awaitEnd(tasks.submit(caller, sessionId, task)));
+    HttpResponse<?> pdf(Caller caller, String sessionId, @Nullable @Body String body,
+                        @Nullable @Header(Idempotency.HEADER) String idempotencyKey) {
+        return idempotency.once(caller, idempotencyKey, "POST /browser/sessions/" + sessionId + "/pdf", body, () -> {
+            JsonNode options = RequestBodies.parse(body);
+            TaskRequestParser.parsePdf(options);
+            ObjectNode task = Json.mapper().createObjectNode();
+            task.set("pdf", options);
+            return respond(tasks.awaitEnd(tasks.submit(caller, sessionId, task)));
+        });
     }
 
     /**
@@ -78,6 +86,21 @@ final class TaskController {
         out.put("tasks", page.items().stream().map(t -> tasks.view(t, false)).toList());
         out.put("nextCursor", page.nextCursor());
         return out;
+    }
+
+    @Post("/tasks/{taskId}/stop")
+    Map<String, Object> stop(Caller caller, String sessionId, String taskId) {
+        return tasks.view(tasks.stop(caller, sessionId, taskId), false);
+    }
+
+    @Post("/tasks/{taskId}/pause")
+    Map<String, Object> pause(Caller caller, String sessionId, String taskId) {
+        return tasks.view(tasks.pause(caller, sessionId, taskId), false);
+    }
+
+    @Post("/tasks/{taskId}/resume")
+    Map<String, Object> resume(Caller caller, String sessionId, String taskId) {
+        return tasks.view(tasks.resume(caller, sessionId, taskId), false);
     }
 
     @Get("/tasks/{taskId}/artifacts/{artifactId}")

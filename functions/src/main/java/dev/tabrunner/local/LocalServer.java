@@ -3,6 +3,8 @@ package dev.tabrunner.local;
 import dev.tabrunner.adapter.dynamodb.DynamoDbApiKeyStore;
 import dev.tabrunner.adapter.dynamodb.DynamoDbCredentialStore;
 import dev.tabrunner.adapter.dynamodb.DynamoDbFileStore;
+import dev.tabrunner.adapter.dynamodb.DynamoDbIdempotencyStore;
+import dev.tabrunner.adapter.local.InMemoryRateLimiter;
 import dev.tabrunner.adapter.dynamodb.DynamoDbSessionStore;
 import dev.tabrunner.adapter.dynamodb.DynamoDbTables;
 import dev.tabrunner.adapter.dynamodb.DynamoDbTaskStore;
@@ -33,6 +35,11 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+import dev.tabrunner.service.TaskRecovery;
 
 /**
  * The whole system in one JVM: DynamoDB Local, a blob directory, the in-process worker with Chromium, and the
@@ -44,14 +51,17 @@ public final class LocalServer implements AutoCloseable {
 
     private final EmbeddedDynamoDb dynamo;
     private final InProcessTaskDispatcher dispatcher;
+    private final ScheduledExecutorService recovery;
     private final ApplicationContext context;
     private final EmbeddedServer server;
     private final String adminKey;
     private final boolean adminKeyFromEnv;
 
-    private LocalServer(EmbeddedDynamoDb dynamo, InProcessTaskDispatcher dispatcher, ApplicationContext context,
-                        String adminKey, boolean adminKeyFromEnv) {
+    private LocalServer(EmbeddedDynamoDb dynamo, InProcessTaskDispatcher dispatcher,
+                        ScheduledExecutorService recovery, ApplicationContext context, String adminKey,
+                        boolean adminKeyFromEnv) {
         this.dynamo = dynamo;
+        this.recovery = recovery;
         this.dispatcher = dispatcher;
         this.context = context;
         this.server = context.getBean(EmbeddedServer.class);
@@ -69,6 +79,7 @@ public final class LocalServer implements AutoCloseable {
 
         EmbeddedDynamoDb dynamo = EmbeddedDynamoDb.start(dataDir.resolve("dynamodb"));
         InProcessTaskDispatcher dispatcher = null;
+        ScheduledExecutorService recovery = null;
         try {
             DynamoDbTables tables = new DynamoDbTables(setting(env, "TABRUNNER_TABLE_PREFIX", "tabrunner-"));
             tables.createMissing(dynamo.client());
@@ -82,6 +93,9 @@ public final class LocalServer implements AutoCloseable {
             var vault = new EncryptedFileVault(dataDir.resolve("vault"),
                     EncryptedFileVault.loadOrCreateKey(env, dataDir.resolve("vault.key")));
             var completions = new InProcessTaskCompletions();
+            var idempotency = new DynamoDbIdempotencyStore(dynamo.client(), tables.idempotency(), blobs);
+            // one process serves every request here, so an in-memory window is exact
+            var rateLimiter = new InMemoryRateLimiter(apiSettings.tenantRps());
             var liveView = new InProcessLiveView();
 
             TaskExecutorFactory factory = ServiceLoader.load(TaskExecutorFactory.class).findFirst()
@@ -93,6 +107,8 @@ public final class LocalServer implements AutoCloseable {
                     vault, liveView, completions, task -> handOn.get().dispatch(task), clock, env));
             dispatcher = new InProcessTaskDispatcher(worker, workers);
             handOn.set(dispatcher);
+            recovery = startRecovery(new TaskRecovery(tasks, dispatcher, clock,
+                    Duration.ofMillis(4 * recoveryIntervalMs(env))), recoveryIntervalMs(env));
 
             Map<String, Object> properties = new HashMap<>();
             properties.put("micronaut.server.port", port);
@@ -102,7 +118,7 @@ public final class LocalServer implements AutoCloseable {
             ApplicationContext context = Micronaut.build(new String[0])
                     .properties(properties)
                     .singletons(clock, sessions, tasks, files, keys, blobs, credentials, vault, liveView,
-                            completions, dispatcher, apiSettings)
+                            completions, dispatcher, apiSettings, idempotency, rateLimiter)
                     .banner(false)
                     .deduceEnvironment(false)
                     .start();
@@ -116,8 +132,11 @@ public final class LocalServer implements AutoCloseable {
             } else {
                 adminKey = generatedAdminKey(dataDir, keyService);
             }
-            return new LocalServer(dynamo, dispatcher, context, adminKey, fromEnv);
+            return new LocalServer(dynamo, dispatcher, recovery, context, adminKey, fromEnv);
         } catch (RuntimeException e) {
+            if (recovery != null) {
+                recovery.shutdownNow();
+            }
             if (dispatcher != null) {
                 dispatcher.close();
             }
@@ -153,6 +172,33 @@ public final class LocalServer implements AutoCloseable {
         }
     }
 
+    private static long recoveryIntervalMs(Map<String, String> env) {
+        return Long.parseLong(setting(env, "TABRUNNER_RECOVERY_INTERVAL_MS", "15000"));
+    }
+
+    /**
+     * Sweeps for abandoned and stranded tasks periodically, and once right after start: a previous run of this
+     * server may have been killed in the middle of tasks.
+     */
+    private static ScheduledExecutorService startRecovery(TaskRecovery recovery, long intervalMs) {
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "tabrunner-recovery");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.scheduleWithFixedDelay(() -> {
+            try {
+                int n = recovery.sweep();
+                if (n > 0) {
+                    LOG.info("recovery: dispatched {} task(s) again", n);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("recovery sweep failed: {}", e.getMessage());
+            }
+        }, Math.min(intervalMs, 2_000), intervalMs, TimeUnit.MILLISECONDS);
+        return timer;
+    }
+
     private static String setting(Map<String, String> env, String name, String fallback) {
         String v = env.get(name);
         return v == null || v.isBlank() ? fallback : v.trim();
@@ -172,6 +218,7 @@ public final class LocalServer implements AutoCloseable {
 
     @Override
     public void close() {
+        recovery.shutdownNow();
         context.close();
         dispatcher.close();
         dynamo.close();

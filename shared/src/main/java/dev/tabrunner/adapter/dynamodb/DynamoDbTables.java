@@ -5,12 +5,14 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndexDescription;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.Projection;
 import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +24,10 @@ import java.util.List;
 public record DynamoDbTables(String prefix) {
     public static final String BY_TENANT = "byTenant";
     public static final String BY_SESSION = "bySession";
+    /** Tasks by state, oldest first: the recovery sweep's view of running and waiting work. */
+    public static final String BY_STATUS = "byStatus";
+    /** Sessions not terminated, by tenant (a sparse index): what the per-tenant session limit counts. */
+    public static final String ACTIVE_BY_TENANT = "activeByTenant";
 
     public String sessions() {
         return prefix + "sessions";
@@ -43,11 +49,22 @@ public record DynamoDbTables(String prefix) {
         return prefix + "api-keys";
     }
 
+    public String idempotency() {
+        return prefix + "idempotency";
+    }
+
+    public String rateLimits() {
+        return prefix + "rate-limits";
+    }
+
     /** Creates every table that does not exist yet; existing tables are left as they are. */
     public void createMissing(DynamoDbClient client) {
-        create(client, sessions(), "id", null, List.of(index(BY_TENANT, "tenantId", "createdAt")));
+        create(client, sessions(), "id", null, List.of(index(BY_TENANT, "tenantId", "createdAt"),
+                index(ACTIVE_BY_TENANT, "activeTenantId", "createdAt")));
+        create(client, idempotency(), "id", null, List.of());
+        create(client, rateLimits(), "id", null, List.of());
         create(client, tasks(), "id", null, List.of(index(BY_TENANT, "tenantId", "createdAt"),
-                index(BY_SESSION, "sessionId", "createdAt")));
+                index(BY_SESSION, "sessionId", "createdAt"), index(BY_STATUS, "status", "createdAt")));
         create(client, files(), "sessionId", "name", List.of());
         create(client, apiKeys(), "id", null, List.of());
         create(client, credentials(), "id", null, List.of(index(BY_TENANT, "tenantId", "createdAt")));
@@ -90,7 +107,24 @@ public record DynamoDbTables(String prefix) {
             client.createTable(request.build());
             client.waiter().waitUntilTableExists(b -> b.tableName(table));
         } catch (ResourceInUseException alreadyThere) {
-            // the table survives restarts of the local server; nothing to do
+            // the table survives restarts of the local server; only indexes added since may be missing
+            addMissingIndexes(client, table, attributes, indexes);
+        }
+    }
+
+    private static void addMissingIndexes(DynamoDbClient client, String table, List<AttributeDefinition> attributes,
+                                          List<GlobalSecondaryIndex> indexes) {
+        TableDescription described = client.describeTable(b -> b.tableName(table)).table();
+        List<String> present = described.globalSecondaryIndexes().stream()
+                .map(GlobalSecondaryIndexDescription::indexName).toList();
+        for (GlobalSecondaryIndex gsi : indexes) {
+            if (present.contains(gsi.indexName())) {
+                continue;
+            }
+            client.updateTable(b -> b.tableName(table).attributeDefinitions(attributes)
+                    .globalSecondaryIndexUpdates(u -> u.create(c -> c.indexName(gsi.indexName())
+                            .keySchema(gsi.keySchema()).projection(gsi.projection()))));
+            client.waiter().waitUntilTableExists(b -> b.tableName(table));
         }
     }
 
