@@ -21,6 +21,10 @@ public interface AgentHooks {
      */
     String askHuman(String question, AgentState state);
 
+    /** Called about five times a second while the loop waits for the model; throws to end the wait at once. */
+    default void duringStep() {
+    }
+
     /** Hides values only the host knows (a vault password an authenticate action used) in text. */
     default String redact(String text) {
         return text;

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.microsoft.playwright.Download;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.PlaywrightException;
-import com.microsoft.playwright.Request;
 import com.microsoft.playwright.options.ScreenshotType;
 import dev.tabrunner.action.Action;
 import dev.tabrunner.action.ActionJson;
@@ -36,6 +35,12 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
@@ -49,10 +54,13 @@ public final class AgentLoop {
     private static final int MAX_REASONING = 500;
     private static final int MAX_TOOL_RESULT = 4000;
     private static final int MAX_EXTRACT = 8000;
-    private static final int MAX_NETWORK = 100;
-    private static final int MAX_URL = 300;
     private static final int MAX_OUTPUT_CHARS = 65_536;
     private static final long MAX_DOWNLOAD_BYTES = 50L * 1024 * 1024;
+    private static final ExecutorService MODEL_CALLS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "tabrunner-model-call");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final AgentTaskRequest request;
     private final TaskSecrets secrets;
@@ -114,9 +122,7 @@ public final class AgentLoop {
      */
     public AgentOutcome run(Page page, AgentState state) {
         Run run = new Run(page, state);
-        Consumer<Request> onRequest = r -> recordRequest(state, r);
         Consumer<Download> onDownload = run.downloads::add;
-        page.onRequest(onRequest);
         page.onDownload(onDownload);
         try {
             AgentOutcome outcome = loop(run);
@@ -125,7 +131,6 @@ public final class AgentLoop {
         } finally {
             state.activeMillis = run.activeMillis();
             try {
-                page.offRequest(onRequest);
                 page.offDownload(onDownload);
             } catch (PlaywrightException e) {
                 LOG.debug("page gone while detaching listeners: {}", e.getMessage());
@@ -213,7 +218,7 @@ public final class AgentLoop {
                 remainingTime)));
         ChatResponse response;
         try {
-            response = model.chat(new ChatRequest(providerModelId, messages, tools, true, maxTokens, 0.0, timeout));
+            response = ask(new ChatRequest(providerModelId, messages, tools, true, maxTokens, 0.0, timeout));
         } catch (LanguageModelException e) {
             LOG.warn("model call failed: {}", e.getMessage());
             return e.retryable()
@@ -246,7 +251,7 @@ public final class AgentLoop {
         String questionCallId = null;
         for (ToolCall call : response.toolCalls()) {
             ObjectNode entry = actionLog.addObject().put("tool", call.name());
-            entry.set("arguments", secrets.conceal(call.arguments()));
+            entry.set("arguments", clipStrings(secrets.conceal(call.arguments())));
             if (skipRest || end != null || question != null) {
                 results.add(entry.put("result", "skipped: look at the new page state first").get("result")
                         .asText());
@@ -309,6 +314,33 @@ public final class AgentLoop {
             answer(state, hooks.askHuman(question, state));
         }
         return null;
+    }
+
+    /**
+     * Calls the model on a helper thread and watches the hooks meanwhile, so that a stop request ends the task
+     * within a moment even while a slow model is thinking; the abandoned answer is dropped.
+     */
+    private ChatResponse ask(ChatRequest chat) {
+        Future<ChatResponse> call = MODEL_CALLS.submit(() -> model.chat(chat));
+        try {
+            while (true) {
+                try {
+                    return call.get(200, TimeUnit.MILLISECONDS);
+                } catch (TimeoutException e) {
+                    hooks.duringStep();
+                }
+            }
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new LanguageModelException("the model call failed: " + e.getCause(), 0, false, e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LanguageModelException("interrupted while waiting for the model", 0, true, e);
+        } finally {
+            call.cancel(true);
+        }
     }
 
     private boolean hasValidDone(ChatResponse response) {
@@ -742,14 +774,6 @@ public final class AgentLoop {
         }
     }
 
-    private void recordRequest(AgentState state, Request r) {
-        String url = r.url();
-        if (state.network.size() >= MAX_NETWORK || !(url.startsWith("http://") || url.startsWith("https://"))) {
-            return;
-        }
-        state.network.addObject().put("url", conceal(clip(url, MAX_URL))).put("timestamp", clock.millis());
-    }
-
     private void collectDownloads(Run run) {
         for (Download d : run.downloads) {
             try {
@@ -774,6 +798,26 @@ public final class AgentLoop {
 
     private String conceal(String text) {
         return text == null ? null : hooks.redact(secrets.conceal(text));
+    }
+
+    /** The step log keeps arguments short: a long text typed is in the replay list, not in every step. */
+    private static JsonNode clipStrings(JsonNode node) {
+        if (node.isTextual()) {
+            return Json.mapper().getNodeFactory().textNode(clip(node.textValue(), MAX_REASONING));
+        }
+        if (node.isContainerNode()) {
+            JsonNode copy = node.deepCopy();
+            if (copy.isObject()) {
+                ((ObjectNode) copy).fields().forEachRemaining(e -> e.setValue(clipStrings(e.getValue())));
+            } else {
+                var array = (com.fasterxml.jackson.databind.node.ArrayNode) copy;
+                for (int i = 0; i < array.size(); i++) {
+                    array.set(i, clipStrings(array.get(i)));
+                }
+            }
+            return copy;
+        }
+        return node;
     }
 
     private static String clip(String s, int max) {

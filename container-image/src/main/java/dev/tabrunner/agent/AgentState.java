@@ -16,7 +16,7 @@ import java.util.Map;
  * Everything an agent task has done and needs to go on, as JSON, so that a different worker can resume it. It
  * has two parts: the {@linkplain #checkpointJson() checkpoint} (the model's compacted memory and the loop's
  * counters, private to the loop) and the {@linkplain #progressJson() progress} (steps, usage, the replay list,
- * files, network log, the pending question and the result: what callers see). Neither ever holds a secret value.
+ * files, the pending question and the result: what callers see). Neither ever holds a secret value.
  */
 public final class AgentState {
     /** One step kept verbatim in the model's memory: its turn and the result of each tool call. */
@@ -53,7 +53,6 @@ public final class AgentState {
     BigDecimal cost = BigDecimal.ZERO;
     ArrayNode replay = Json.mapper().createArrayNode();
     ArrayNode files = Json.mapper().createArrayNode();
-    ArrayNode network = Json.mapper().createArrayNode();
     String message;
     JsonNode output;
     boolean truncated;
@@ -92,7 +91,6 @@ public final class AgentState {
             s.replay = array(progress.get("replay"));
             JsonNode data = progress.path("data");
             s.files = array(data.get("files"));
-            s.network = array(data.path("network").path(0).get("urls"));
             s.message = data.path("message").isTextual() ? data.get("message").textValue() : null;
             s.output = data.get("output");
             s.truncated = data.path("truncated").asBoolean(false);
@@ -113,11 +111,9 @@ public final class AgentState {
     /**
      * The callers' half: {@code steps}, {@code usage} (seed 001's fields), {@code replay} (a seed-000 action
      * list), {@code question} while a person is asked, and {@code data} ({@code message}, {@code output},
-     * {@code files}, {@code network}, {@code truncated}).
-     *
-     * @param taskId the task, named in the network log as seed 001 has it
+     * {@code files}, {@code truncated}). The network log is the engine's, kept with the task.
      */
-    public ObjectNode progressJson(String taskId) {
+    public ObjectNode progressJson() {
         ObjectNode o = Json.mapper().createObjectNode();
         o.set("steps", steps.deepCopy());
         o.set("usage", usageJson());
@@ -133,13 +129,6 @@ public final class AgentState {
             data.set("output", output);
         }
         data.set("files", files.deepCopy());
-        ArrayNode net = data.putArray("network");
-        if (!network.isEmpty()) {
-            ObjectNode entry = net.addObject();
-            entry.put("id", taskId + "-network");
-            entry.put("taskId", taskId);
-            entry.set("urls", network.deepCopy());
-        }
         if (truncated) {
             data.put("truncated", true);
         }

@@ -25,7 +25,7 @@ final class RecordingHooks implements AgentHooks {
 
     @Override
     public void stepCompleted(AgentState state) {
-        checkpoints.add(state.checkpointJson().toString() + state.progressJson("t").toString());
+        checkpoints.add(state.checkpointJson().toString() + state.progressJson().toString());
     }
 
     @Override
