@@ -145,6 +145,11 @@ public final class AgentState {
         return u;
     }
 
+    /** True once the task has opened its starting page (or taken the session's). */
+    public boolean started() {
+        return started;
+    }
+
     public int stepsTaken() {
         return stepsTaken;
     }

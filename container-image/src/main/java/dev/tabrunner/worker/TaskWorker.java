@@ -249,8 +249,12 @@ public final class TaskWorker implements TaskExecutor {
         }
         String storageState = session.stateKey() == null ? null : env.blobs().get(session.stateKey())
                 .map(b -> new String(b, StandardCharsets.UTF_8)).orElse(null);
-        // the session, not the task, keeps the real URL to come back to: the task shows it with secrets concealed
-        String resumeUrl = session.currentUrl();
+        // URLs are stored with the task's secrets concealed (a GET form may put a password in one); the run that
+        // continues the task has the secrets and puts them back to reopen the page
+        // a task that begins at its startingUrl has no use for the session's last page
+        boolean navigatesFirst = prepared.request().startingUrl() != null && !prepared.state().started();
+        String resumeUrl = navigatesFirst || session.currentUrl() == null ? null
+                : prepared.secrets().substitute(session.currentUrl());
         Control control = new Control(writer, yieldBy);
         Listener listener = new Listener(writer, progress);
         AgentRun agent = new AgentRun(prepared, writer, control, listener, () -> List.copyOf(progress.artifacts),
@@ -275,14 +279,14 @@ public final class TaskWorker implements TaskExecutor {
         JsonNode checkpoint = agent.state().checkpointJson();
         JsonNode shown = agent.state().progressJson();
         String key = saveBrowserState(session, outcome);
-        String url = outcome.finalUrl() != null ? outcome.finalUrl() : session.currentUrl();
-        String shownUrl = prepared.secrets().conceal(url);
+        String url = prepared.secrets().conceal(outcome.finalUrl() != null ? outcome.finalUrl()
+                : session.currentUrl());
         if (interrupted == TaskInterrupted.Reason.PAUSE || interrupted == TaskInterrupted.Reason.YIELD) {
             TaskStatus held = agent.waitingForAnswer() ? TaskStatus.GUARDRAIL
                     : interrupted == TaskInterrupted.Reason.PAUSE ? TaskStatus.PAUSED : TaskStatus.CREATED;
             updateSession(session, s -> s.withState(url, key, env.clock().instant()));
             TaskRecord kept = writer.write(t -> t.toBuilder().status(held).control(null).checkpoint(checkpoint)
-                    .agent(shown).finalUrl(shownUrl).network(progress.network)
+                    .agent(shown).finalUrl(url).network(progress.network)
                     .artifacts(List.copyOf(progress.artifacts))
                     .lease(null, held == TaskStatus.CREATED ? env.clock().instant() : null).build());
             LOG.info("agent task {} is {} after {} step(s)", kept.id(), held.nativeName(),
@@ -296,7 +300,6 @@ public final class TaskWorker implements TaskExecutor {
         TaskStatus status = interrupted == TaskInterrupted.Reason.STOP ? TaskStatus.STOPPED
                 : outcome.error() == null ? TaskStatus.FINISHED : TaskStatus.FAILED;
         progress.stateKey = key;
-        progress.shownUrl = shownUrl;
         end(writer, progress, status, session, url, status == TaskStatus.FAILED ? outcome.error() : null);
         agents.discardSecrets(claimed);
         if (prepared.request().terminateOnCompletion()) {
@@ -310,8 +313,7 @@ public final class TaskWorker implements TaskExecutor {
         Instant now = env.clock().instant();
         TaskRecord done = writer.write(t -> {
             TaskStatus s = t.control() == TaskRecord.Control.STOP ? TaskStatus.STOPPED : status;
-            return t.toBuilder().status(s).results(progress.results)
-                    .finalUrl(progress.shownUrl != null ? progress.shownUrl : url)
+            return t.toBuilder().status(s).results(progress.results).finalUrl(url)
                     .artifacts(List.copyOf(progress.artifacts)).network(progress.network)
                     .error(s == TaskStatus.FAILED ? error : null).finishedAt(now).lease(null, null).build();
         });
@@ -353,8 +355,6 @@ public final class TaskWorker implements TaskExecutor {
         ArrayNode results;
         ArrayNode network;
         String finalUrl;
-        /** The URL as the task shows it, when it differs from the one the session keeps (secrets concealed). */
-        String shownUrl;
         String stateKey;
         final List<Artifact> artifacts;
 
