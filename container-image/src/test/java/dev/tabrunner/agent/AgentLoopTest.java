@@ -75,7 +75,8 @@ class AgentLoopTest {
                 + browser.url("/agent-login.html") + "\",\"secrets\":[{\"name\":\"password\",\"value\":\""
                 + PASSWORD + "\"}]}");
         model.then(r -> Reply.tools(
-                        Call.of("type", "{\"index\":" + ScriptedModelServer.index(r, "Username") + ",\"text\":\"ada\"}"),
+                        Call.of("type", "{\"index\":" + ScriptedModelServer.index(r, "Username")
+                                + ",\"text\":\"ada\"}"),
                         Call.of("type", "{\"index\":" + ScriptedModelServer.index(r, "Password")
                                 + ",\"text\":\"<secret>password</secret>\"}"),
                         Call.of("click", "{\"index\":" + ScriptedModelServer.index(r, "Sign in") + "}"))

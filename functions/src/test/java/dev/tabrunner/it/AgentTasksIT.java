@@ -95,7 +95,8 @@ class AgentTasksIT {
     void login_withASecretPlaceholder_neverShowsTheSecret() throws Exception {
         String session = newSession();
         model.then(r -> Reply.tools(
-                        Call.of("type", "{\"index\":" + ScriptedModelServer.index(r, "Username") + ",\"text\":\"ada\"}"),
+                        Call.of("type", "{\"index\":" + ScriptedModelServer.index(r, "Username")
+                                + ",\"text\":\"ada\"}"),
                         Call.of("type", "{\"index\":" + ScriptedModelServer.index(r, "Password")
                                 + ",\"text\":\"<secret>password</secret>\"}"),
                         Call.of("click", "{\"index\":" + ScriptedModelServer.index(r, "Sign in") + "}"))
@@ -106,7 +107,8 @@ class AgentTasksIT {
                 });
 
         var r = api.post(tasks(session), "{\"taskDetails\":\"Sign in as ada\",\"startingUrl\":\""
-                + url("/agent-login.html") + "\",\"secrets\":[{\"name\":\"password\",\"value\":\"" + PASSWORD + "\"}]}");
+                + url("/agent-login.html") + "\",\"secrets\":[{\"name\":\"password\",\"value\":\"" + PASSWORD
+                + "\"}]}");
 
         assertThat(r.status()).as(r.body()).isEqualTo(201);
         JsonNode body = r.json();
@@ -347,7 +349,8 @@ class AgentTasksIT {
     void tasksOfOneSession_runInTurn_andShareCookiesAndThePage() throws Exception {
         String session = newSession();
         model.then(r -> Reply.tools(
-                        Call.of("type", "{\"index\":" + ScriptedModelServer.index(r, "Username") + ",\"text\":\"ada\"}"),
+                        Call.of("type", "{\"index\":" + ScriptedModelServer.index(r, "Username")
+                                + ",\"text\":\"ada\"}"),
                         Call.of("type", "{\"index\":" + ScriptedModelServer.index(r, "Password")
                                 + ",\"text\":\"{{password}}\"}"),
                         Call.of("click", "{\"index\":" + ScriptedModelServer.index(r, "Sign in") + "}")).delayed(1500))
