@@ -87,7 +87,9 @@ public final class TaskService {
     private TaskRecord awaitEnd(TaskRecord task, Duration bound) {
         Instant deadline = clock.instant().plus(bound);
         TaskRecord current = task;
-        while (!current.status().isTerminal()) {
+        // a paused task, or one waiting for a person's answer, makes no progress worth waiting for
+        while (!current.status().isTerminal() && current.status() != TaskStatus.PAUSED
+                && current.status() != TaskStatus.GUARDRAIL) {
             Duration left = Duration.between(clock.instant(), deadline);
             if (left.isNegative() || left.isZero()) {
                 break;

@@ -118,11 +118,19 @@ public final class EgressPolicy {
         if (!NAVIGABLE_SCHEMES.contains(scheme)) {
             return Verdict.block(url, "the scheme '" + scheme + "' is never allowed");
         }
-        String host = uri.getHost() != null ? uri.getHost() : hostOfAuthority(uri.getRawAuthority());
+        String host = hostOf(uri);
         if (host == null) {
             return Verdict.block(url, "the URL names no host");
         }
         return checkHost(host);
+    }
+
+    /**
+     * The host of a URL, also when {@link URI#getHost()} gives up on it (a last label starting with a digit, such as
+     * {@code 0251.0376.0251.0376} or {@code 169.254.43518}, is not a host name to RFC 2396 but is one to browsers).
+     */
+    public static String hostOf(URI uri) {
+        return uri.getHost() != null ? uri.getHost() : hostOfAuthority(uri.getRawAuthority());
     }
 
     private static String hostOfAuthority(String authority) {
