@@ -51,7 +51,9 @@ import java.util.function.Consumer;
  */
 public final class AgentLoop {
     private static final Logger LOG = LoggerFactory.getLogger(AgentLoop.class);
-    private static final int MAX_REASONING = 500;
+    /** Bounds of the step log, which is stored with the task (a DynamoDB item holds 400 KB). */
+    private static final int MAX_REASONING = 300;
+    private static final int MAX_LOGGED = 200;
     private static final int MAX_TOOL_RESULT = 4000;
     private static final int MAX_EXTRACT = 8000;
     private static final int MAX_OUTPUT_CHARS = 65_536;
@@ -269,7 +271,7 @@ public final class AgentLoop {
             if (r.fatal() != null) {
                 return r.fatal();
             }
-            entry.put("result", r.text());
+            entry.put("result", clip(r.text(), MAX_LOGGED));
             if (!r.ok()) {
                 entry.put("error", true);
             }
@@ -803,7 +805,7 @@ public final class AgentLoop {
     /** The step log keeps arguments short: a long text typed is in the replay list, not in every step. */
     private static JsonNode clipStrings(JsonNode node) {
         if (node.isTextual()) {
-            return Json.mapper().getNodeFactory().textNode(clip(node.textValue(), MAX_REASONING));
+            return Json.mapper().getNodeFactory().textNode(clip(node.textValue(), MAX_LOGGED));
         }
         if (node.isContainerNode()) {
             JsonNode copy = node.deepCopy();
