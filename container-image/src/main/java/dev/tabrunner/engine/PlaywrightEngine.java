@@ -490,6 +490,98 @@ public final class PlaywrightEngine {
         }
     }
 
+    /**
+     * Runs a {@link PageProgram} (an agent task) in a page prepared as {@link #run} prepares it: a fresh context
+     * from the session's state, behind the egress proxy, with the network logged and the given URL reopened.
+     * Unlike a scripted task, the page accepts downloads, which the program keeps as the task's files.
+     *
+     * @param resumeUrl the URL to open first (the session's, or the task's own when it continues), or null
+     */
+    public EngineOutcome runProgram(BrowserHost host, SessionOptions options, String storageState, String resumeUrl,
+                                    PageProgram program, EngineListener listener, TaskControl control) {
+        ArrayNode results = Json.mapper().createArrayNode();
+        NetworkLog network = new NetworkLog(clock, null);
+        Browser browser;
+        try {
+            browser = host.browser();
+        } catch (ActionFailure f) {
+            return new EngineOutcome(results, resumeUrl, null, TaskError.of(f.status(), f.code(), f.getMessage()),
+                    null, network.toJson());
+        }
+        // mirrors run(): the same context, except that downloads are accepted
+        Browser.NewContextOptions contextOptions = new Browser.NewContextOptions()
+                .setViewportSize(options.viewport().width(), options.viewport().height())
+                .setServiceWorkers(ServiceWorkerPolicy.BLOCK)
+                .setAcceptDownloads(true);
+        if (options.userAgent() != null) {
+            contextOptions.setUserAgent(options.userAgent());
+        }
+        if (options.locale() != null) {
+            contextOptions.setLocale(options.locale());
+        }
+        if (options.timezoneId() != null) {
+            contextOptions.setTimezoneId(options.timezoneId());
+        }
+        if (storageState != null) {
+            contextOptions.setStorageState(storageState);
+        }
+        BrowserContext context = null;
+        Run run = new Run(host, network, control, new Redactor());
+        try {
+            context = newContext(host, contextOptions);
+            browser = context.browser();
+            host.proxy().listener(network);
+            context.onRequest(r -> network.page(r.method(), r.url(), r.resourceType()));
+            context.setDefaultTimeout(settings.actionTimeoutMs());
+            context.setDefaultNavigationTimeout(settings.navigationTimeoutMs());
+            Page page = context.newPage();
+            if (resumeUrl != null && !resumeUrl.startsWith("about:")) {
+                reopen(page, resumeUrl);
+            }
+            Browser connected = browser;
+            int[] counter = {0};
+            TaskError error = program.run(page, new PageActions() {
+                @Override
+                public ObjectNode run(Page p, Action action) {
+                    control.duringAction();
+                    ObjectNode result = Json.mapper().createObjectNode();
+                    result.put("type", action.type());
+                    try {
+                        perform(p, action, counter[0]++, result, listener, run);
+                    } catch (PlaywrightException e) {
+                        throw run.scriptKilled ? scriptTimeout(run.scriptTimeoutMs) : classify(e, connected);
+                    }
+                    return result;
+                }
+
+                @Override
+                public String redact(String text) {
+                    return run.redactor.redact(text);
+                }
+            });
+            return new EngineOutcome(results, page.url(), context.storageState(), error, null, network.toJson());
+        } catch (TaskInterrupted i) {
+            return ended(context, browser, host, results, resumeUrl, null, i.reason(), network);
+        } catch (ActionFailure f) {
+            return failed(context, browser, host, results, resumeUrl, -1, null, f, run);
+        } catch (PlaywrightException e) {
+            ActionFailure f = run.scriptKilled ? scriptTimeout(run.scriptTimeoutMs) : classify(e, browser);
+            return failed(context, browser, host, results, resumeUrl, -1, null, f, run);
+        } finally {
+            EgressProxy proxy = host.proxyIfRunning();
+            if (proxy != null) {
+                proxy.listener(null);
+            }
+            if (context != null) {
+                try {
+                    context.close();
+                } catch (RuntimeException e) {
+                    LOG.debug("closing context: {}", e.getMessage());
+                }
+            }
+        }
+    }
+
     private void finishOutputs(Page page, TaskRequest request, EngineListener listener) {
         if (request.screenshot() != null) {
             byte[] png;

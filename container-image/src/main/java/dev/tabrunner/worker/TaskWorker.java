@@ -64,6 +64,7 @@ public final class TaskWorker implements TaskExecutor {
     private final Duration lease;
     private final int maxAttempts;
     private final String workerId = "worker-" + UUID.randomUUID();
+    private final AgentTasks agents;
     private final List<BrowserHost> hosts = new CopyOnWriteArrayList<>();
     private final ThreadLocal<BrowserHost> host = ThreadLocal.withInitial(this::newHost);
     private final ExecutorService writers = Executors.newCachedThreadPool(daemon("tabrunner-checkpoint"));
@@ -77,6 +78,7 @@ public final class TaskWorker implements TaskExecutor {
         this.turns = new SessionTurns(env.sessions(), env.tasks(), env.dispatcher());
         this.lease = Duration.ofMillis(Long.parseLong(env.setting("TABRUNNER_LEASE_MS", "60000")));
         this.maxAttempts = Integer.parseInt(env.setting("TABRUNNER_MAX_ATTEMPTS", "3"));
+        this.agents = new AgentTasks(env);
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {
@@ -170,6 +172,10 @@ public final class TaskWorker implements TaskExecutor {
             return;
         }
         session = turn.get();
+        if (TaskRecord.KIND_AGENT.equals(claimed.kind())) {
+            runAgent(claimed, yieldBy, writer, progress, session);
+            return;
+        }
         TaskRequest request;
         try {
             request = TaskRequestParser.parse(claimed.request());
@@ -221,6 +227,84 @@ public final class TaskWorker implements TaskExecutor {
         progress.finalUrl = url;
         progress.stateKey = key;
         end(writer, progress, end, session, url, end == TaskStatus.FAILED ? outcome.error() : null);
+    }
+
+    /**
+     * A natural-language task: the agent loop runs as a program in a page the engine prepares, checkpointing
+     * after every step; it ends like a scripted task, or lets go of the task to pause, to wait for a person's
+     * answer ({@code guardrail_trigger}) or to be continued by the next invocation.
+     */
+    private void runAgent(TaskRecord claimed, Instant yieldBy, TaskWriter writer, Progress progress,
+                          Session session) {
+        AgentTasks.Prepared prepared;
+        try {
+            prepared = agents.prepare(claimed);
+        } catch (AgentTasks.CannotRun e) {
+            end(writer, progress, TaskStatus.FAILED, session, null, e.error());
+            agents.discardSecrets(claimed);
+            if (claimed.request().path("terminateOnCompletion").asBoolean(false)) {
+                agents.terminateSession(claimed);
+            }
+            return;
+        }
+        String storageState = session.stateKey() == null ? null : env.blobs().get(session.stateKey())
+                .map(b -> new String(b, StandardCharsets.UTF_8)).orElse(null);
+        // URLs are stored with the task's secrets concealed (a GET form may put a password in one); the run that
+        // continues the task has the secrets and puts them back to reopen the page
+        // a task that begins at its startingUrl has no use for the session's last page
+        boolean navigatesFirst = prepared.request().startingUrl() != null && !prepared.state().started();
+        String resumeUrl = navigatesFirst || session.currentUrl() == null ? null
+                : prepared.secrets().substitute(session.currentUrl());
+        Control control = new Control(writer, yieldBy);
+        Listener listener = new Listener(writer, progress);
+        AgentRun agent = new AgentRun(prepared, writer, control, listener, () -> List.copyOf(progress.artifacts),
+                workerId, lease, env.clock());
+        ScheduledFuture<?> watcher = watchers.scheduleWithFixedDelay(control::watch, 1, 1, TimeUnit.SECONDS);
+        EngineOutcome outcome;
+        try {
+            outcome = engine.runProgram(host.get(), session.options(), storageState, resumeUrl, agent.program(),
+                    listener, control);
+        } finally {
+            watcher.cancel(false);
+        }
+        writer.await();
+        TaskInterrupted.Reason interrupted = outcome.interrupted();
+        if (interrupted == TaskInterrupted.Reason.LOST) {
+            LOG.info("agent task {} was taken over while it ran; leaving it", claimed.id());
+            return;
+        }
+        // the network log holds full URLs, which may carry what a page was sent (a password in a GET form)
+        progress.network = outcome.network() == null ? null
+                : (com.fasterxml.jackson.databind.node.ArrayNode) prepared.secrets().conceal(outcome.network());
+        JsonNode checkpoint = agent.state().checkpointJson();
+        JsonNode shown = agent.state().progressJson();
+        String key = saveBrowserState(session, outcome);
+        String url = prepared.secrets().conceal(outcome.finalUrl() != null ? outcome.finalUrl()
+                : session.currentUrl());
+        if (interrupted == TaskInterrupted.Reason.PAUSE || interrupted == TaskInterrupted.Reason.YIELD) {
+            TaskStatus held = agent.waitingForAnswer() ? TaskStatus.GUARDRAIL
+                    : interrupted == TaskInterrupted.Reason.PAUSE ? TaskStatus.PAUSED : TaskStatus.CREATED;
+            updateSession(session, s -> s.withState(url, key, env.clock().instant()));
+            TaskRecord kept = writer.write(t -> t.toBuilder().status(held).control(null).checkpoint(checkpoint)
+                    .agent(shown).finalUrl(url).network(progress.network)
+                    .artifacts(List.copyOf(progress.artifacts))
+                    .lease(null, held == TaskStatus.CREATED ? env.clock().instant() : null).build());
+            LOG.info("agent task {} is {} after {} step(s)", kept.id(), held.nativeName(),
+                    agent.state().stepsTaken());
+            if (held == TaskStatus.CREATED) {
+                env.dispatcher().dispatch(kept);
+            }
+            return;
+        }
+        writer.write(t -> t.toBuilder().checkpoint(checkpoint).agent(shown).build());
+        TaskStatus status = interrupted == TaskInterrupted.Reason.STOP ? TaskStatus.STOPPED
+                : outcome.error() == null ? TaskStatus.FINISHED : TaskStatus.FAILED;
+        progress.stateKey = key;
+        end(writer, progress, status, session, url, status == TaskStatus.FAILED ? outcome.error() : null);
+        agents.discardSecrets(claimed);
+        if (prepared.request().terminateOnCompletion()) {
+            agents.terminateSession(claimed);
+        }
     }
 
     /** Ends the task (a stop requested meanwhile wins over any other ending) and hands the session on. */
@@ -419,6 +503,7 @@ public final class TaskWorker implements TaskExecutor {
 
     @Override
     public void close() {
+        agents.close();
         watchers.shutdownNow();
         writers.shutdownNow();
         for (BrowserHost h : hosts) {

@@ -31,10 +31,12 @@ import java.util.Optional;
 @Controller("/browser/sessions/{sessionId}")
 final class TaskController {
     private final TaskService tasks;
+    private final AgentTaskService agents;
     private final Idempotency idempotency;
 
-    TaskController(TaskService tasks, Idempotency idempotency) {
+    TaskController(TaskService tasks, AgentTaskService agents, Idempotency idempotency) {
         this.tasks = tasks;
+        this.agents = agents;
         this.idempotency = idempotency;
     }
 
@@ -42,7 +44,13 @@ final class TaskController {
     HttpResponse<?> run(Caller caller, String sessionId, @Nullable @Body String body,
                         @Nullable @Header(Idempotency.HEADER) String idempotencyKey) {
         return idempotency.once(caller, idempotencyKey, "POST /browser/sessions/" + sessionId + "/tasks", body,
-                () -> respond(tasks.awaitEnd(tasks.submit(caller, sessionId, RequestBodies.parse(body)))));
+                () -> {
+                    // a body that may carry secrets is never quoted back in a parse error
+                    JsonNode parsed = RequestBodies.parse(body, body == null || !body.contains("secrets"));
+                    return AgentTaskService.isAgentTask(parsed)
+                            ? respond(agents.await(agents.submit(caller, sessionId, parsed)))
+                            : respond(tasks.awaitEnd(tasks.submit(caller, sessionId, parsed)));
+                });
     }
 
     @Post("/pdf")
@@ -89,6 +97,13 @@ final class TaskController {
         out.put("tasks", page.items().stream().map(t -> tasks.view(t, false)).toList());
         out.put("nextCursor", page.nextCursor());
         return out;
+    }
+
+    /** The answer to the question of a task in {@code guardrail_trigger}; the task goes on with it. */
+    @Post("/tasks/{taskId}/respond")
+    HttpResponse<Map<String, Object>> answer(Caller caller, String sessionId, String taskId,
+                                             @Nullable @Body String body) {
+        return respond(agents.await(agents.respond(caller, sessionId, taskId, RequestBodies.parse(body, false))));
     }
 
     @Post("/tasks/{taskId}/stop")

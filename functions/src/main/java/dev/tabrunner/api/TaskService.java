@@ -49,10 +49,12 @@ public final class TaskService {
     private final ApiSettings settings;
     private final Clock clock;
     private final SessionTurns turns;
+    private final AgentTaskEnds agentEnds;
 
     public TaskService(SessionService sessions, TaskStore tasks, TaskDispatcher dispatcher,
                        TaskCompletions completions, BlobStore blobs, ApiSettings settings, Clock clock,
-                       SessionStore sessionStore) {
+                       SessionStore sessionStore, AgentTaskEnds agentEnds) {
+        this.agentEnds = agentEnds;
         this.turns = new SessionTurns(sessionStore, tasks, dispatcher);
         this.sessions = sessions;
         this.tasks = tasks;
@@ -187,6 +189,7 @@ public final class TaskService {
             if (next.status() == TaskStatus.STOPPED) {
                 // a paused task keeps its session's turn; a stopped one gives it to the next waiting task
                 turns.giveBack(next.tenantId(), next.sessionId(), next.id(), s -> s);
+                agentEnds.ended(next);
             }
             return next;
         }
@@ -288,6 +291,9 @@ public final class TaskService {
         }
         if (t.network() != null) {
             out.put("network", t.network());
+        }
+        if (TaskRecord.KIND_AGENT.equals(t.kind())) {
+            AgentViews.addTo(out, t);
         }
         return out;
     }

@@ -3,7 +3,10 @@ package dev.tabrunner.aws;
 import dev.tabrunner.adapter.aws.AwsAdapters;
 import dev.tabrunner.adapter.aws.AwsClients;
 import dev.tabrunner.adapter.aws.AwsSettings;
+import dev.tabrunner.api.AgentApiSettings;
 import dev.tabrunner.api.ApiSettings;
+import dev.tabrunner.llm.LanguageModelSettings;
+import dev.tabrunner.llm.ModelRouter;
 import dev.tabrunner.port.ApiKeyStore;
 import dev.tabrunner.port.BlobStore;
 import dev.tabrunner.port.CredentialStore;
@@ -118,6 +121,19 @@ final class AwsBeans {
     @Singleton
     RateLimiter rateLimiter(AwsClients clients, AwsAdapters aws, ApiSettings settings) {
         return new DynamoDbRateLimiter(clients.dynamoDb(), aws.tables().rateLimits(), settings.tenantRps());
+    }
+
+    /** Which language model serves agent tasks: only the model names and prices are needed on the API side. */
+    @Singleton
+    @Requires(missingBeans = ModelRouter.class)
+    ModelRouter modelRouter() {
+        return new ModelRouter(LanguageModelSettings.from(System.getenv()));
+    }
+
+    @Singleton
+    @Requires(missingBeans = AgentApiSettings.class)
+    AgentApiSettings agentApiSettings() {
+        return AgentApiSettings.from(System.getenv());
     }
 
     /** No worker shares this process: a waiting request polls the task row (TaskService does, every 250 ms). */

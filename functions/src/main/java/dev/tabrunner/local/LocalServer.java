@@ -14,7 +14,10 @@ import dev.tabrunner.adapter.local.InProcessTaskCompletions;
 import dev.tabrunner.adapter.local.InProcessTaskDispatcher;
 import dev.tabrunner.adapter.local.LocalDirectoryBlobStore;
 import dev.tabrunner.api.ApiKeyService;
+import dev.tabrunner.api.AgentApiSettings;
 import dev.tabrunner.api.ApiSettings;
+import dev.tabrunner.llm.LanguageModelSettings;
+import dev.tabrunner.llm.ModelRouter;
 import dev.tabrunner.port.TaskDispatcher;
 import dev.tabrunner.port.TaskExecutor;
 import dev.tabrunner.port.TaskExecutorFactory;
@@ -76,6 +79,14 @@ public final class LocalServer implements AutoCloseable {
         String host = setting(env, "TABRUNNER_HOST", "127.0.0.1");
         int workers = Integer.parseInt(setting(env, "TABRUNNER_WORKER_CONCURRENCY", "2"));
         ApiSettings apiSettings = ApiSettings.from(env);
+        // malformed model settings stop the start here, naming the variable, rather than failing tasks later
+        ModelRouter models = new ModelRouter(LanguageModelSettings.from(env));
+        AgentApiSettings agentSettings = AgentApiSettings.from(env);
+        if (models.configured()) {
+            LOG.info("natural-language tasks use {}", models.settings());
+        } else {
+            LOG.info("no language model configured: natural-language tasks are refused, scripted tasks run");
+        }
 
         EmbeddedDynamoDb dynamo = EmbeddedDynamoDb.start(dataDir.resolve("dynamodb"));
         InProcessTaskDispatcher dispatcher = null;
@@ -118,7 +129,8 @@ public final class LocalServer implements AutoCloseable {
             ApplicationContext context = Micronaut.build(new String[0])
                     .properties(properties)
                     .singletons(clock, sessions, tasks, files, keys, blobs, credentials, vault, liveView,
-                            completions, dispatcher, apiSettings, idempotency, rateLimiter)
+                            completions, dispatcher, apiSettings, idempotency, rateLimiter, models,
+                            agentSettings)
                     .banner(false)
                     .deduceEnvironment(false)
                     .start();

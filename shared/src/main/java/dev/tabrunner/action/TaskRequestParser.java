@@ -271,7 +271,7 @@ public final class TaskRequestParser {
         return w;
     }
 
-    private static String url(JsonFields f, String field) {
+    static String url(JsonFields f, String field) {
         String value = f.string(field, true, MAX_URL_LENGTH);
         URI uri;
         try {

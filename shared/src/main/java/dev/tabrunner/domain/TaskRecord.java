@@ -22,13 +22,19 @@ import java.util.Objects;
  * @param control       a request from outside that the worker must obey at its next check: stop or pause
  * @param checkpoint    what a resumed run needs beyond the results (opaque to everyone but the task's program)
  * @param network       the task's network log: requests made and requests the egress guard refused
+ * @param agent         for a natural-language task: what callers see of the agent's progress (steps, usage, the
+ *                      replay list, the question waiting for a person and its answer, the result data); null for
+ *                      other kinds
  */
 public record TaskRecord(String id, String tenantId, String sessionId, String kind, TaskStatus status,
                          JsonNode request, ArrayNode results, String finalUrl, List<Artifact> artifacts,
                          TaskError error, Instant createdAt, Instant startedAt, Instant finishedAt,
                          String leaseOwner, Instant leaseExpiresAt, int attempts, long version,
-                         String liveViewUrl, Control control, JsonNode checkpoint, ArrayNode network) {
+                         String liveViewUrl, Control control, JsonNode checkpoint, ArrayNode network,
+                         JsonNode agent) {
     public static final String KIND_SCRIPTED = "scripted";
+    /** A natural-language task carried out by the agent (seed 001). */
+    public static final String KIND_AGENT = "agent";
 
     /** What a caller asked a running task to do. */
     public enum Control {
@@ -51,7 +57,7 @@ public record TaskRecord(String id, String tenantId, String sessionId, String ki
                                      Instant now) {
         return new TaskRecord(id, tenantId, sessionId, kind, TaskStatus.CREATED, request,
                 dev.tabrunner.json.Json.mapper().createArrayNode(), null, List.of(), null, now, null, null, null,
-                null, 0, 0, null, null, null, null);
+                null, 0, 0, null, null, null, null, null);
     }
 
     public Builder toBuilder() {
@@ -75,6 +81,7 @@ public record TaskRecord(String id, String tenantId, String sessionId, String ki
         private Control control;
         private JsonNode checkpoint;
         private ArrayNode network;
+        private JsonNode agent;
 
         private Builder(TaskRecord base) {
             this.base = base;
@@ -92,6 +99,12 @@ public record TaskRecord(String id, String tenantId, String sessionId, String ki
             this.control = base.control;
             this.checkpoint = base.checkpoint;
             this.network = base.network;
+            this.agent = base.agent;
+        }
+
+        public Builder agent(JsonNode value) {
+            this.agent = value;
+            return this;
         }
 
         public Builder control(Control value) {
@@ -168,7 +181,7 @@ public record TaskRecord(String id, String tenantId, String sessionId, String ki
             }
             return new TaskRecord(base.id, base.tenantId, base.sessionId, base.kind, status, base.request, results,
                     finalUrl, artifacts, error, base.createdAt, startedAt, finishedAt, leaseOwner, leaseExpiresAt,
-                    attempts, base.version + 1, liveViewUrl, control, checkpoint, network);
+                    attempts, base.version + 1, liveViewUrl, control, checkpoint, network, agent);
         }
     }
 }
