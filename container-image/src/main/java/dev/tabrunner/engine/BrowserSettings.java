@@ -1,5 +1,7 @@
 package dev.tabrunner.engine;
 
+import dev.tabrunner.egress.EgressPolicy;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,17 +16,27 @@ import java.util.Map;
  * @param args               extra command-line flags
  * @param actionTimeoutMs    default timeout of one action
  * @param navigationTimeoutMs default timeout of one navigation
+ * @param egress             which destinations the browser may reach ({@code TABRUNNER_EGRESS_ALLOW})
  */
-public record BrowserSettings(Path executable, List<String> args, long actionTimeoutMs, long navigationTimeoutMs) {
+public record BrowserSettings(Path executable, List<String> args, long actionTimeoutMs, long navigationTimeoutMs,
+                              EgressPolicy egress) {
+    /**
+     * WebRTC may only use the proxy (no direct UDP that would bypass the egress check); a page's JavaScript heap is
+     * capped so that a page allocating without end crashes its own renderer quickly instead of the machine.
+     */
     static final List<String> BASE_ARGS = List.of("--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
             "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-            "--disable-default-apps", "--disable-extensions", "--disable-quic", "--mute-audio");
+            "--disable-default-apps", "--disable-extensions", "--disable-quic", "--mute-audio",
+            "--force-webrtc-ip-handling-policy=disable_non_proxied_udp", "--js-flags=--max-old-space-size=1024");
 
     public BrowserSettings {
         args = List.copyOf(args);
     }
 
-    /** Reads {@code TABRUNNER_CHROMIUM_PATH}, {@code TABRUNNER_CHROMIUM_ARGS}, and the two timeouts. */
+    /**
+     * Reads {@code TABRUNNER_CHROMIUM_PATH}, {@code TABRUNNER_CHROMIUM_ARGS}, the two timeouts and
+     * {@code TABRUNNER_EGRESS_ALLOW}.
+     */
     public static BrowserSettings from(Map<String, String> env) {
         String configured = env.get("TABRUNNER_CHROMIUM_PATH");
         Path executable = configured != null && !configured.isBlank() ? Path.of(configured) : findChromium();
@@ -34,7 +46,8 @@ public record BrowserSettings(Path executable, List<String> args, long actionTim
             args.addAll(List.of(extra.trim().split("\\s+")));
         }
         return new BrowserSettings(executable, args, longSetting(env, "TABRUNNER_ACTION_TIMEOUT_MS", 15_000),
-                longSetting(env, "TABRUNNER_NAVIGATION_TIMEOUT_MS", 30_000));
+                longSetting(env, "TABRUNNER_NAVIGATION_TIMEOUT_MS", 30_000),
+                EgressPolicy.fromAllowList(env.get("TABRUNNER_EGRESS_ALLOW")));
     }
 
     private static long longSetting(Map<String, String> env, String name, long fallback) {

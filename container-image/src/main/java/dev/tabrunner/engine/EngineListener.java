@@ -10,8 +10,12 @@ import java.util.Optional;
 
 /** What the engine needs from the task around it: somewhere to checkpoint, store artifacts and find files. */
 public interface EngineListener {
-    /** Called after each action succeeds, with the results so far; the worker checkpoints here. */
-    void actionCompleted(ArrayNode resultsSoFar);
+    /**
+     * Called after each action succeeds, with the results so far and the page's URL; the worker checkpoints here.
+     *
+     * @throws TaskInterrupted when the checkpoint shows the task must not go on
+     */
+    void actionCompleted(ArrayNode resultsSoFar, String url);
 
     /** Stores a produced file and returns its reference. */
     Artifact saveArtifact(String kind, String filename, String contentType, byte[] bytes);

@@ -45,8 +45,10 @@ final class LoginFlow {
 
     private final Clock clock;
     private final Redactor redactor;
+    private final TaskControl control;
 
-    LoginFlow(Clock clock, Redactor redactor) {
+    LoginFlow(Clock clock, Redactor redactor, TaskControl control) {
+        this.control = control;
         this.clock = clock;
         this.redactor = redactor;
     }
@@ -76,6 +78,7 @@ final class LoginFlow {
                 } catch (PlaywrightException e) {
                     // mid-navigation; the next round publishes
                 }
+                control.duringAction();
                 page.waitForTimeout(FRAME_INTERVAL_MS);
             }
         }

@@ -13,6 +13,7 @@ import com.microsoft.playwright.TimeoutError;
 import com.microsoft.playwright.options.FilePayload;
 import com.microsoft.playwright.options.Margin;
 import com.microsoft.playwright.options.SelectOption;
+import com.microsoft.playwright.options.ServiceWorkerPolicy;
 import com.microsoft.playwright.options.WaitForSelectorState;
 import com.microsoft.playwright.options.WaitUntilState;
 import dev.tabrunner.action.Action;
@@ -22,6 +23,7 @@ import dev.tabrunner.action.WaitUntil;
 import dev.tabrunner.domain.Artifact;
 import dev.tabrunner.domain.SessionOptions;
 import dev.tabrunner.domain.TaskError;
+import dev.tabrunner.egress.EgressPolicy;
 import dev.tabrunner.json.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,19 +51,27 @@ public final class PlaywrightEngine {
 
     /**
      * @param storageState Playwright storageState JSON of the session, or null for a new session
-     * @param resumeUrl    the URL the session's last task ended on, reopened unless the task navigates first
+     * @param resumeUrl    the URL to reopen unless the task navigates first: the session's last URL, or the URL of
+     *                     the checkpoint when the run continues an earlier one
+     * @param done         results of the actions an earlier run of this task completed (empty for a fresh run);
+     *                     the run continues with the action after them
+     * @param control      asked between actions (and inside long waits) whether the run may go on
      */
     public EngineOutcome run(BrowserHost host, SessionOptions options, String storageState, String resumeUrl,
-                             TaskRequest request, EngineListener listener) {
-        ArrayNode results = Json.mapper().createArrayNode();
+                             TaskRequest request, ArrayNode done, EngineListener listener, TaskControl control) {
+        ArrayNode results = done.deepCopy();
+        NetworkLog network = new NetworkLog(clock, null);
         Browser browser;
         try {
             browser = host.browser();
         } catch (ActionFailure f) {
-            return new EngineOutcome(results, resumeUrl, null, TaskError.of(f.status(), f.code(), f.getMessage()));
+            return new EngineOutcome(results, resumeUrl, null, TaskError.of(f.status(), f.code(), f.getMessage()),
+                    null, network.toJson());
         }
         Browser.NewContextOptions contextOptions = new Browser.NewContextOptions()
                 .setViewportSize(options.viewport().width(), options.viewport().height())
+                // service workers would serve cached responses without a request the task can see
+                .setServiceWorkers(ServiceWorkerPolicy.BLOCK)
                 .setAcceptDownloads(false);
         if (options.userAgent() != null) {
             contextOptions.setUserAgent(options.userAgent());
@@ -78,42 +88,55 @@ public final class PlaywrightEngine {
         BrowserContext context = null;
         Redactor redactor = new Redactor();
         String finalUrl = resumeUrl;
+        int start = results.size();
         int index = -1;
         String actionType = null;
+        Run run = new Run(host, network, control, redactor);
         try {
             context = newContext(host, contextOptions);
             browser = context.browser();
+            host.proxy().listener(network);
+            context.onRequest(r -> network.page(r.method(), r.url(), r.resourceType()));
             context.setDefaultTimeout(settings.actionTimeoutMs());
             context.setDefaultNavigationTimeout(settings.navigationTimeoutMs());
             Page page = context.newPage();
-            if (!request.startsWithNavigation() && resumeUrl != null && !resumeUrl.startsWith("about:")) {
+            List<Action> actions = request.actions();
+            boolean navigatesFirst = start == 0 ? request.startsWithNavigation()
+                    : start < actions.size() && actions.get(start) instanceof Action.Navigate;
+            if (!navigatesFirst && resumeUrl != null && !resumeUrl.startsWith("about:")) {
                 reopen(page, resumeUrl);
             }
-            if (request.url() != null) {
+            if (request.url() != null && start == 0) {
                 actionType = "url";
-                navigate(page, request.url(), request.waitUntil(), null);
+                navigate(page, request.url(), request.waitUntil(), null, run);
             }
-            List<Action> actions = request.actions();
-            for (index = 0; index < actions.size(); index++) {
+            for (index = start; index < actions.size(); index++) {
+                control.betweenActions();
                 Action action = actions.get(index);
                 actionType = action.type();
                 ObjectNode result = Json.mapper().createObjectNode();
                 result.put("type", action.type());
-                perform(page, action, index, result, listener, redactor);
+                perform(page, action, index, result, listener, run);
                 results.add(result);
-                listener.actionCompleted(results.deepCopy());
+                listener.actionCompleted(results.deepCopy(), page.url());
             }
             index = -1;
             actionType = null;
             finishOutputs(page, request, listener);
             finalUrl = page.url();
-            return new EngineOutcome(results, finalUrl, context.storageState(), null);
+            return new EngineOutcome(results, finalUrl, context.storageState(), null, null, network.toJson());
+        } catch (TaskInterrupted i) {
+            return ended(context, browser, host, results, finalUrl, null, i.reason(), network);
         } catch (ActionFailure f) {
-            return failed(context, browser, host, results, finalUrl, index, actionType, f, redactor);
+            return failed(context, browser, host, results, finalUrl, index, actionType, f, run);
         } catch (PlaywrightException e) {
-            return failed(context, browser, host, results, finalUrl, index, actionType, classify(e, browser),
-                    redactor);
+            ActionFailure f = run.scriptKilled ? scriptTimeout(run.scriptTimeoutMs) : classify(e, browser);
+            return failed(context, browser, host, results, finalUrl, index, actionType, f, run);
         } finally {
+            EgressProxy proxy = host.proxyIfRunning();
+            if (proxy != null) {
+                proxy.listener(null);
+            }
             if (context != null) {
                 try {
                     context.close();
@@ -121,6 +144,23 @@ public final class PlaywrightEngine {
                     LOG.debug("closing context: {}", e.getMessage());
                 }
             }
+        }
+    }
+
+    /** What the steps of one run share. */
+    private static final class Run {
+        final BrowserHost host;
+        final NetworkLog network;
+        final TaskControl control;
+        final Redactor redactor;
+        volatile boolean scriptKilled;
+        long scriptTimeoutMs;
+
+        Run(BrowserHost host, NetworkLog network, TaskControl control, Redactor redactor) {
+            this.host = host;
+            this.network = network;
+            this.control = control;
+            this.redactor = redactor;
         }
     }
 
@@ -139,8 +179,16 @@ public final class PlaywrightEngine {
     }
 
     private EngineOutcome failed(BrowserContext context, Browser browser, BrowserHost host, ArrayNode results,
-                                 String finalUrl, int index, String actionType, ActionFailure f,
-                                 Redactor redactor) {
+                                 String finalUrl, int index, String actionType, ActionFailure f, Run run) {
+        TaskError error = new TaskError(f.status(), f.code(), run.redactor.redact(f.getMessage()), index,
+                index < 0 ? null : actionType);
+        return ended(context, browser, host, results, finalUrl, error, null, run.network);
+    }
+
+    /** Saves what can be saved of a run that did not reach its end. */
+    private EngineOutcome ended(BrowserContext context, Browser browser, BrowserHost host, ArrayNode results,
+                                String finalUrl, TaskError error, TaskInterrupted.Reason interrupted,
+                                NetworkLog network) {
         String state = null;
         String url = finalUrl;
         if (browser.isConnected() && context != null) {
@@ -150,15 +198,13 @@ public final class PlaywrightEngine {
                     url = context.pages().get(0).url();
                 }
             } catch (PlaywrightException e) {
-                LOG.debug("no state after failure: {}", e.getMessage());
+                LOG.debug("no state after the run ended early: {}", e.getMessage());
             }
         }
         if (!browser.isConnected()) {
             host.closeBrowserQuietly();
         }
-        return new EngineOutcome(results, url, state, new TaskError(f.status(), f.code(),
-                redactor.redact(f.getMessage()),
-                index, index < 0 ? null : actionType));
+        return new EngineOutcome(results, url, state, error, interrupted, network.toJson());
     }
 
     private void reopen(Page page, String url) {
@@ -180,32 +226,99 @@ public final class PlaywrightEngine {
         };
     }
 
-    private Response navigate(Page page, String url, WaitUntil waitUntil, Long timeoutMs) {
+    private Response navigate(Page page, String url, WaitUntil waitUntil, Long timeoutMs, Run run) {
+        EgressPolicy.Verdict verdict = settings.egress().checkUrl(url);
+        if (!verdict.allowed()) {
+            throw destinationBlocked(url, verdict.reason());
+        }
         Page.NavigateOptions o = new Page.NavigateOptions().setWaitUntil(waitState(waitUntil));
         if (timeoutMs != null) {
             o.setTimeout(timeoutMs);
         }
+        int blockedBefore = run.network.blockedCount();
         try {
-            return page.navigate(url, o);
+            Response response = page.navigate(url, o);
+            if (response != null && response.headers().containsKey(EgressProxy.BLOCKED_HEADER.toLowerCase())) {
+                // allowed itself, but redirected somewhere the proxy refused
+                throw destinationBlocked(url, run.network.lastBlocked());
+            }
+            return response;
         } catch (TimeoutError e) {
             throw new ActionFailure(408, "navigation_timeout", "navigating to " + url + " did not finish in time");
         } catch (PlaywrightException e) {
             if (!page.context().browser().isConnected()) {
                 throw ActionFailure.browserUnavailable("browser disconnected");
             }
+            if (run.network.blockedCount() > blockedBefore) {
+                throw destinationBlocked(url, run.network.lastBlocked());
+            }
             throw new ActionFailure(422, "navigation_failed", "navigating to " + url + " failed: "
                     + BrowserHost.firstLine(e.getMessage()).replaceFirst("^Error: ", ""));
         }
     }
+
+    private static ActionFailure destinationBlocked(String url, String reason) {
+        return new ActionFailure(403, "destination_blocked", "the browser may not reach " + url + " ("
+                + reason + "); operators allow destinations with TABRUNNER_EGRESS_ALLOW");
+    }
+
+    private static ActionFailure scriptTimeout(long timeoutMs) {
+        return new ActionFailure(408, "script_timeout", "the script did not finish within " + timeoutMs
+                + " ms; its page was stopped");
+    }
+
+    /**
+     * Playwright gives evaluate no timeout, and a script that never returns blocks its renderer for good. A
+     * watchdog ends it from outside: it kills the renderer processes of this host's browser (one task at a time
+     * runs on a host, so they are this task's), which fails the evaluate at once and leaves the browser itself
+     * serving the next task.
+     */
+    private Object evaluateWithDeadline(BrowserHost host, Page page, String script, long timeoutMs, Run run) {
+        run.scriptTimeoutMs = timeoutMs;
+        java.util.concurrent.ScheduledFuture<?> watchdog = WATCHDOG.schedule(() -> {
+            run.scriptKilled = true;
+            int killed = host.killRenderers();
+            LOG.info("evaluate ran past {} ms; killed {} renderer process(es)", timeoutMs, killed);
+        }, timeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+        try {
+            Object value = page.evaluate(script);
+            watchdog.cancel(false);
+            if (run.scriptKilled) {
+                throw scriptTimeout(timeoutMs);
+            }
+            return value;
+        } catch (PlaywrightException e) {
+            watchdog.cancel(false);
+            if (run.scriptKilled) {
+                throw scriptTimeout(timeoutMs);
+            }
+            if (!page.context().browser().isConnected()) {
+                throw ActionFailure.browserUnavailable("browser disconnected");
+            }
+            if (page.isClosed() || String.valueOf(e.getMessage()).contains("crashed")) {
+                throw new ActionFailure(503, "page_crashed", "the page crashed while the script ran (out of memory?)"
+                        + "; the next task gets a fresh page");
+            }
+            throw new ActionFailure(422, "evaluate_failed", "the script threw: " + scriptError(e));
+        }
+    }
+
+    private static final java.util.concurrent.ScheduledExecutorService WATCHDOG =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "tabrunner-script-watchdog");
+                t.setDaemon(true);
+                return t;
+            });
 
     private double timeout(Action action) {
         return action.timeoutMs() != null ? action.timeoutMs() : settings.actionTimeoutMs();
     }
 
     private void perform(Page page, Action action, int index, ObjectNode result, EngineListener listener,
-                         Redactor redactor) {
+                         Run run) {
+        Redactor redactor = run.redactor;
         if (action instanceof Action.Navigate a) {
-            Response r = navigate(page, a.url(), a.waitUntil(), a.timeoutMs());
+            Response r = navigate(page, a.url(), a.waitUntil(), a.timeoutMs(), run);
             result.put("url", page.url());
             if (r != null) {
                 result.put("status", r.status());
@@ -246,24 +359,10 @@ public final class PlaywrightEngine {
         } else if (action instanceof Action.Wait a) {
             Locator l = a.selector() != null ? page.locator(a.selector()).first()
                     : page.getByText(a.text()).first();
-            try {
-                l.waitFor(new Locator.WaitForOptions().setState(WaitForSelectorState.VISIBLE)
-                        .setTimeout(timeout(a)));
-            } catch (TimeoutError e) {
-                throw new ActionFailure(408, "wait_timeout", (a.selector() != null ? "selector '"
-                        + a.selector() + "'" : "text '" + a.text() + "'") + " did not appear within "
-                        + (long) timeout(a) + " ms");
-            }
+            waitVisible(l, (long) timeout(a), run.control, (a.selector() != null ? "selector '"
+                    + a.selector() + "'" : "text '" + a.text() + "'"));
         } else if (action instanceof Action.Evaluate a) {
-            Object value;
-            try {
-                value = page.evaluate(a.script());
-            } catch (PlaywrightException e) {
-                if (!page.context().browser().isConnected()) {
-                    throw ActionFailure.browserUnavailable("browser disconnected");
-                }
-                throw new ActionFailure(422, "evaluate_failed", "the script threw: " + scriptError(e));
-            }
+            Object value = evaluateWithDeadline(run.host, page, a.script(), (long) timeout(a), run);
             result.set("value", redactor.redact(Json.mapper().<JsonNode>valueToTree(value)));
         } else if (action instanceof Action.Screenshot a) {
             byte[] png = a.selector() != null
@@ -299,7 +398,7 @@ public final class PlaywrightEngine {
             withSelector(page, a.selector(), a,
                 l -> l.hover(new Locator.HoverOptions().setTimeout(timeout(a))));
         } else if (action instanceof Action.Authenticate a) {
-            LoginFlow login = new LoginFlow(clock, redactor);
+            LoginFlow login = new LoginFlow(clock, redactor, run.control);
             if (a.mode() == Action.AuthMode.PROMPT_USER) {
                 result.setAll(login.prompt(page, a, listener));
                 return;
@@ -319,6 +418,27 @@ public final class PlaywrightEngine {
             }
         } else {
             throw new IllegalStateException("unhandled action type " + action.type());
+        }
+    }
+
+    /**
+     * Waits in slices of at most a second, so that a stop request reaches a long wait within about a second
+     * instead of at its end.
+     */
+    private static void waitVisible(Locator locator, long timeoutMs, TaskControl control, String what) {
+        long deadline = System.nanoTime() + timeoutMs * 1_000_000;
+        while (true) {
+            long left = (deadline - System.nanoTime()) / 1_000_000;
+            if (left <= 0) {
+                throw new ActionFailure(408, "wait_timeout", what + " did not appear within " + timeoutMs + " ms");
+            }
+            try {
+                locator.waitFor(new Locator.WaitForOptions().setState(WaitForSelectorState.VISIBLE)
+                        .setTimeout(Math.min(left, 1_000)));
+                return;
+            } catch (TimeoutError e) {
+                control.duringAction();
+            }
         }
     }
 
@@ -367,6 +487,98 @@ public final class PlaywrightEngine {
             }
             throw new ActionFailure(408, "action_timeout", action.type() + " on " + what
                     + " did not complete within " + (long) timeout(action) + " ms");
+        }
+    }
+
+    /**
+     * Runs a {@link PageProgram} (an agent task) in a page prepared as {@link #run} prepares it: a fresh context
+     * from the session's state, behind the egress proxy, with the network logged and the given URL reopened.
+     * Unlike a scripted task, the page accepts downloads, which the program keeps as the task's files.
+     *
+     * @param resumeUrl the URL to open first (the session's, or the task's own when it continues), or null
+     */
+    public EngineOutcome runProgram(BrowserHost host, SessionOptions options, String storageState, String resumeUrl,
+                                    PageProgram program, EngineListener listener, TaskControl control) {
+        ArrayNode results = Json.mapper().createArrayNode();
+        NetworkLog network = new NetworkLog(clock, null);
+        Browser browser;
+        try {
+            browser = host.browser();
+        } catch (ActionFailure f) {
+            return new EngineOutcome(results, resumeUrl, null, TaskError.of(f.status(), f.code(), f.getMessage()),
+                    null, network.toJson());
+        }
+        // mirrors run(): the same context, except that downloads are accepted
+        Browser.NewContextOptions contextOptions = new Browser.NewContextOptions()
+                .setViewportSize(options.viewport().width(), options.viewport().height())
+                .setServiceWorkers(ServiceWorkerPolicy.BLOCK)
+                .setAcceptDownloads(true);
+        if (options.userAgent() != null) {
+            contextOptions.setUserAgent(options.userAgent());
+        }
+        if (options.locale() != null) {
+            contextOptions.setLocale(options.locale());
+        }
+        if (options.timezoneId() != null) {
+            contextOptions.setTimezoneId(options.timezoneId());
+        }
+        if (storageState != null) {
+            contextOptions.setStorageState(storageState);
+        }
+        BrowserContext context = null;
+        Run run = new Run(host, network, control, new Redactor());
+        try {
+            context = newContext(host, contextOptions);
+            browser = context.browser();
+            host.proxy().listener(network);
+            context.onRequest(r -> network.page(r.method(), r.url(), r.resourceType()));
+            context.setDefaultTimeout(settings.actionTimeoutMs());
+            context.setDefaultNavigationTimeout(settings.navigationTimeoutMs());
+            Page page = context.newPage();
+            if (resumeUrl != null && !resumeUrl.startsWith("about:")) {
+                reopen(page, resumeUrl);
+            }
+            Browser connected = browser;
+            int[] counter = {0};
+            TaskError error = program.run(page, new PageActions() {
+                @Override
+                public ObjectNode run(Page p, Action action) {
+                    control.duringAction();
+                    ObjectNode result = Json.mapper().createObjectNode();
+                    result.put("type", action.type());
+                    try {
+                        perform(p, action, counter[0]++, result, listener, run);
+                    } catch (PlaywrightException e) {
+                        throw run.scriptKilled ? scriptTimeout(run.scriptTimeoutMs) : classify(e, connected);
+                    }
+                    return result;
+                }
+
+                @Override
+                public String redact(String text) {
+                    return run.redactor.redact(text);
+                }
+            });
+            return new EngineOutcome(results, page.url(), context.storageState(), error, null, network.toJson());
+        } catch (TaskInterrupted i) {
+            return ended(context, browser, host, results, resumeUrl, null, i.reason(), network);
+        } catch (ActionFailure f) {
+            return failed(context, browser, host, results, resumeUrl, -1, null, f, run);
+        } catch (PlaywrightException e) {
+            ActionFailure f = run.scriptKilled ? scriptTimeout(run.scriptTimeoutMs) : classify(e, browser);
+            return failed(context, browser, host, results, resumeUrl, -1, null, f, run);
+        } finally {
+            EgressProxy proxy = host.proxyIfRunning();
+            if (proxy != null) {
+                proxy.listener(null);
+            }
+            if (context != null) {
+                try {
+                    context.close();
+                } catch (RuntimeException e) {
+                    LOG.debug("closing context: {}", e.getMessage());
+                }
+            }
         }
     }
 

@@ -35,7 +35,7 @@ final class ApiExceptionHandlers {
         @Override
         public HttpResponse<?> handle(HttpRequest request, ApiException e) {
             HttpResponse<Map<String, Object>> r = respond(e.status(), e.code(), e.getMessage(), e.details());
-            if (e.status() == 429 && e.details().get("retryAfterSeconds") != null) {
+            if (e.details().get("retryAfterSeconds") != null) {
                 return r.toMutableResponse().header("Retry-After", e.details().get("retryAfterSeconds").toString());
             }
             return r;

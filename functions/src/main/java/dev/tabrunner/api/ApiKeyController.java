@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tabrunner.domain.Caller;
 import dev.tabrunner.domain.Role;
 import io.micronaut.http.HttpResponse;
+import io.micronaut.http.annotation.Header;
+import io.micronaut.core.annotation.Nullable;
+import dev.tabrunner.json.Json;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Delete;
@@ -17,13 +20,32 @@ import java.util.Set;
 @Controller("/admin/api-keys")
 final class ApiKeyController {
     private final ApiKeyService keys;
+    private final Idempotency idempotency;
 
-    ApiKeyController(ApiKeyService keys) {
+    ApiKeyController(ApiKeyService keys, Idempotency idempotency) {
         this.keys = keys;
+        this.idempotency = idempotency;
     }
 
+    /**
+     * With an {@code Idempotency-Key}, a retry gets the same key id and details but not the secret again: the
+     * secret is shown once and never stored.
+     */
     @Post
-    HttpResponse<Map<String, Object>> create(Caller caller, @Body String body) {
+    HttpResponse<?> create(Caller caller, @Body String body,
+                           @Nullable @Header(Idempotency.HEADER) String idempotencyKey) {
+        return idempotency.once(caller, idempotencyKey, "POST /admin/api-keys",
+                body.getBytes(java.nio.charset.StandardCharsets.UTF_8), () -> issue(caller, body), kept -> {
+                    Map<String, Object> copy = new LinkedHashMap<>(Json.mapper().convertValue(kept,
+                            new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {
+                            }));
+                    copy.put("key", null);
+                    copy.put("keyShownOnce", true);
+                    return copy;
+                });
+    }
+
+    private HttpResponse<Map<String, Object>> issue(Caller caller, String body) {
         JsonNode json = RequestBodies.object(body, Set.of("role", "tenantId", "name"));
         Role role = RequestBodies.optionalString(json, "role", 16) == null ? Role.USER
                 : roleOf(RequestBodies.optionalString(json, "role", 16));

@@ -78,8 +78,12 @@ public final class ApiKeyService {
     }
 
     /** @return false when no such key exists in the caller's tenant */
+    /** An admin revokes keys of its tenant; the operator, who creates other tenants' keys, revokes any key. */
     public boolean revoke(Caller caller, String keyId) {
         requireAdmin(caller);
+        if (caller.isOperator()) {
+            return store.find(keyId).map(k -> store.delete(k.tenantId(), keyId)).orElse(false);
+        }
         return store.delete(caller.tenantId(), keyId);
     }
 
@@ -87,6 +91,22 @@ public final class ApiKeyService {
     public void registerOperatorKey(String secret) {
         store.put(new ApiKey(ENV_ADMIN_KEY_ID, Caller.OPERATOR_TENANT, Role.ADMIN, "TABRUNNER_ADMIN_KEY",
                 hash(secret), clock.instant()), true);
+    }
+
+    /**
+     * Issues the first admin key of a deployment that has none (on AWS, where no operator sets
+     * {@code TABRUNNER_ADMIN_KEY}). The key takes the operator key's fixed slot with a conditional write, so it is
+     * issued once: later calls are refused until an admin revokes it ({@code DELETE /admin/api-keys/env-admin}).
+     * Its form, {@code trk_admin_<secret>}, is not a generated key's, so it is looked up in that slot.
+     *
+     * @throws dev.tabrunner.port.ConflictException when an operator key exists
+     */
+    public IssuedKey bootstrapOperatorKey() {
+        String secret = "trk_admin_" + Base64.getUrlEncoder().withoutPadding().encodeToString(randomBytes(32));
+        ApiKey key = new ApiKey(ENV_ADMIN_KEY_ID, Caller.OPERATOR_TENANT, Role.ADMIN, "bootstrap", hash(secret),
+                clock.instant());
+        store.put(key, false);
+        return new IssuedKey(key, secret);
     }
 
     /** Issues an admin key of the operator's tenant, for the first start of a deployment. */

@@ -1,6 +1,7 @@
 package dev.tabrunner.api;
 
 import dev.tabrunner.domain.Caller;
+import dev.tabrunner.port.RateLimiter;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -10,6 +11,8 @@ import io.micronaut.http.annotation.ServerFilter;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -19,9 +22,13 @@ import java.util.Optional;
 @ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
 final class AuthFilter {
     private final ApiKeyService keys;
+    private final RateLimiter rateLimiter;
+    private final Clock clock;
 
-    AuthFilter(ApiKeyService keys) {
+    AuthFilter(ApiKeyService keys, RateLimiter rateLimiter, Clock clock) {
         this.keys = keys;
+        this.rateLimiter = rateLimiter;
+        this.clock = clock;
     }
 
     @RequestFilter
@@ -40,6 +47,13 @@ final class AuthFilter {
         Optional<Caller> caller = keys.authenticate(header.substring(7).trim());
         if (caller.isEmpty()) {
             return unauthorized("invalid or revoked API key");
+        }
+        Optional<Duration> wait = rateLimiter.acquire(caller.get().tenantId(), clock.instant());
+        if (wait.isPresent()) {
+            long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
+            return HttpResponse.status(HttpStatus.TOO_MANY_REQUESTS).header("Retry-After", Long.toString(seconds))
+                    .body(ErrorBodies.of(429, "rate_limited", "this tenant is over its request rate; retry after "
+                            + seconds + " s"));
         }
         request.setAttribute(Callers.ATTRIBUTE, caller.get());
         return null;

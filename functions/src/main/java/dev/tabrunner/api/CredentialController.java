@@ -3,6 +3,7 @@ package dev.tabrunner.api;
 import dev.tabrunner.domain.Caller;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
+import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Delete;
@@ -16,14 +17,19 @@ import java.util.Map;
 @Controller("/browser/credentials")
 final class CredentialController {
     private final CredentialService credentials;
+    private final Idempotency idempotency;
 
-    CredentialController(CredentialService credentials) {
+    CredentialController(CredentialService credentials, Idempotency idempotency) {
         this.credentials = credentials;
+        this.idempotency = idempotency;
     }
 
     @Post
-    HttpResponse<Map<String, Object>> create(Caller caller, @Nullable @Body String body) {
-        return HttpResponse.created(CredentialService.view(credentials.create(caller, body)));
+    HttpResponse<?> create(Caller caller, @Nullable @Body String body,
+                           @Nullable @Header(Idempotency.HEADER) String idempotencyKey) {
+        // only a hash of the body (which holds the secret) is kept to recognise a retry
+        return idempotency.once(caller, idempotencyKey, "POST /browser/credentials", body,
+                () -> HttpResponse.created(CredentialService.view(credentials.create(caller, body))));
     }
 
     @Get

@@ -5,6 +5,7 @@ import dev.tabrunner.domain.UploadedFile;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
+import io.micronaut.http.annotation.Header;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
@@ -20,27 +21,37 @@ import java.util.Map;
 @Controller("/browser/sessions/{sessionId}/files")
 final class FileController {
     private final FileService files;
+    private final Idempotency idempotency;
 
-    FileController(FileService files) {
+    FileController(FileService files, Idempotency idempotency) {
         this.files = files;
+        this.idempotency = idempotency;
     }
 
     @Post(consumes = MediaType.MULTIPART_FORM_DATA)
-    HttpResponse<Map<String, Object>> uploadMultipart(Caller caller, String sessionId, CompletedFileUpload file)
+    HttpResponse<?> uploadMultipart(Caller caller, String sessionId, CompletedFileUpload file,
+                                    @Nullable @Header(Idempotency.HEADER) String idempotencyKey)
             throws IOException {
         files.checkSize(file.getSize());
         String type = file.getContentType().map(MediaType::toString).orElse(null);
-        UploadedFile stored = files.upload(caller, sessionId, file.getFilename(), type, file.getBytes());
-        return HttpResponse.created(FileService.view(stored));
+        byte[] bytes = file.getBytes();
+        return idempotency.once(caller, idempotencyKey, "POST /browser/sessions/" + sessionId + "/files "
+                        + file.getFilename() + " " + type, bytes,
+                () -> HttpResponse.created(FileService.view(files.upload(caller, sessionId, file.getFilename(),
+                        type, bytes))));
     }
 
     @Post(consumes = {MediaType.APPLICATION_OCTET_STREAM, MediaType.ALL, MediaType.TEXT_PLAIN,
             MediaType.APPLICATION_PDF, MediaType.IMAGE_PNG, MediaType.IMAGE_JPEG})
-    HttpResponse<Map<String, Object>> uploadRaw(Caller caller, String sessionId, @Nullable @QueryValue String filename,
-                                               HttpRequest<?> request, @Body byte[] body) {
+    HttpResponse<?> uploadRaw(Caller caller, String sessionId, @Nullable @QueryValue String filename,
+                              HttpRequest<?> request, @Body byte[] body,
+                              @Nullable @Header(Idempotency.HEADER) String idempotencyKey) {
         String type = request.getContentType().map(MediaType::toString).orElse("application/octet-stream");
-        UploadedFile stored = files.upload(caller, sessionId, filename, type, body == null ? new byte[0] : body);
-        return HttpResponse.created(FileService.view(stored));
+        byte[] bytes = body == null ? new byte[0] : body;
+        return idempotency.once(caller, idempotencyKey, "POST /browser/sessions/" + sessionId + "/files "
+                        + filename + " " + type, bytes,
+                () -> HttpResponse.created(FileService.view(files.upload(caller, sessionId, filename, type,
+                        bytes))));
     }
 
     @Get

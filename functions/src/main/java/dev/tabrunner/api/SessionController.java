@@ -5,6 +5,7 @@ import dev.tabrunner.domain.Session;
 import dev.tabrunner.port.Page;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
+import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Delete;
@@ -19,15 +20,18 @@ import java.util.Map;
 @Controller("/browser/sessions")
 final class SessionController {
     private final SessionService sessions;
+    private final Idempotency idempotency;
 
-    SessionController(SessionService sessions) {
+    SessionController(SessionService sessions, Idempotency idempotency) {
         this.sessions = sessions;
+        this.idempotency = idempotency;
     }
 
     @Post
-    HttpResponse<Map<String, Object>> create(Caller caller, @Nullable @Body String body) {
-        Session s = sessions.create(caller, RequestBodies.parse(body));
-        return HttpResponse.created(sessions.view(s));
+    HttpResponse<?> create(Caller caller, @Nullable @Body String body,
+                           @Nullable @Header(Idempotency.HEADER) String idempotencyKey) {
+        return idempotency.once(caller, idempotencyKey, "POST /browser/sessions", body,
+                () -> HttpResponse.created(sessions.view(sessions.create(caller, RequestBodies.parse(body)))));
     }
 
     @Get("/{sessionId}")

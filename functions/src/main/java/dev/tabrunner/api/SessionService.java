@@ -29,10 +29,12 @@ public final class SessionService {
 
     private final SessionStore sessions;
     private final Clock clock;
+    private final ApiSettings settings;
 
-    public SessionService(SessionStore sessions, Clock clock) {
+    public SessionService(SessionStore sessions, Clock clock, ApiSettings settings) {
         this.sessions = sessions;
         this.clock = clock;
+        this.settings = settings;
     }
 
     public Session create(Caller caller, JsonNode body) {
@@ -72,8 +74,13 @@ public final class SessionService {
             inactivity = t.longValue();
         }
         Instant now = clock.instant();
+        if (sessions.countActive(caller.tenantId(), now, settings.maxSessions()) >= settings.maxSessions()) {
+            throw new ApiException(429, "too_many_sessions", "this tenant has " + settings.maxSessions()
+                    + " active sessions, its limit; terminate one (DELETE /browser/sessions/{id}) or wait for one"
+                    + " to expire", Map.of("retryAfterSeconds", 10));
+        }
         Session session = new Session(UUID.randomUUID().toString(), caller.tenantId(), SessionStatus.ACTIVE, now, now,
-                new SessionOptions(viewport, userAgent, locale, timezone, inactivity), null, null, null, 0);
+                new SessionOptions(viewport, userAgent, locale, timezone, inactivity), null, null, null, null, 0);
         sessions.create(session);
         return session;
     }

@@ -11,7 +11,9 @@ import dev.tabrunner.json.Json;
 import dev.tabrunner.port.NotFoundException;
 import dev.tabrunner.port.Page;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpResponse;
+import io.micronaut.http.annotation.Header;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
@@ -20,30 +22,47 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
 
+import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /** Run Task ({@code POST /browser/sessions/{id}/tasks}), its PDF shortcut, and reading tasks back. */
 @Controller("/browser/sessions/{sessionId}")
 final class TaskController {
     private final TaskService tasks;
+    private final AgentTaskService agents;
+    private final Idempotency idempotency;
 
-    TaskController(TaskService tasks) {
+    TaskController(TaskService tasks, AgentTaskService agents, Idempotency idempotency) {
         this.tasks = tasks;
+        this.agents = agents;
+        this.idempotency = idempotency;
     }
 
     @Post("/tasks")
-    HttpResponse<Map<String, Object>> run(Caller caller, String sessionId, @Nullable @Body String body) {
-        return respond(tasks.awaitEnd(tasks.submit(caller, sessionId, RequestBodies.parse(body))));
+    HttpResponse<?> run(Caller caller, String sessionId, @Nullable @Body String body,
+                        @Nullable @Header(Idempotency.HEADER) String idempotencyKey) {
+        return idempotency.once(caller, idempotencyKey, "POST /browser/sessions/" + sessionId + "/tasks", body,
+                () -> {
+                    // a body that may carry secrets is never quoted back in a parse error
+                    JsonNode parsed = RequestBodies.parse(body, body == null || !body.contains("secrets"));
+                    return AgentTaskService.isAgentTask(parsed)
+                            ? respond(agents.await(agents.submit(caller, sessionId, parsed)))
+                            : respond(tasks.awaitEnd(tasks.submit(caller, sessionId, parsed)));
+                });
     }
 
     @Post("/pdf")
-    HttpResponse<Map<String, Object>> pdf(Caller caller, String sessionId, @Nullable @Body String body) {
-        JsonNode options = RequestBodies.parse(body);
-        TaskRequestParser.parsePdf(options);
-        ObjectNode task = Json.mapper().createObjectNode();
-        task.set("pdf", options);
-        return respond(tasks.awaitEnd(tasks.submit(caller, sessionId, task)));
+    HttpResponse<?> pdf(Caller caller, String sessionId, @Nullable @Body String body,
+                        @Nullable @Header(Idempotency.HEADER) String idempotencyKey) {
+        return idempotency.once(caller, idempotencyKey, "POST /browser/sessions/" + sessionId + "/pdf", body, () -> {
+            JsonNode options = RequestBodies.parse(body);
+            TaskRequestParser.parsePdf(options);
+            ObjectNode task = Json.mapper().createObjectNode();
+            task.set("pdf", options);
+            return respond(tasks.awaitEnd(tasks.submit(caller, sessionId, task)));
+        });
     }
 
     /**
@@ -80,11 +99,43 @@ final class TaskController {
         return out;
     }
 
+    /** The answer to the question of a task in {@code guardrail_trigger}; the task goes on with it. */
+    @Post("/tasks/{taskId}/respond")
+    HttpResponse<Map<String, Object>> answer(Caller caller, String sessionId, String taskId,
+                                             @Nullable @Body String body) {
+        return respond(agents.await(agents.respond(caller, sessionId, taskId, RequestBodies.parse(body, false))));
+    }
+
+    @Post("/tasks/{taskId}/stop")
+    Map<String, Object> stop(Caller caller, String sessionId, String taskId) {
+        return tasks.view(tasks.stop(caller, sessionId, taskId), false);
+    }
+
+    @Post("/tasks/{taskId}/pause")
+    Map<String, Object> pause(Caller caller, String sessionId, String taskId) {
+        return tasks.view(tasks.pause(caller, sessionId, taskId), false);
+    }
+
+    @Post("/tasks/{taskId}/resume")
+    Map<String, Object> resume(Caller caller, String sessionId, String taskId) {
+        return tasks.view(tasks.resume(caller, sessionId, taskId), false);
+    }
+
+    /**
+     * The artifact's bytes, or a 302 to a short-lived direct link where the blob store has them (S3 on AWS: the
+     * API function's responses are capped at 6 MB and should not carry files anyway). The link in task views stays
+     * this path, so that it never expires in a stored response.
+     */
     @Get("/tasks/{taskId}/artifacts/{artifactId}")
-    HttpResponse<byte[]> artifact(Caller caller, String sessionId, String taskId, String artifactId) {
+    HttpResponse<?> artifact(Caller caller, String sessionId, String taskId, String artifactId) {
         TaskRecord t = tasks.get(caller, sessionId, taskId);
         Artifact a = tasks.artifact(t, artifactId).orElseThrow(() -> new NotFoundException("artifact_not_found",
                 "artifact " + artifactId + " not found"));
+        Optional<URI> link = tasks.artifactLink(a);
+        if (link.isPresent()) {
+            return HttpResponse.status(HttpStatus.FOUND).header(HttpHeaders.LOCATION, link.get().toString())
+                    .header(HttpHeaders.CACHE_CONTROL, "no-store");
+        }
         return HttpResponse.ok(tasks.artifactBytes(a)).contentType(MediaType.of(a.contentType()))
                 .header("Content-Disposition", "attachment; filename=\"" + a.filename() + "\"");
     }

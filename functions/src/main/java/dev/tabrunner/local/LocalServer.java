@@ -3,6 +3,8 @@ package dev.tabrunner.local;
 import dev.tabrunner.adapter.dynamodb.DynamoDbApiKeyStore;
 import dev.tabrunner.adapter.dynamodb.DynamoDbCredentialStore;
 import dev.tabrunner.adapter.dynamodb.DynamoDbFileStore;
+import dev.tabrunner.adapter.dynamodb.DynamoDbIdempotencyStore;
+import dev.tabrunner.adapter.local.InMemoryRateLimiter;
 import dev.tabrunner.adapter.dynamodb.DynamoDbSessionStore;
 import dev.tabrunner.adapter.dynamodb.DynamoDbTables;
 import dev.tabrunner.adapter.dynamodb.DynamoDbTaskStore;
@@ -12,7 +14,10 @@ import dev.tabrunner.adapter.local.InProcessTaskCompletions;
 import dev.tabrunner.adapter.local.InProcessTaskDispatcher;
 import dev.tabrunner.adapter.local.LocalDirectoryBlobStore;
 import dev.tabrunner.api.ApiKeyService;
+import dev.tabrunner.api.AgentApiSettings;
 import dev.tabrunner.api.ApiSettings;
+import dev.tabrunner.llm.LanguageModelSettings;
+import dev.tabrunner.llm.ModelRouter;
 import dev.tabrunner.port.TaskDispatcher;
 import dev.tabrunner.port.TaskExecutor;
 import dev.tabrunner.port.TaskExecutorFactory;
@@ -33,6 +38,11 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+import dev.tabrunner.service.TaskRecovery;
 
 /**
  * The whole system in one JVM: DynamoDB Local, a blob directory, the in-process worker with Chromium, and the
@@ -44,14 +54,17 @@ public final class LocalServer implements AutoCloseable {
 
     private final EmbeddedDynamoDb dynamo;
     private final InProcessTaskDispatcher dispatcher;
+    private final ScheduledExecutorService recovery;
     private final ApplicationContext context;
     private final EmbeddedServer server;
     private final String adminKey;
     private final boolean adminKeyFromEnv;
 
-    private LocalServer(EmbeddedDynamoDb dynamo, InProcessTaskDispatcher dispatcher, ApplicationContext context,
-                        String adminKey, boolean adminKeyFromEnv) {
+    private LocalServer(EmbeddedDynamoDb dynamo, InProcessTaskDispatcher dispatcher,
+                        ScheduledExecutorService recovery, ApplicationContext context, String adminKey,
+                        boolean adminKeyFromEnv) {
         this.dynamo = dynamo;
+        this.recovery = recovery;
         this.dispatcher = dispatcher;
         this.context = context;
         this.server = context.getBean(EmbeddedServer.class);
@@ -66,9 +79,18 @@ public final class LocalServer implements AutoCloseable {
         String host = setting(env, "TABRUNNER_HOST", "127.0.0.1");
         int workers = Integer.parseInt(setting(env, "TABRUNNER_WORKER_CONCURRENCY", "2"));
         ApiSettings apiSettings = ApiSettings.from(env);
+        // malformed model settings stop the start here, naming the variable, rather than failing tasks later
+        ModelRouter models = new ModelRouter(LanguageModelSettings.from(env));
+        AgentApiSettings agentSettings = AgentApiSettings.from(env);
+        if (models.configured()) {
+            LOG.info("natural-language tasks use {}", models.settings());
+        } else {
+            LOG.info("no language model configured: natural-language tasks are refused, scripted tasks run");
+        }
 
         EmbeddedDynamoDb dynamo = EmbeddedDynamoDb.start(dataDir.resolve("dynamodb"));
         InProcessTaskDispatcher dispatcher = null;
+        ScheduledExecutorService recovery = null;
         try {
             DynamoDbTables tables = new DynamoDbTables(setting(env, "TABRUNNER_TABLE_PREFIX", "tabrunner-"));
             tables.createMissing(dynamo.client());
@@ -82,6 +104,9 @@ public final class LocalServer implements AutoCloseable {
             var vault = new EncryptedFileVault(dataDir.resolve("vault"),
                     EncryptedFileVault.loadOrCreateKey(env, dataDir.resolve("vault.key")));
             var completions = new InProcessTaskCompletions();
+            var idempotency = new DynamoDbIdempotencyStore(dynamo.client(), tables.idempotency(), blobs);
+            // one process serves every request here, so an in-memory window is exact
+            var rateLimiter = new InMemoryRateLimiter(apiSettings.tenantRps());
             var liveView = new InProcessLiveView();
 
             TaskExecutorFactory factory = ServiceLoader.load(TaskExecutorFactory.class).findFirst()
@@ -93,6 +118,8 @@ public final class LocalServer implements AutoCloseable {
                     vault, liveView, completions, task -> handOn.get().dispatch(task), clock, env));
             dispatcher = new InProcessTaskDispatcher(worker, workers);
             handOn.set(dispatcher);
+            recovery = startRecovery(new TaskRecovery(tasks, dispatcher, clock,
+                    Duration.ofMillis(4 * recoveryIntervalMs(env))), recoveryIntervalMs(env));
 
             Map<String, Object> properties = new HashMap<>();
             properties.put("micronaut.server.port", port);
@@ -102,7 +129,8 @@ public final class LocalServer implements AutoCloseable {
             ApplicationContext context = Micronaut.build(new String[0])
                     .properties(properties)
                     .singletons(clock, sessions, tasks, files, keys, blobs, credentials, vault, liveView,
-                            completions, dispatcher, apiSettings)
+                            completions, dispatcher, apiSettings, idempotency, rateLimiter, models,
+                            agentSettings)
                     .banner(false)
                     .deduceEnvironment(false)
                     .start();
@@ -116,8 +144,11 @@ public final class LocalServer implements AutoCloseable {
             } else {
                 adminKey = generatedAdminKey(dataDir, keyService);
             }
-            return new LocalServer(dynamo, dispatcher, context, adminKey, fromEnv);
+            return new LocalServer(dynamo, dispatcher, recovery, context, adminKey, fromEnv);
         } catch (RuntimeException e) {
+            if (recovery != null) {
+                recovery.shutdownNow();
+            }
             if (dispatcher != null) {
                 dispatcher.close();
             }
@@ -153,6 +184,33 @@ public final class LocalServer implements AutoCloseable {
         }
     }
 
+    private static long recoveryIntervalMs(Map<String, String> env) {
+        return Long.parseLong(setting(env, "TABRUNNER_RECOVERY_INTERVAL_MS", "15000"));
+    }
+
+    /**
+     * Sweeps for abandoned and stranded tasks periodically, and once right after start: a previous run of this
+     * server may have been killed in the middle of tasks.
+     */
+    private static ScheduledExecutorService startRecovery(TaskRecovery recovery, long intervalMs) {
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "tabrunner-recovery");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.scheduleWithFixedDelay(() -> {
+            try {
+                int n = recovery.sweep();
+                if (n > 0) {
+                    LOG.info("recovery: dispatched {} task(s) again", n);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("recovery sweep failed: {}", e.getMessage());
+            }
+        }, Math.min(intervalMs, 2_000), intervalMs, TimeUnit.MILLISECONDS);
+        return timer;
+    }
+
     private static String setting(Map<String, String> env, String name, String fallback) {
         String v = env.get(name);
         return v == null || v.isBlank() ? fallback : v.trim();
@@ -172,6 +230,7 @@ public final class LocalServer implements AutoCloseable {
 
     @Override
     public void close() {
+        recovery.shutdownNow();
         context.close();
         dispatcher.close();
         dynamo.close();

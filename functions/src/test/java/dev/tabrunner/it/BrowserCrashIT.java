@@ -2,7 +2,13 @@ package dev.tabrunner.it;
 
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,6 +33,9 @@ class BrowserCrashIT {
         CompletableFuture<Api.Response> running = CompletableFuture.supplyAsync(() -> api.runTask(session,
                 "{\"actions\":[{\"type\":\"wait\",\"selector\":\"#never-appears\",\"timeoutMs\":20000}]}"));
         Thread.sleep(1500);
+        List<String> profilesBefore = ProcessHandle.current().descendants().map(BrowserCrashIT::commandLine)
+                .flatMap(c -> Stream.of(c.split("\u0000"))).filter(a -> a.startsWith("--user-data-dir="))
+                .map(a -> a.substring("--user-data-dir=".length())).distinct().toList();
         assertThat(killChromiumChildren()).isPositive();
         Api.Response crashed = running.get();
         assertThat(crashed.status()).as(crashed.body()).isEqualTo(503);
@@ -35,5 +44,39 @@ class BrowserCrashIT {
         var next = api.runTask(session, "{\"actions\":[{\"type\":\"evaluate\",\"script\":\"location.pathname\"}]}");
         assertThat(next.status()).as(next.body()).isEqualTo(201);
         assertThat(next.json().at("/results/0/value").asText()).isEqualTo("/index.html");
+
+        // nothing of the killed browsers is left: no process, no temporary profile directory. Each worker thread has
+        // a browser of its own, and cleans up after its killed one when it next runs a task: run one on each.
+        String a = sys.newSession(api);
+        String b = sys.newSession(api);
+        String slow = "{\"url\":\"" + sys.url("/slow?ms=700") + "\"}";
+        CompletableFuture<Api.Response> first = CompletableFuture.supplyAsync(() -> api.runTask(a, slow));
+        CompletableFuture<Api.Response> second = CompletableFuture.supplyAsync(() -> api.runTask(b, slow));
+        assertThat(first.get().status()).isEqualTo(201);
+        assertThat(second.get().status()).isEqualTo(201);
+        // (a killed renderer may stay a zombie until its zygote reaps it; it holds nothing but its process entry)
+        List<String> alive = ProcessHandle.current().descendants().filter(p -> !isZombie(p))
+                .map(BrowserCrashIT::commandLine).toList();
+        for (String profile : profilesBefore) {
+            assertThat(alive).as("no process of the killed browser lives on").noneMatch(c -> c.contains(profile));
+            assertThat(Path.of(profile)).as("the killed browser's profile directory").doesNotExist();
+        }
+    }
+
+    private static String commandLine(ProcessHandle p) {
+        try {
+            return new String(Files.readAllBytes(Path.of("/proc/" + p.pid() + "/cmdline")), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static boolean isZombie(ProcessHandle p) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + p.pid() + "/stat"));
+            return stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+        } catch (IOException e) {
+            return false;
+        }
     }
 }

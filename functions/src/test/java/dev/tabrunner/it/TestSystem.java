@@ -55,6 +55,8 @@ final class TestSystem {
         env.put("TABRUNNER_ADMIN_KEY", ADMIN_KEY);
         env.put("TABRUNNER_ACTION_TIMEOUT_MS", "5000");
         env.put("TABRUNNER_MAX_UPLOAD_BYTES", "1048576");
+        // the fixture site is on loopback, which the egress guard refuses unless allowed
+        env.put("TABRUNNER_EGRESS_ALLOW", "127.0.0.1,localhost");
         env.putAll(overrides);
         return LocalServer.start(env);
     }

@@ -2,6 +2,9 @@ package dev.tabrunner.action;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.tabrunner.egress.EgressPolicy;
+import dev.tabrunner.egress.HostLiteral;
+
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +29,23 @@ public final class TaskRequestParser {
     private static final Set<String> KNOWN_SCHEMES = Set.of("http", "https");
 
     private TaskRequestParser() {
+    }
+
+    /**
+     * Hosts are read as a browser reads them ({@link HostLiteral}): {@code 0251.0376.0251.0376} or a trailing dot are
+     * valid hosts — the egress guard, not the parser, decides whether they may be reached.
+     */
+    private static boolean hasValidHost(URI uri) {
+        String host = EgressPolicy.hostOf(uri);
+        if (host == null || host.isEmpty()) {
+            return false;
+        }
+        try {
+            HostLiteral.canonical(host);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     public static TaskRequest parse(JsonNode body) {
@@ -251,7 +271,7 @@ public final class TaskRequestParser {
         return w;
     }
 
-    private static String url(JsonFields f, String field) {
+    static String url(JsonFields f, String field) {
         String value = f.string(field, true, MAX_URL_LENGTH);
         URI uri;
         try {
@@ -266,7 +286,7 @@ public final class TaskRequestParser {
         if (!KNOWN_SCHEMES.contains(scheme)) {
             throw f.fail(f.path(field), "scheme '" + scheme + "' is not allowed; only http and https");
         }
-        if (uri.getHost() == null || uri.getHost().isEmpty()) {
+        if (!hasValidHost(uri)) {
             throw f.fail(f.path(field), "must name a host");
         }
         return value;

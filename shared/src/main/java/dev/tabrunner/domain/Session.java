@@ -8,11 +8,13 @@ import java.util.Objects;
  * A browser session as data: its options and its persisted browser state (a blob key for the Playwright
  * storageState plus the URL the last task ended on). Any worker can pick it up.
  *
- * @param version optimistic-concurrency counter; every stored change increments it
+ * @param activeTaskId the task that has the session's browser state to itself until it ends (or null): tasks of a
+ *                     session run one after another, also across workers
+ * @param version      optimistic-concurrency counter; every stored change increments it
  */
 public record Session(String id, String tenantId, SessionStatus status, Instant createdAt, Instant lastActivityAt,
                       SessionOptions options, String currentUrl, String stateKey, Instant terminatedAt,
-                      long version) {
+                      String activeTaskId, long version) {
     public Session {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(tenantId, "tenantId");
@@ -36,15 +38,27 @@ public record Session(String id, String tenantId, SessionStatus status, Instant 
 
     public Session touched(Instant now) {
         return new Session(id, tenantId, status, createdAt, now, options, currentUrl, stateKey, terminatedAt,
-                version);
+                activeTaskId, version);
     }
 
     public Session withState(String url, String key, Instant now) {
-        return new Session(id, tenantId, status, createdAt, now, options, url, key, terminatedAt, version);
+        return new Session(id, tenantId, status, createdAt, now, options, url, key, terminatedAt, activeTaskId,
+                version);
     }
 
     public Session terminated(Instant now) {
         return new Session(id, tenantId, SessionStatus.TERMINATED, createdAt, lastActivityAt, options, currentUrl,
-                stateKey, now, version);
+                stateKey, now, activeTaskId, version);
+    }
+
+    public Session withVersion(long value) {
+        return new Session(id, tenantId, status, createdAt, lastActivityAt, options, currentUrl, stateKey,
+                terminatedAt, activeTaskId, value);
+    }
+
+    /** The session held by {@code taskId}, or released when it is null. */
+    public Session heldBy(String taskId) {
+        return new Session(id, tenantId, status, createdAt, lastActivityAt, options, currentUrl, stateKey,
+                terminatedAt, taskId, version);
     }
 }

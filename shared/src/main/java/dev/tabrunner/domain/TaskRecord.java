@@ -19,13 +19,27 @@ import java.util.Objects;
  * @param leaseExpiresAt when another worker may take the task over
  * @param attempts      how many times a worker has claimed the task
  * @param liveViewUrl   while a person is asked to act (authenticate prompt_user), the URL of the live view
+ * @param control       a request from outside that the worker must obey at its next check: stop or pause
+ * @param checkpoint    what a resumed run needs beyond the results (opaque to everyone but the task's program)
+ * @param network       the task's network log: requests made and requests the egress guard refused
+ * @param agent         for a natural-language task: what callers see of the agent's progress (steps, usage, the
+ *                      replay list, the question waiting for a person and its answer, the result data); null for
+ *                      other kinds
  */
 public record TaskRecord(String id, String tenantId, String sessionId, String kind, TaskStatus status,
                          JsonNode request, ArrayNode results, String finalUrl, List<Artifact> artifacts,
                          TaskError error, Instant createdAt, Instant startedAt, Instant finishedAt,
                          String leaseOwner, Instant leaseExpiresAt, int attempts, long version,
-                         String liveViewUrl) {
+                         String liveViewUrl, Control control, JsonNode checkpoint, ArrayNode network,
+                         JsonNode agent) {
     public static final String KIND_SCRIPTED = "scripted";
+    /** A natural-language task carried out by the agent (seed 001). */
+    public static final String KIND_AGENT = "agent";
+
+    /** What a caller asked a running task to do. */
+    public enum Control {
+        STOP, PAUSE
+    }
 
     public TaskRecord {
         Objects.requireNonNull(id, "id");
@@ -43,7 +57,7 @@ public record TaskRecord(String id, String tenantId, String sessionId, String ki
                                      Instant now) {
         return new TaskRecord(id, tenantId, sessionId, kind, TaskStatus.CREATED, request,
                 dev.tabrunner.json.Json.mapper().createArrayNode(), null, List.of(), null, now, null, null, null,
-                null, 0, 0, null);
+                null, 0, 0, null, null, null, null, null);
     }
 
     public Builder toBuilder() {
@@ -64,6 +78,10 @@ public record TaskRecord(String id, String tenantId, String sessionId, String ki
         private Instant leaseExpiresAt;
         private int attempts;
         private String liveViewUrl;
+        private Control control;
+        private JsonNode checkpoint;
+        private ArrayNode network;
+        private JsonNode agent;
 
         private Builder(TaskRecord base) {
             this.base = base;
@@ -78,6 +96,30 @@ public record TaskRecord(String id, String tenantId, String sessionId, String ki
             this.leaseExpiresAt = base.leaseExpiresAt;
             this.attempts = base.attempts;
             this.liveViewUrl = base.liveViewUrl;
+            this.control = base.control;
+            this.checkpoint = base.checkpoint;
+            this.network = base.network;
+            this.agent = base.agent;
+        }
+
+        public Builder agent(JsonNode value) {
+            this.agent = value;
+            return this;
+        }
+
+        public Builder control(Control value) {
+            this.control = value;
+            return this;
+        }
+
+        public Builder checkpoint(JsonNode value) {
+            this.checkpoint = value;
+            return this;
+        }
+
+        public Builder network(ArrayNode value) {
+            this.network = value;
+            return this;
         }
 
         public Builder liveViewUrl(String value) {
@@ -133,9 +175,13 @@ public record TaskRecord(String id, String tenantId, String sessionId, String ki
 
         /** The next version of the record; the store writes it only if the stored version is still the base's. */
         public TaskRecord build() {
+            if (status != base.status && !base.status.canMoveTo(status)) {
+                throw new IllegalStateException("task " + base.id + " cannot move from " + base.status + " to "
+                        + status);
+            }
             return new TaskRecord(base.id, base.tenantId, base.sessionId, base.kind, status, base.request, results,
                     finalUrl, artifacts, error, base.createdAt, startedAt, finishedAt, leaseOwner, leaseExpiresAt,
-                    attempts, base.version + 1, liveViewUrl);
+                    attempts, base.version + 1, liveViewUrl, control, checkpoint, network, agent);
         }
     }
 }

@@ -4,7 +4,8 @@ import java.util.Set;
 
 /**
  * The task state machine. Every change is a conditional write, so two writers never both win:
- * created → running → finished | failed | stopped, running ↔ paused, running → guardrail → running.
+ * created → running → finished | failed | stopped, running ↔ paused, running → guardrail → running, and
+ * running → created when a worker lets go of a task to be continued by the next one (a Lambda near its time limit).
  */
 public enum TaskStatus {
     CREATED("started"),
@@ -32,8 +33,8 @@ public enum TaskStatus {
 
     public boolean canMoveTo(TaskStatus next) {
         return switch (this) {
-            case CREATED -> Set.of(RUNNING, FAILED, STOPPED).contains(next);
-            case RUNNING -> Set.of(RUNNING, PAUSED, GUARDRAIL, FINISHED, FAILED, STOPPED).contains(next);
+            case CREATED -> Set.of(RUNNING, PAUSED, FAILED, STOPPED).contains(next);
+            case RUNNING -> Set.of(RUNNING, CREATED, PAUSED, GUARDRAIL, FINISHED, FAILED, STOPPED).contains(next);
             case PAUSED -> Set.of(RUNNING, CREATED, STOPPED, FAILED).contains(next);
             case GUARDRAIL -> Set.of(RUNNING, CREATED, STOPPED, FAILED).contains(next);
             case FINISHED, FAILED, STOPPED -> false;

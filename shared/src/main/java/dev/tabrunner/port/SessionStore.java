@@ -32,4 +32,7 @@ public interface SessionStore {
      * @throws IllegalArgumentException when the cursor is not one this store issued
      */
     Page<Session> list(String tenantId, int limit, String cursor);
+
+    /** How many of the tenant's sessions are active at {@code now}, counting no further than {@code upTo}. */
+    int countActive(String tenantId, java.time.Instant now, int upTo);
 }

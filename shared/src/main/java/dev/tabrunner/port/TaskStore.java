@@ -1,6 +1,9 @@
 package dev.tabrunner.port;
 
 import dev.tabrunner.domain.TaskRecord;
+import dev.tabrunner.domain.TaskStatus;
+
+import java.util.List;
 
 import java.util.Optional;
 
@@ -30,4 +33,10 @@ public interface TaskStore {
      * @throws IllegalArgumentException when the cursor is not one this store issued
      */
     Page<TaskRecord> listBySession(String tenantId, String sessionId, int limit, String cursor);
+
+    /** Tasks of every tenant in one state, oldest first: how the recovery sweep finds abandoned work. */
+    List<TaskRecord> listByStatus(TaskStatus status, int limit);
+
+    /** How many of the tenant's tasks are waiting or running, counting no further than {@code upTo}. */
+    int countUnfinished(String tenantId, int upTo);
 }

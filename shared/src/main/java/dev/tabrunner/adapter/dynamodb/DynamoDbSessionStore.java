@@ -1,6 +1,7 @@
 package dev.tabrunner.adapter.dynamodb;
 
 import dev.tabrunner.domain.Session;
+import dev.tabrunner.domain.SessionStatus;
 import dev.tabrunner.port.ConflictException;
 import dev.tabrunner.port.Page;
 import dev.tabrunner.port.SessionStore;
@@ -12,6 +13,7 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 
@@ -29,8 +31,14 @@ public final class DynamoDbSessionStore implements SessionStore {
     }
 
     private static Map<String, AttributeValue> keys(Session session, long version) {
-        return Map.of("id", s(session.id()), "tenantId", s(session.tenantId()),
-                "createdAt", s(session.createdAt().toString()), "version", n(version));
+        Map<String, AttributeValue> keys = new java.util.HashMap<>(Map.of("id", s(session.id()),
+                "tenantId", s(session.tenantId()), "createdAt", s(session.createdAt().toString()),
+                "version", n(version)));
+        if (session.status() != SessionStatus.TERMINATED) {
+            // sparse index of the sessions that may still be active: what the per-tenant limit counts
+            keys.put("activeTenantId", s(session.tenantId()));
+        }
+        return keys;
     }
 
     @Override
@@ -62,17 +70,13 @@ public final class DynamoDbSessionStore implements SessionStore {
     private static Session withVersion(Map<String, AttributeValue> item) {
         Session stored = DynamoDocuments.read(item, Session.class);
         long version = Long.parseLong(item.get("version").n());
-        return new Session(stored.id(), stored.tenantId(), stored.status(), stored.createdAt(),
-                stored.lastActivityAt(), stored.options(), stored.currentUrl(), stored.stateKey(),
-                stored.terminatedAt(), version);
+        return stored.withVersion(version);
     }
 
     @Override
     public Session update(Session session, long expectedVersion) {
         long next = expectedVersion + 1;
-        Session stored = new Session(session.id(), session.tenantId(), session.status(), session.createdAt(),
-                session.lastActivityAt(), session.options(), session.currentUrl(), session.stateKey(),
-                session.terminatedAt(), next);
+        Session stored = session.withVersion(next);
         try {
             client.putItem(b -> b.tableName(table).item(DynamoDocuments.item(stored, keys(stored, next)))
                     .conditionExpression("version = :v AND tenantId = :t")
@@ -82,6 +86,30 @@ public final class DynamoDbSessionStore implements SessionStore {
             throw new ConflictException("session_changed", "session " + session.id() + " changed concurrently");
         } catch (SdkException e) {
             throw new StoreUnavailableException("could not update session " + session.id(), e);
+        }
+    }
+
+    @Override
+    public int countActive(String tenantId, Instant now, int upTo) {
+        int count = 0;
+        Map<String, AttributeValue> start = null;
+        try {
+            do {
+                Map<String, AttributeValue> from = start;
+                QueryResponse r = client.query(b -> b.tableName(table).indexName(DynamoDbTables.ACTIVE_BY_TENANT)
+                        .keyConditionExpression("activeTenantId = :t")
+                        .expressionAttributeValues(Map.of(":t", s(tenantId))).exclusiveStartKey(from));
+                for (Map<String, AttributeValue> item : r.items()) {
+                    if (DynamoDocuments.read(item, Session.class).statusAt(now) == SessionStatus.ACTIVE
+                            && ++count >= upTo) {
+                        return count;
+                    }
+                }
+                start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
+            } while (start != null);
+            return count;
+        } catch (SdkException e) {
+            throw new StoreUnavailableException("could not count sessions", e);
         }
     }
 

@@ -5,12 +5,14 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndexDescription;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.Projection;
 import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +24,10 @@ import java.util.List;
 public record DynamoDbTables(String prefix) {
     public static final String BY_TENANT = "byTenant";
     public static final String BY_SESSION = "bySession";
+    /** Tasks by state, oldest first: the recovery sweep's view of running and waiting work. */
+    public static final String BY_STATUS = "byStatus";
+    /** Sessions not terminated, by tenant (a sparse index): what the per-tenant session limit counts. */
+    public static final String ACTIVE_BY_TENANT = "activeByTenant";
 
     public String sessions() {
         return prefix + "sessions";
@@ -43,14 +49,34 @@ public record DynamoDbTables(String prefix) {
         return prefix + "api-keys";
     }
 
+    public String idempotency() {
+        return prefix + "idempotency";
+    }
+
+    public String rateLimits() {
+        return prefix + "rate-limits";
+    }
+
+    /** Live-view channels and frames ({@link DynamoDbLiveView}); rows expire through the {@code ttl} attribute. */
+    public String live() {
+        return prefix + "live";
+    }
+
     /** Creates every table that does not exist yet; existing tables are left as they are. */
     public void createMissing(DynamoDbClient client) {
-        create(client, sessions(), "id", null, List.of(index(BY_TENANT, "tenantId", "createdAt")));
+        create(client, sessions(), "id", null, List.of(index(BY_TENANT, "tenantId", "createdAt"),
+                index(ACTIVE_BY_TENANT, "activeTenantId", "createdAt")));
+        create(client, idempotency(), "id", null, List.of());
+        create(client, rateLimits(), "id", null, List.of());
         create(client, tasks(), "id", null, List.of(index(BY_TENANT, "tenantId", "createdAt"),
-                index(BY_SESSION, "sessionId", "createdAt")));
+                index(BY_SESSION, "sessionId", "createdAt"), index(BY_STATUS, "status", "createdAt")));
         create(client, files(), "sessionId", "name", List.of());
         create(client, apiKeys(), "id", null, List.of());
         create(client, credentials(), "id", null, List.of(index(BY_TENANT, "tenantId", "createdAt")));
+        if (create(client, live(), "id", null, List.of())) {
+            client.updateTimeToLive(b -> b.tableName(live())
+                    .timeToLiveSpecification(t -> t.attributeName("ttl").enabled(true)));
+        }
     }
 
     private static GlobalSecondaryIndex index(String name, String hash, String range) {
@@ -64,8 +90,9 @@ public record DynamoDbTables(String prefix) {
         return KeySchemaElement.builder().attributeName(name).keyType(type).build();
     }
 
-    private static void create(DynamoDbClient client, String table, String hash, String range,
-                               List<GlobalSecondaryIndex> indexes) {
+    /** @return true when the table was created now */
+    private static boolean create(DynamoDbClient client, String table, String hash, String range,
+                                  List<GlobalSecondaryIndex> indexes) {
         List<AttributeDefinition> attributes = new ArrayList<>();
         List<KeySchemaElement> keys = new ArrayList<>();
         attributes.add(attribute(hash));
@@ -89,8 +116,27 @@ public record DynamoDbTables(String prefix) {
         try {
             client.createTable(request.build());
             client.waiter().waitUntilTableExists(b -> b.tableName(table));
+            return true;
         } catch (ResourceInUseException alreadyThere) {
-            // the table survives restarts of the local server; nothing to do
+            // the table survives restarts of the local server; only indexes added since may be missing
+            addMissingIndexes(client, table, attributes, indexes);
+            return false;
+        }
+    }
+
+    private static void addMissingIndexes(DynamoDbClient client, String table, List<AttributeDefinition> attributes,
+                                          List<GlobalSecondaryIndex> indexes) {
+        TableDescription described = client.describeTable(b -> b.tableName(table)).table();
+        List<String> present = described.globalSecondaryIndexes().stream()
+                .map(GlobalSecondaryIndexDescription::indexName).toList();
+        for (GlobalSecondaryIndex gsi : indexes) {
+            if (present.contains(gsi.indexName())) {
+                continue;
+            }
+            client.updateTable(b -> b.tableName(table).attributeDefinitions(attributes)
+                    .globalSecondaryIndexUpdates(u -> u.create(c -> c.indexName(gsi.indexName())
+                            .keySchema(gsi.keySchema()).projection(gsi.projection()))));
+            client.waiter().waitUntilTableExists(b -> b.tableName(table));
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.tabrunner.adapter.dynamodb;
 
 import dev.tabrunner.domain.TaskRecord;
+import dev.tabrunner.domain.TaskStatus;
 import dev.tabrunner.port.ConflictException;
 import dev.tabrunner.port.Page;
 import dev.tabrunner.port.StoreUnavailableException;
@@ -11,8 +12,10 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.Select;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -84,6 +87,46 @@ public final class DynamoDbTaskStore implements TaskStore {
             throw new ConflictException("task_changed", "task " + next.id() + " changed concurrently");
         } catch (SdkException e) {
             throw new StoreUnavailableException("could not update task " + next.id(), e);
+        }
+    }
+
+    @Override
+    public List<TaskRecord> listByStatus(TaskStatus status, int limit) {
+        try {
+            QueryResponse r = client.query(b -> b.tableName(table).indexName(DynamoDbTables.BY_STATUS)
+                    .keyConditionExpression("#s = :s")
+                    .expressionAttributeNames(Map.of("#s", "status"))
+                    .expressionAttributeValues(Map.of(":s", s(status.name())))
+                    .scanIndexForward(true).limit(limit));
+            return r.items().stream().map(i -> DynamoDocuments.read(i, TaskRecord.class)).toList();
+        } catch (SdkException e) {
+            throw new StoreUnavailableException("could not list " + status + " tasks", e);
+        }
+    }
+
+    @Override
+    public int countUnfinished(String tenantId, int upTo) {
+        int count = 0;
+        try {
+            for (TaskStatus status : List.of(TaskStatus.RUNNING, TaskStatus.CREATED)) {
+                Map<String, AttributeValue> start = null;
+                do {
+                    Map<String, AttributeValue> from = start;
+                    QueryResponse r = client.query(b -> b.tableName(table).indexName(DynamoDbTables.BY_STATUS)
+                            .keyConditionExpression("#s = :s").filterExpression("tenantId = :t")
+                            .expressionAttributeNames(Map.of("#s", "status"))
+                            .expressionAttributeValues(Map.of(":s", s(status.name()), ":t", s(tenantId)))
+                            .select(Select.COUNT).exclusiveStartKey(from));
+                    count += r.count();
+                    if (count >= upTo) {
+                        return count;
+                    }
+                    start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
+                } while (start != null);
+            }
+            return count;
+        } catch (SdkException e) {
+            throw new StoreUnavailableException("could not count tasks", e);
         }
     }
 

@@ -4,10 +4,12 @@ import dev.tabrunner.port.BlobStore;
 import dev.tabrunner.port.StoreUnavailableException;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.Optional;
 
 /** Blobs as files under one directory; keys are relative paths made only of safe characters. */
@@ -60,5 +62,11 @@ public final class LocalDirectoryBlobStore implements BlobStore {
         } catch (IOException e) {
             throw new StoreUnavailableException("could not delete blob " + key, e);
         }
+    }
+
+    /** A directory has no links of its own: the API serves the bytes. */
+    @Override
+    public Optional<URI> downloadUrl(String key, String filename, String contentType, Duration ttl) {
+        return Optional.empty();
     }
 }

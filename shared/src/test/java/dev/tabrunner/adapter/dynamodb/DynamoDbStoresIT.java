@@ -35,7 +35,7 @@ class DynamoDbStoresIT {
 
     private Session session(Instant created) {
         return new Session(UUID.randomUUID().toString(), tenant, SessionStatus.ACTIVE, created, created,
-                SessionOptions.defaults(), null, null, null, 0);
+                SessionOptions.defaults(), null, null, null, null, 0);
     }
 
     @Test
@@ -50,7 +50,7 @@ class DynamoDbStoresIT {
         assertThat(sessions.find(tenant, s.id()).orElseThrow().currentUrl()).isEqualTo("https://a.example");
         assertThatThrownBy(() -> sessions.update(s.terminated(Instant.now()), 0)).isInstanceOf(ConflictException.class);
         Session foreign = new Session(s.id(), "someone-else", s.status(), s.createdAt(), s.lastActivityAt(),
-                s.options(), null, null, null, 1);
+                s.options(), null, null, null, null, 1);
         assertThatThrownBy(() -> sessions.update(foreign, 1)).isInstanceOf(ConflictException.class);
     }
 

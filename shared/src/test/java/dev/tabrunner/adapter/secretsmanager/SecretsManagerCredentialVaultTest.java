@@ -1,25 +1,12 @@
 package dev.tabrunner.adapter.secretsmanager;
 
 import dev.tabrunner.domain.CredentialSecret;
+import dev.tabrunner.testing.InMemorySecretsManager;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.model.CreateSecretRequest;
-import software.amazon.awssdk.services.secretsmanager.model.CreateSecretResponse;
 import software.amazon.awssdk.services.secretsmanager.model.DeleteSecretRequest;
-import software.amazon.awssdk.services.secretsmanager.model.DeleteSecretResponse;
-import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueRequest;
-import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueResponse;
 import software.amazon.awssdk.services.secretsmanager.model.PutSecretValueRequest;
-import software.amazon.awssdk.services.secretsmanager.model.PutSecretValueResponse;
-import software.amazon.awssdk.services.secretsmanager.model.ResourceExistsException;
-import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
 
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -29,69 +16,7 @@ class SecretsManagerCredentialVaultTest {
     private static final String TENANT = "acme";
     private static final String ID = "3f2504e0-4f89-11d3-9a0c-0305e82c3301";
 
-    /** Behaves like Secrets Manager for the four calls the adapter makes, and records them. */
-    static final class FakeSecretsManager implements SecretsManagerClient {
-        final Map<String, String> current = new HashMap<>();
-        final Set<String> tokens = new HashSet<>();
-        final List<Object> requests = new ArrayList<>();
-
-        @Override
-        public CreateSecretResponse createSecret(CreateSecretRequest r) {
-            requests.add(r);
-            assertThat(r.clientRequestToken()).hasSizeBetween(32, 64);
-            if (current.containsKey(r.name())) {
-                if (tokens.contains(r.clientRequestToken())) {
-                    return CreateSecretResponse.builder().name(r.name()).build();
-                }
-                throw ResourceExistsException.builder().message("exists").build();
-            }
-            current.put(r.name(), r.secretString());
-            tokens.add(r.clientRequestToken());
-            return CreateSecretResponse.builder().name(r.name()).build();
-        }
-
-        @Override
-        public PutSecretValueResponse putSecretValue(PutSecretValueRequest r) {
-            requests.add(r);
-            if (!current.containsKey(r.secretId())) {
-                throw ResourceNotFoundException.builder().message("missing").build();
-            }
-            if (tokens.add(r.clientRequestToken())) {
-                current.put(r.secretId(), r.secretString());
-            }
-            return PutSecretValueResponse.builder().build();
-        }
-
-        @Override
-        public GetSecretValueResponse getSecretValue(GetSecretValueRequest r) {
-            requests.add(r);
-            String v = current.get(r.secretId());
-            if (v == null) {
-                throw ResourceNotFoundException.builder().message("missing").build();
-            }
-            return GetSecretValueResponse.builder().secretString(v).build();
-        }
-
-        @Override
-        public DeleteSecretResponse deleteSecret(DeleteSecretRequest r) {
-            requests.add(r);
-            if (current.remove(r.secretId()) == null) {
-                throw ResourceNotFoundException.builder().message("missing").build();
-            }
-            return DeleteSecretResponse.builder().build();
-        }
-
-        @Override
-        public String serviceName() {
-            return "secretsmanager";
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
-    private final FakeSecretsManager sm = new FakeSecretsManager();
+    private final InMemorySecretsManager sm = new InMemorySecretsManager();
     private final SecretsManagerCredentialVault vault = new SecretsManagerCredentialVault(sm, "tabrunner/", "kms-key-1",
             7);
 

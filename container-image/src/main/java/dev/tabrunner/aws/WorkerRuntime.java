@@ -1,0 +1,45 @@
+package dev.tabrunner.aws;
+
+import dev.tabrunner.adapter.aws.AwsAdapters;
+import dev.tabrunner.adapter.aws.AwsClients;
+import dev.tabrunner.adapter.aws.AwsSettings;
+import dev.tabrunner.port.TaskCompletions;
+import dev.tabrunner.port.TaskExecutor;
+import dev.tabrunner.port.TaskStore;
+import dev.tabrunner.port.WorkerEnvironment;
+import dev.tabrunner.worker.PlaywrightTaskExecutorFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * What one worker container keeps between invocations: the SDK clients, the adapters and the worker with its warm
+ * browser. Built once per container from the environment variables (see the README's "Running on AWS").
+ *
+ * @param yieldMargin how long before the invocation's time limit the worker must have checkpointed and handed the
+ *                    task on ({@code TABRUNNER_YIELD_MARGIN_MS}, default 60 s: room for the checkpoint, the session
+ *                    state upload and the re-dispatch even when S3 or DynamoDB are slow)
+ */
+public record WorkerRuntime(TaskExecutor executor, TaskStore tasks, Clock clock, Duration yieldMargin) {
+    public static final Duration DEFAULT_YIELD_MARGIN = Duration.ofSeconds(60);
+
+    /** From the process environment, with real AWS clients. */
+    public static WorkerRuntime fromEnvironment(Map<String, String> env) {
+        AwsSettings settings = AwsSettings.from(env);
+        return create(AwsClients.create(settings, env), settings, env);
+    }
+
+    /** From given clients (tests and benchmarks pass DynamoDB Local and in-JVM substitutes of the others). */
+    public static WorkerRuntime create(AwsClients clients, AwsSettings settings, Map<String, String> env) {
+        AwsAdapters aws = AwsAdapters.create(clients, settings);
+        Clock clock = Clock.systemUTC();
+        WorkerEnvironment environment = new WorkerEnvironment(aws.sessions(), aws.tasks(), aws.files(), aws.blobs(),
+                aws.credentials(), aws.vault(), aws.liveView(), TaskCompletions.NONE, aws.dispatcher(), clock, env);
+        String margin = env.get("TABRUNNER_YIELD_MARGIN_MS");
+        Duration yieldMargin = margin == null || margin.isBlank() ? DEFAULT_YIELD_MARGIN
+                : Duration.ofMillis(Long.parseLong(margin.trim()));
+        return new WorkerRuntime(new PlaywrightTaskExecutorFactory().create(environment), aws.tasks(), clock,
+                yieldMargin);
+    }
+}

@@ -1,0 +1,128 @@
+package dev.tabrunner.worker;
+
+import dev.tabrunner.action.AgentTaskRequest;
+import dev.tabrunner.action.AgentTaskRequestParser;
+import dev.tabrunner.action.InvalidRequestException;
+import dev.tabrunner.adapter.LanguageModelClients;
+import dev.tabrunner.agent.AgentSettings;
+import dev.tabrunner.agent.AgentState;
+import dev.tabrunner.domain.Session;
+import dev.tabrunner.domain.TaskError;
+import dev.tabrunner.domain.TaskRecord;
+import dev.tabrunner.domain.TaskSecrets;
+import dev.tabrunner.llm.LanguageModel;
+import dev.tabrunner.llm.LanguageModelSettings;
+import dev.tabrunner.llm.ModelRouter;
+import dev.tabrunner.port.ConflictException;
+import dev.tabrunner.port.WorkerEnvironment;
+import dev.tabrunner.service.TaskSecretsVault;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * What the worker needs to run natural-language tasks: the configured language models, the task's secrets from
+ * the vault, and its state from the last checkpoint.
+ */
+final class AgentTasks implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AgentTasks.class);
+
+    private final WorkerEnvironment env;
+    private final ModelRouter router;
+    private final LanguageModelClients clients;
+    private final TaskSecretsVault secrets;
+    private final AgentSettings settings;
+
+    AgentTasks(WorkerEnvironment env) {
+        this.env = env;
+        LanguageModelSettings llm = LanguageModelSettings.from(env.settings());
+        this.router = new ModelRouter(llm);
+        this.clients = new LanguageModelClients(llm, env.vault());
+        this.secrets = new TaskSecretsVault(env.vault());
+        AgentSettings d = AgentSettings.DEFAULTS;
+        this.settings = new AgentSettings(d.maxTokensPerCall(), d.memorySteps(), d.maxSummaryLines(),
+                d.maxElements(), d.maxPageText(), d.maxCorrections(), d.maxFailedSteps(), llm.timeout());
+    }
+
+    /** Everything a run of one agent task starts from. */
+    record Prepared(AgentTaskRequest request, TaskSecrets secrets, ModelRouter.Route route, LanguageModel model,
+                    AgentState state, AgentSettings settings) {
+    }
+
+    /** The task cannot run at all; it fails with this error. */
+    static final class CannotRun extends RuntimeException {
+        private final TaskError error;
+
+        CannotRun(TaskError error) {
+            super(error.message());
+            this.error = error;
+        }
+
+        TaskError error() {
+            return error;
+        }
+    }
+
+    Prepared prepare(TaskRecord task) {
+        AgentTaskRequest request;
+        try {
+            request = AgentTaskRequestParser.parseStored(task.request());
+        } catch (InvalidRequestException e) {
+            throw new CannotRun(TaskError.of(400, "invalid_request", e.getMessage()));
+        }
+        if (!router.configured()) {
+            throw new CannotRun(TaskError.of(501, "llm_not_configured", "no language model provider is"
+                    + " configured on this worker (TABRUNNER_LLM_BASE_URL or TABRUNNER_LLM_PROVIDER=bedrock)"));
+        }
+        ModelRouter.Route route;
+        try {
+            route = router.route(request.model());
+        } catch (InvalidRequestException e) {
+            throw new CannotRun(TaskError.of(400, "invalid_model", e.getMessage()));
+        }
+        TaskSecrets taskSecrets = secrets.open(task.tenantId(), task.id());
+        if (!taskSecrets.names().containsAll(request.secretNames())) {
+            throw new CannotRun(TaskError.of(500, "secrets_missing", "the task's secrets are no longer in the"
+                    + " vault"));
+        }
+        AgentState state = AgentState.restore(task.checkpoint(), task.agent());
+        return new Prepared(request, taskSecrets, route, clients.client(route), state, settings);
+    }
+
+    /** Removes the secrets of a task that has ended. */
+    void discardSecrets(TaskRecord task) {
+        try {
+            secrets.discard(task.tenantId(), task.id());
+        } catch (RuntimeException e) {
+            LOG.warn("could not discard the secrets of task {}: {}", task.id(), e.getMessage());
+        }
+    }
+
+    /** Terminates the task's session (terminateOnCompletion, run-task). */
+    void terminateSession(TaskRecord task) {
+        for (int attempt = 0; attempt < 5; attempt++) {
+            Optional<Session> s = env.sessions().find(task.tenantId(), task.sessionId());
+            if (s.isEmpty() || s.get().status() == dev.tabrunner.domain.SessionStatus.TERMINATED) {
+                return;
+            }
+            try {
+                env.sessions().update(s.get().terminated(env.clock().instant()), s.get().version());
+                return;
+            } catch (ConflictException e) {
+                // the session changed (a turn given back): read it again
+            }
+        }
+        LOG.warn("could not terminate session {} after task {}", task.sessionId(), task.id());
+    }
+
+    Duration modelTimeout() {
+        return settings.modelTimeout();
+    }
+
+    @Override
+    public void close() {
+        clients.close();
+    }
+}

@@ -1,0 +1,188 @@
+package dev.tabrunner.infrastructure;
+
+import java.util.List;
+
+import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.services.dynamodb.Attribute;
+import software.amazon.awscdk.services.dynamodb.AttributeType;
+import software.amazon.awscdk.services.dynamodb.BillingMode;
+import software.amazon.awscdk.services.dynamodb.GlobalSecondaryIndexProps;
+import software.amazon.awscdk.services.dynamodb.PointInTimeRecoverySpecification;
+import software.amazon.awscdk.services.dynamodb.ProjectionType;
+import software.amazon.awscdk.services.dynamodb.Table;
+import software.amazon.awscdk.services.dynamodb.TableEncryption;
+import software.amazon.awscdk.services.kms.Key;
+import software.amazon.awscdk.services.s3.BlockPublicAccess;
+import software.amazon.awscdk.services.s3.Bucket;
+import software.amazon.awscdk.services.s3.BucketEncryption;
+import software.amazon.awscdk.services.s3.LifecycleRule;
+import software.constructs.Construct;
+
+/**
+ * What outlives every deployment of the code: the customer-managed key, the tables and the artifacts bucket.
+ * Kept apart from {@link ApiStack} so that replacing or deleting the API never puts data at risk.
+ */
+public final class DataStack extends Stack {
+
+    /** Key attribute names as the DynamoDB adapters in {@code shared} write them. */
+    private static final String ID = "id";
+    private static final String TENANT_ID = "tenantId";
+    private static final String CREATED_AT = "createdAt";
+    private static final String SESSION_ID = "sessionId";
+    private static final String NAME = "name";
+    private static final String STATUS = "status";
+    /** Set only while a session is not terminated, so {@link #ACTIVE_BY_TENANT} holds live sessions only. */
+    private static final String ACTIVE_TENANT_ID = "activeTenantId";
+    /** Epoch seconds; DynamoDB deletes an item some time after it passes. Items without it never expire. */
+    static final String TTL_ATTRIBUTE = "ttl";
+    static final String BY_TENANT = "byTenant";
+    static final String BY_SESSION = "bySession";
+    static final String BY_STATUS = "byStatus";
+    static final String ACTIVE_BY_TENANT = "activeByTenant";
+    static final String ARTIFACTS_PREFIX = "tasks/";
+    /**
+     * Idempotent responses too large for a DynamoDB item. The API keeps idempotency keys 24 hours; the second day
+     * covers most of the lag before DynamoDB's TTL removes the items that point here.
+     */
+    static final String IDEMPOTENCY_PREFIX = "idempotency/";
+    private static final int IDEMPOTENCY_RETENTION_DAYS = 2;
+
+    /**
+     * @param stack  the stack's environment, description and so on
+     * @param config the deployment's settings
+     */
+    public record Props(StackProps stack, DeploymentConfig config) {
+    }
+
+    private final Key key;
+    private final Tables tables;
+    private final Bucket bucket;
+
+    public DataStack(Construct scope, String id, Props props) {
+        super(scope, id, props.stack());
+        DeploymentConfig config = props.config();
+
+        // One key for tables, bucket and vault secrets: a single key policy to audit, ~1 USD a month at idle.
+        key = Key.Builder.create(this, "Key")
+                .description("Tabrunner: tables, artifacts and vault credentials")
+                .enableKeyRotation(true)
+                .removalPolicy(RemovalPolicy.RETAIN)
+                .build();
+
+        Table sessions = table(config, Tables.SESSIONS, ID, null, RemovalPolicy.RETAIN);
+        byTenant(sessions);
+        // Sparse: the per-tenant session limit counts this index, so it must not grow with terminated sessions.
+        index(sessions, ACTIVE_BY_TENANT, ACTIVE_TENANT_ID);
+
+        Table tasks = table(config, Tables.TASKS, ID, null, RemovalPolicy.RETAIN);
+        byTenant(tasks);
+        index(tasks, BY_SESSION, SESSION_ID);
+        // The recovery sweep lists CREATED and RUNNING tasks here instead of scanning the whole table.
+        index(tasks, BY_STATUS, STATUS);
+
+        Table files = table(config, Tables.FILES, SESSION_ID, NAME, RemovalPolicy.RETAIN);
+
+        Table credentials = table(config, Tables.CREDENTIALS, ID, null, RemovalPolicy.RETAIN);
+        byTenant(credentials);
+
+        Table apiKeys = table(config, Tables.API_KEYS, ID, null, RemovalPolicy.RETAIN);
+
+        // Short-lived rows only (replayed responses, counters, live-view frames): nothing to keep after a teardown.
+        Table idempotency = table(config, Tables.IDEMPOTENCY, ID, null, RemovalPolicy.DESTROY);
+        Table rateLimits = table(config, Tables.RATE_LIMITS, ID, null, RemovalPolicy.DESTROY);
+        Table live = table(config, Tables.LIVE, ID, null, RemovalPolicy.DESTROY);
+
+        tables = new Tables(sessions, tasks, files, credentials, apiKeys, idempotency, rateLimits, live);
+
+        bucket = Bucket.Builder.create(this, "Artifacts")
+                .encryption(BucketEncryption.KMS)
+                .encryptionKey(key)
+                // One data key per bucket instead of one KMS call per object: fewer KMS requests to pay for.
+                .bucketKeyEnabled(true)
+                .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
+                .enforceSsl(true)
+                .versioned(false)
+                .removalPolicy(RemovalPolicy.RETAIN)
+                .lifecycleRules(List.of(
+                        LifecycleRule.builder()
+                                .id("expire-task-artifacts")
+                                .prefix(ARTIFACTS_PREFIX)
+                                .expiration(Duration.days(config.artifactRetentionDays()))
+                                .build(),
+                        LifecycleRule.builder()
+                                .id("expire-idempotent-responses")
+                                .prefix(IDEMPOTENCY_PREFIX)
+                                .expiration(Duration.days(IDEMPOTENCY_RETENTION_DAYS))
+                                .build(),
+                        LifecycleRule.builder()
+                                .id("abort-incomplete-uploads")
+                                .abortIncompleteMultipartUploadAfter(Duration.days(1))
+                                .build()))
+                .build();
+
+        CfnOutput.Builder.create(this, "BucketName").value(bucket.getBucketName()).build();
+        CfnOutput.Builder.create(this, "KeyArn").value(key.getKeyArn()).build();
+    }
+
+    public Key key() {
+        return key;
+    }
+
+    public Tables tables() {
+        return tables;
+    }
+
+    public Bucket bucket() {
+        return bucket;
+    }
+
+    private Table table(DeploymentConfig config, String name, String partitionKey, String sortKey,
+                        RemovalPolicy removalPolicy) {
+        Table.Builder builder = Table.Builder.create(this, logicalName(name))
+                .tableName(config.tablePrefix() + name)
+                .partitionKey(stringKey(partitionKey))
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .pointInTimeRecoverySpecification(PointInTimeRecoverySpecification.builder()
+                        .pointInTimeRecoveryEnabled(true)
+                        .build())
+                .timeToLiveAttribute(TTL_ATTRIBUTE)
+                .encryption(TableEncryption.CUSTOMER_MANAGED)
+                .encryptionKey(key)
+                .removalPolicy(removalPolicy);
+        if (sortKey != null) {
+            builder.sortKey(stringKey(sortKey));
+        }
+        return builder.build();
+    }
+
+    private static void byTenant(Table table) {
+        index(table, BY_TENANT, TENANT_ID);
+    }
+
+    /** A GSI on {@code partitionKey} + {@code createdAt}, projecting whole items (the adapters read them all). */
+    private static void index(Table table, String name, String partitionKey) {
+        table.addGlobalSecondaryIndex(GlobalSecondaryIndexProps.builder()
+                .indexName(name)
+                .partitionKey(stringKey(partitionKey))
+                .sortKey(stringKey(CREATED_AT))
+                .projectionType(ProjectionType.ALL)
+                .build());
+    }
+
+    private static Attribute stringKey(String name) {
+        return Attribute.builder().name(name).type(AttributeType.STRING).build();
+    }
+
+    /** {@code rate-limits} becomes {@code RateLimitsTable}: readable construct ids, stable logical ids. */
+    private static String logicalName(String tableName) {
+        StringBuilder id = new StringBuilder();
+        for (String part : tableName.split("-")) {
+            id.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
+        }
+        return id.append("Table").toString();
+    }
+}

@@ -1,0 +1,226 @@
+package dev.tabrunner.infrastructure;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+import software.amazon.awscdk.Environment;
+import software.amazon.awscdk.services.lambda.Architecture;
+import software.constructs.Node;
+
+/**
+ * Everything a deployment may vary, read once from CDK context (`cdk.json`, or `-c key=value` on the command line)
+ * so the stacks themselves contain no literals an operator would want to change.
+ *
+ * @param stackPrefix               prefix of the two stack names ({@code <prefix>-Data}, {@code <prefix>-Api})
+ * @param tablePrefix               prefix of every DynamoDB table name; reaches the functions as
+ *                                  {@code TABRUNNER_TABLE_PREFIX}
+ * @param functionPrefix            prefix of every Lambda function name
+ * @param secretPrefix              prefix of the Secrets Manager names of vault credentials
+ * @param apiJar                    the shaded API jar (sessions, tasks, credentials and dead-letter functions)
+ * @param workerImageDir            the directory holding the worker's {@code Dockerfile}
+ * @param architecture              {@code x86_64} or {@code arm64}, for every function and the worker image
+ * @param apiMemoryMb               memory of the API and dead-letter functions
+ * @param workerMemoryMb            memory of the worker (Lambda gives CPU in proportion to memory)
+ * @param workerEphemeralStorageMb  size of the worker's {@code /tmp} (Chromium profile, downloads, traces)
+ * @param workerReservedConcurrency optional cap on concurrent workers (and so on concurrent browsers)
+ * @param workerRetryAttempts       retries of a failed asynchronous worker invocation before the dead-letter queue
+ * @param artifactRetentionDays     days before objects under {@code tasks/} in the bucket expire
+ * @param logRetentionDays          retention of every log group; one of CloudWatch's allowed values
+ * @param throttleRateLimit         steady-state requests per second of the HTTP API
+ * @param throttleBurstLimit        burst of the HTTP API
+ * @param recoveryIntervalMinutes   minutes between two recovery sweeps, which re-dispatch or fail abandoned tasks
+ * @param tenantRps                 requests per second one tenant may make; reaches the API functions as
+ *                                  {@code TABRUNNER_TENANT_RPS}
+ * @param tenantMaxSessions         non-terminated sessions one tenant may hold ({@code TABRUNNER_TENANT_MAX_SESSIONS})
+ * @param tenantMaxTasks            tasks one tenant may have queued or running at once
+ *                                  ({@code TABRUNNER_TENANT_MAX_TASKS})
+ * @param egressAllow               comma-separated hosts, {@code *.suffix}es, addresses and CIDR blocks the worker's
+ *                                  browser may reach although they are private, link-local or loopback
+ *                                  ({@code TABRUNNER_EGRESS_ALLOW}); empty allows none of them
+ * @param environment               the target account/region, or empty for an environment-agnostic synth
+ */
+public record DeploymentConfig(
+        String stackPrefix,
+        String tablePrefix,
+        String functionPrefix,
+        String secretPrefix,
+        String apiJar,
+        String workerImageDir,
+        Architecture architecture,
+        int apiMemoryMb,
+        int workerMemoryMb,
+        int workerEphemeralStorageMb,
+        Optional<Integer> workerReservedConcurrency,
+        int workerRetryAttempts,
+        int artifactRetentionDays,
+        int logRetentionDays,
+        int throttleRateLimit,
+        int throttleBurstLimit,
+        int recoveryIntervalMinutes,
+        int tenantRps,
+        int tenantMaxSessions,
+        int tenantMaxTasks,
+        String egressAllow,
+        Optional<Environment> environment) {
+
+    static final String DEFAULT_API_JAR = "../functions/target/tabrunner-api-lambda.jar";
+    static final String DEFAULT_WORKER_IMAGE_DIR = "../container-image";
+    /**
+     * What the worker's parser can accept at all (host names, {@code *.} and {@code .} suffixes, IPv4 and IPv6
+     * addresses, CIDR blocks); the worker checks the rest when it starts. Catches a list separated by spaces or
+     * semicolons, which would otherwise only show up as a worker that fails every task.
+     */
+    private static final Pattern EGRESS_ENTRY = Pattern.compile("[A-Za-z0-9_.:/*-]+");
+
+    public DeploymentConfig {
+        requireName("stackPrefix", stackPrefix);
+        requireName("tablePrefix", tablePrefix);
+        requireName("functionPrefix", functionPrefix);
+        requireName("secretPrefix", secretPrefix);
+        requireName("apiJar", apiJar);
+        requireName("workerImageDir", workerImageDir);
+        // Lambda's own bounds; failing at synth beats failing half-way through a deployment.
+        requireRange("apiMemoryMb", apiMemoryMb, 128, 10240);
+        requireRange("workerMemoryMb", workerMemoryMb, 128, 10240);
+        requireRange("workerEphemeralStorageMb", workerEphemeralStorageMb, 512, 10240);
+        workerReservedConcurrency.ifPresent(value -> requireRange("workerReservedConcurrency", value, 1, 100000));
+        requireRange("workerRetryAttempts", workerRetryAttempts, 0, 2);
+        requireRange("artifactRetentionDays", artifactRetentionDays, 1, 3650);
+        LogRetention.of(logRetentionDays);
+        requireRange("throttleRateLimit", throttleRateLimit, 1, 10000);
+        requireRange("throttleBurstLimit", throttleBurstLimit, 1, 5000);
+        // EventBridge rates are whole minutes; more than a day between sweeps leaves lost tasks hanging for a day.
+        requireRange("recoveryIntervalMinutes", recoveryIntervalMinutes, 1, 1440);
+        requireRange("tenantRps", tenantRps, 1, 100000);
+        requireRange("tenantMaxSessions", tenantMaxSessions, 1, 100000);
+        requireRange("tenantMaxTasks", tenantMaxTasks, 1, 100000);
+        requireEgressAllowList(egressAllow);
+    }
+
+    /**
+     * Reads the configuration from the app's context.
+     *
+     * @param node the app's (or any construct's) node, whose context holds the keys
+     * @param env  the process environment; only {@code CDK_DEFAULT_ACCOUNT} and {@code CDK_DEFAULT_REGION} are read,
+     *             as the cdk CLI sets them from the caller's profile
+     * @throws IllegalArgumentException when a value is malformed or out of range
+     */
+    public static DeploymentConfig fromContext(Node node, Map<String, String> env) {
+        ContextReader context = new ContextReader(node);
+        return new DeploymentConfig(
+                context.string("stackPrefix", "Tabrunner"),
+                context.string("tablePrefix", "tabrunner-"),
+                context.string("functionPrefix", "tabrunner-"),
+                context.string("secretPrefix", "tabrunner/"),
+                context.string("apiJar", DEFAULT_API_JAR),
+                context.string("workerImageDir", DEFAULT_WORKER_IMAGE_DIR),
+                architecture(context.string("architecture", "x86_64")),
+                context.integer("apiMemoryMb", 1024),
+                context.integer("workerMemoryMb", 3008),
+                context.integer("workerEphemeralStorageMb", 2048),
+                context.optionalInteger("workerReservedConcurrency"),
+                context.integer("workerRetryAttempts", 2),
+                context.integer("artifactRetentionDays", 30),
+                context.integer("logRetentionDays", 30),
+                context.integer("throttleRateLimit", 50),
+                context.integer("throttleBurstLimit", 100),
+                context.integer("recoveryIntervalMinutes", 1),
+                context.integer("tenantRps", 50),
+                context.integer("tenantMaxSessions", 50),
+                context.integer("tenantMaxTasks", 20),
+                context.string("egressAllow", ""),
+                environment(context, env));
+    }
+
+    private static Optional<Environment> environment(ContextReader context, Map<String, String> env) {
+        String account = context.optionalString("account").orElse(env.get("CDK_DEFAULT_ACCOUNT"));
+        String region = context.optionalString("region").orElse(env.get("CDK_DEFAULT_REGION"));
+        if (account == null && region == null) {
+            return Optional.empty();
+        }
+        return Optional.of(Environment.builder().account(account).region(region).build());
+    }
+
+    private static Architecture architecture(String value) {
+        switch (value.toLowerCase(Locale.ROOT)) {
+            case "x86_64":
+            case "amd64":
+                return Architecture.X86_64;
+            case "arm64":
+            case "aarch64":
+                return Architecture.ARM_64;
+            default:
+                throw new IllegalArgumentException("context architecture must be x86_64 or arm64, got " + value);
+        }
+    }
+
+    private static void requireName(String key, String value) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("context " + key + " must not be blank");
+        }
+    }
+
+    private static void requireEgressAllowList(String allow) {
+        if (allow == null) {
+            throw new IllegalArgumentException("context egressAllow must not be null (use an empty string)");
+        }
+        for (String entry : allow.split(",")) {
+            String trimmed = entry.trim();
+            if (!trimmed.isEmpty() && !EGRESS_ENTRY.matcher(trimmed).matches()) {
+                throw new IllegalArgumentException("context egressAllow: '" + trimmed + "' is not a host name, "
+                        + "*.suffix, IP address or CIDR block (separate entries with commas)");
+            }
+        }
+    }
+
+    private static void requireRange(String key, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(
+                    "context " + key + " must be between " + min + " and " + max + ", got " + value);
+        }
+    }
+
+    /** Context values arrive as strings from {@code -c key=value} and as JSON numbers from cdk.json. */
+    private static final class ContextReader {
+        private final Node node;
+
+        ContextReader(Node node) {
+            this.node = node;
+        }
+
+        Optional<String> optionalString(String key) {
+            Object value = node.tryGetContext(key);
+            if (value == null || value.toString().isBlank()) {
+                return Optional.empty();
+            }
+            return Optional.of(value.toString().trim());
+        }
+
+        String string(String key, String fallback) {
+            return optionalString(key).orElse(fallback);
+        }
+
+        Optional<Integer> optionalInteger(String key) {
+            return optionalString(key).map(value -> parse(key, value));
+        }
+
+        int integer(String key, int fallback) {
+            return optionalInteger(key).orElse(fallback);
+        }
+
+        private static int parse(String key, String value) {
+            try {
+                // JSON numbers may come through jsii as doubles ("30.0").
+                double parsed = Double.parseDouble(value);
+                if (parsed != Math.rint(parsed)) {
+                    throw new NumberFormatException();
+                }
+                return (int) parsed;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("context " + key + " must be a whole number, got " + value, e);
+            }
+        }
+    }
+}

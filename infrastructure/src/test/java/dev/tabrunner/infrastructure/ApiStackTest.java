@@ -1,0 +1,558 @@
+package dev.tabrunner.infrastructure;
+
+import static dev.tabrunner.infrastructure.CfnTemplate.actions;
+import static dev.tabrunner.infrastructure.CfnTemplate.getAtt;
+import static dev.tabrunner.infrastructure.CfnTemplate.list;
+import static dev.tabrunner.infrastructure.CfnTemplate.map;
+import static dev.tabrunner.infrastructure.CfnTemplate.ref;
+import static dev.tabrunner.infrastructure.CfnTemplate.resourcesOf;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awscdk.assertions.Annotations;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+
+/**
+ * The API stack as synthesized with cdk.json's defaults: routes, functions, least-privilege IAM, dispatch path.
+ * One synth for the whole class: starting jsii and synthesizing is the expensive part.
+ */
+class ApiStackTest {
+
+    /** The contract with the API module, written out here independently of {@link ApiStack#ROUTES}. */
+    private static final Map<String, String> EXPECTED_ROUTES = expectedRoutes();
+
+    private static final List<String> API_FUNCTIONS = List.of("sessions", "tasks", "credentials");
+
+    @TempDir
+    static Path workDirectory;
+
+    private static TabrunnerApp.Stacks stacks;
+    private static Template template;
+    private static CfnTemplate api;
+    private static CfnTemplate data;
+    /** Logical ids by TABRUNNER_FUNCTION (the API functions, worker and recovery), plus "dead-letter". */
+    private static Map<String, String> functions;
+
+    @BeforeAll
+    static void synthesize() {
+        stacks = TestApps.build(workDirectory, Map.of());
+        template = Template.fromStack(stacks.api());
+        api = new CfnTemplate(template);
+        data = new CfnTemplate(Template.fromStack(stacks.data()));
+        functions = new LinkedHashMap<>(api.functionsByEnvironment("TABRUNNER_FUNCTION"));
+        api.resources("AWS::Lambda::Function").forEach((id, resource) -> {
+            if (ApiStack.DEAD_LETTER_HANDLER.equals(map(resource.get("Properties")).get("Handler"))) {
+                functions.put("dead-letter", id);
+            }
+        });
+    }
+
+    // ---- routes ------------------------------------------------------------------------------------------------
+
+    @Test
+    void everyRoute_reachesTheFunctionServingIt_throughItsLiveAlias() {
+        Map<String, String> actual = new TreeMap<>();
+        api.resources("AWS::ApiGatewayV2::Route").values().forEach(route -> {
+            Map<String, Object> properties = map(route.get("Properties"));
+            String integrationId = integrationOf(properties.get("Target"));
+            Map<String, Object> integration = api.properties(integrationId);
+            assertThat(integration).containsEntry("IntegrationType", "AWS_PROXY")
+                    .containsEntry("PayloadFormatVersion", "2.0");
+            String aliasId = ref(integration.get("IntegrationUri"));
+            Map<String, Object> alias = api.properties(aliasId);
+            assertThat(alias).containsEntry("Name", "live");
+            String functionId = ref(alias.get("FunctionName"));
+            actual.put(properties.get("RouteKey").toString(),
+                    api.environment(functionId).get("TABRUNNER_FUNCTION").toString());
+        });
+
+        assertThat(actual).isEqualTo(new TreeMap<>(EXPECTED_ROUTES));
+    }
+
+    @Test
+    void apiAliases_pointAtAPublishedVersion_soSnapStartIsUsed() {
+        for (String name : API_FUNCTIONS) {
+            String functionId = functions.get(name);
+            Map<String, Object> alias = api.resources("AWS::Lambda::Alias").values().stream()
+                    .map(resource -> map(resource.get("Properties")))
+                    .filter(properties -> functionId.equals(ref(properties.get("FunctionName"))))
+                    .findFirst()
+                    .orElseThrow();
+            String versionId = getAtt(alias.get("FunctionVersion"));
+            assertThat(api.resource(versionId)).containsEntry("Type", "AWS::Lambda::Version");
+            assertThat(ref(api.properties(versionId).get("FunctionName"))).isEqualTo(functionId);
+        }
+    }
+
+    @Test
+    void apiGateway_mayInvokeOnlyTheAliases_andOnlyForTheirRoutes() {
+        Set<String> aliases = api.resources("AWS::Lambda::Alias").keySet();
+        Map<String, Map<String, Object>> permissions = api.resources("AWS::Lambda::Permission");
+        assertThat(permissions).isNotEmpty();
+        permissions.values().forEach(permission -> {
+            Map<String, Object> properties = map(permission.get("Properties"));
+            if ("apigateway.amazonaws.com".equals(properties.get("Principal"))) {
+                assertThat(aliases).contains(ref(properties.get("FunctionName")));
+                assertThat(properties.get("SourceArn").toString()).doesNotEndWith("/*/*/*");
+            }
+        });
+    }
+
+    @Test
+    void stage_isTheDefaultStage_throttled_withAccessLogs() {
+        template.hasResourceProperties("AWS::ApiGatewayV2::Stage", Map.of(
+                "StageName", "$default",
+                "AutoDeploy", true,
+                "DefaultRouteSettings", Map.of("ThrottlingRateLimit", 50, "ThrottlingBurstLimit", 100)));
+        Map<String, Object> stage = api.resources("AWS::ApiGatewayV2::Stage").values().iterator().next();
+        Object destination = map(map(stage.get("Properties")).get("AccessLogSettings")).get("DestinationArn");
+        assertThat(api.properties(getAtt(destination))).containsEntry("RetentionInDays", 30);
+        assertThat(api.outputs()).containsKey("ApiUrl");
+    }
+
+    // ---- functions ---------------------------------------------------------------------------------------------
+
+    @Test
+    void apiFunctions_runTheSharedJar_withSnapStart_andTheirSliceOfTheApp() {
+        assertThat(functions).containsOnlyKeys("sessions", "tasks", "credentials", "worker", "dead-letter",
+                "recovery");
+        for (String name : API_FUNCTIONS) {
+            Map<String, Object> properties = api.properties(functions.get(name));
+            assertThat(properties)
+                    .containsEntry("Handler", "dev.tabrunner.aws.ApiHandler")
+                    .containsEntry("Runtime", "java21")
+                    .containsEntry("Architectures", List.of("x86_64"))
+                    .containsEntry("MemorySize", 1024)
+                    .containsEntry("Timeout", 30)
+                    .containsEntry("FunctionName", "tabrunner-" + name)
+                    .containsEntry("SnapStart", Map.of("ApplyOn", "PublishedVersions"));
+            assertThat(map(properties.get("Code")).get("S3Key").toString()).endsWith(".jar");
+            assertThat(api.environment(functions.get(name)))
+                    .containsEntry("TABRUNNER_FUNCTION", name)
+                    .containsEntry("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1");
+        }
+    }
+
+    @Test
+    void everyFunction_getsTheNamesItNeeds_asEnvironmentVariables() {
+        for (String id : functions.values()) {
+            Map<String, Object> environment = api.environment(id);
+            assertThat(environment)
+                    .containsEntry("TABRUNNER_TABLE_PREFIX", "tabrunner-")
+                    .containsEntry("TABRUNNER_SECRET_PREFIX", "tabrunner/")
+                    .containsEntry("TABRUNNER_WORKER_FUNCTION", "tabrunner-worker")
+                    .containsEntry("TABRUNNER_SYNC_WAIT_MS", "25000")
+                    // Every function judges a worker's lease, and when a task is lost, the same way.
+                    .containsEntry("TABRUNNER_LEASE_MS", "60000")
+                    .containsEntry("TABRUNNER_MAX_ATTEMPTS", "3")
+                    .containsKeys("TABRUNNER_BUCKET", "TABRUNNER_KMS_KEY_ID");
+            assertThat(dataResourceOf(environment.get("TABRUNNER_BUCKET"))).startsWith("Artifacts");
+            assertThat(dataResourceOf(environment.get("TABRUNNER_KMS_KEY_ID"))).startsWith("Key");
+        }
+    }
+
+    @Test
+    void apiFunctions_getTheTenantLimits_withTheirDefaults() {
+        for (String name : API_FUNCTIONS) {
+            assertThat(api.environment(functions.get(name))).as(name)
+                    .containsEntry("TABRUNNER_TENANT_RPS", "50")
+                    .containsEntry("TABRUNNER_TENANT_MAX_SESSIONS", "50")
+                    .containsEntry("TABRUNNER_TENANT_MAX_TASKS", "20");
+        }
+    }
+
+    @Test
+    void onlyTheWorker_getsTheEgressAllowList_emptyByDefault() {
+        functions.forEach((name, id) -> {
+            if (name.equals("worker")) {
+                assertThat(api.environment(id)).containsEntry("TABRUNNER_EGRESS_ALLOW", "");
+            } else {
+                assertThat(api.environment(id)).as(name).doesNotContainKey("TABRUNNER_EGRESS_ALLOW");
+            }
+        });
+    }
+
+    @Test
+    void worker_isTheImage_withMemoryTimeoutAndDiskForChromium_andNoSnapStart() {
+        Map<String, Object> worker = api.properties(functions.get("worker"));
+        assertThat(worker)
+                .containsEntry("PackageType", "Image")
+                .containsEntry("FunctionName", "tabrunner-worker")
+                .containsEntry("MemorySize", 3008)
+                .containsEntry("Timeout", 900)
+                .containsEntry("EphemeralStorage", Map.of("Size", 2048))
+                .containsEntry("ImageConfig", Map.of("Command", List.of("dev.tabrunner.aws.WorkerHandler::handleRequest")))
+                .containsEntry("RecursiveLoop", "Allow")
+                .doesNotContainKeys("SnapStart", "ReservedConcurrentExecutions", "Handler");
+    }
+
+    @Test
+    void everyFunction_logsToItsOwnGroup_keptThirtyDays() {
+        Set<String> groups = new TreeSet<>();
+        for (String id : functions.values()) {
+            assertThat(api.properties(id)).as(id).containsKey("LoggingConfig");
+            String group = ref(map(api.properties(id).get("LoggingConfig")).get("LogGroup"));
+            assertThat(api.resource(group)).containsEntry("Type", "AWS::Logs::LogGroup");
+            assertThat(api.properties(group)).containsEntry("RetentionInDays", 30);
+            groups.add(group);
+        }
+        assertThat(groups).hasSameSizeAs(functions.values());
+    }
+
+    // ---- dispatch and dead letters -----------------------------------------------------------------------------
+
+    @Test
+    void failedWorkerInvocations_retryTwice_thenReachTheQueueTheDeadLetterFunctionConsumes() {
+        Map<String, Object> properties = asyncInvokeConfigOf("worker");
+        assertThat(properties).containsEntry("MaximumRetryAttempts", 2).containsEntry("Qualifier", "$LATEST");
+        String queueId = getAtt(map(map(properties.get("DestinationConfig")).get("OnFailure")).get("Destination"));
+        assertThat(api.resource(queueId)).containsEntry("Type", "AWS::SQS::Queue");
+
+        Map<String, Object> mapping = map(api.resources("AWS::Lambda::EventSourceMapping").values().iterator().next()
+                .get("Properties"));
+        assertThat(getAtt(mapping.get("EventSourceArn"))).isEqualTo(queueId);
+        assertThat(ref(mapping.get("FunctionName"))).isEqualTo(functions.get("dead-letter"));
+        assertThat(mapping).containsEntry("BatchSize", 1);
+
+        assertThat(api.properties(functions.get("dead-letter")))
+                .containsEntry("Handler", "dev.tabrunner.aws.DeadLetterHandler::handleRequest")
+                .containsEntry("Runtime", "java21");
+        // A visibility timeout shorter than the consumer's timeout would hand a message out twice at once.
+        int visibility = ((Number) api.properties(queueId).get("VisibilityTimeout")).intValue();
+        int consumerTimeout = ((Number) api.properties(functions.get("dead-letter")).get("Timeout")).intValue();
+        assertThat(visibility).isGreaterThanOrEqualTo(6 * consumerTimeout);
+        assertThat(api.properties(queueId)).containsKey("RedrivePolicy");
+        assertThat(api.actionsOf(functions.get("worker"))).contains("sqs:SendMessage");
+    }
+
+    // ---- recovery ----------------------------------------------------------------------------------------------
+
+    @Test
+    void recovery_runsTheSharedJar_small_withItsOwnHandler() {
+        Map<String, Object> recovery = api.properties(functions.get("recovery"));
+        assertThat(recovery)
+                .containsEntry("Handler", "dev.tabrunner.aws.RecoveryHandler::handleRequest")
+                .containsEntry("Runtime", "java21")
+                .containsEntry("Architectures", List.of("x86_64"))
+                .containsEntry("FunctionName", "tabrunner-recovery")
+                .containsEntry("MemorySize", 512)
+                .containsEntry("Timeout", 60)
+                .doesNotContainKeys("SnapStart", "ReservedConcurrentExecutions");
+        // The very jar the API functions run, not a copy uploaded as another asset.
+        assertThat(recovery.get("Code")).isEqualTo(api.properties(functions.get("sessions")).get("Code"));
+        assertThat(api.environment(functions.get("recovery"))).containsEntry("TABRUNNER_FUNCTION", "recovery");
+    }
+
+    @Test
+    void recoveryRule_invokesTheRecoveryFunction_everyMinute() {
+        Map<String, Map<String, Object>> rules = api.resources("AWS::Events::Rule");
+        assertThat(rules).hasSize(1);
+        String ruleId = rules.keySet().iterator().next();
+        Map<String, Object> rule = api.properties(ruleId);
+        assertThat(rule).containsEntry("ScheduleExpression", "rate(1 minute)").containsEntry("State", "ENABLED");
+        List<Object> targets = list(rule.get("Targets"));
+        assertThat(targets).hasSize(1);
+        Map<String, Object> target = map(targets.get(0));
+        assertThat(getAtt(target.get("Arn"))).isEqualTo(functions.get("recovery"));
+        // A sweep EventBridge could not deliver is given up by the next tick rather than retried for a day.
+        assertThat(target.get("RetryPolicy")).isEqualTo(Map.of(
+                "MaximumEventAgeInSeconds", 60, "MaximumRetryAttempts", 2));
+
+        // The rule, and only the rule, may invoke the function.
+        List<Map<String, Object>> permissions = api.resources("AWS::Lambda::Permission").values().stream()
+                .map(permission -> map(permission.get("Properties")))
+                .filter(properties -> functions.get("recovery").equals(getAtt(properties.get("FunctionName"))))
+                .toList();
+        assertThat(permissions).singleElement().satisfies(permission -> {
+            assertThat(permission).containsEntry("Principal", "events.amazonaws.com")
+                    .containsEntry("Action", "lambda:InvokeFunction");
+            assertThat(getAtt(permission.get("SourceArn"))).isEqualTo(ruleId);
+        });
+    }
+
+    @Test
+    void aFailedSweep_isNotRetried_theNextTickRunsAgain() {
+        assertThat(asyncInvokeConfigOf("recovery"))
+                .containsEntry("MaximumRetryAttempts", 0)
+                .containsEntry("MaximumEventAgeInSeconds", 60)
+                .doesNotContainKey("DestinationConfig");
+    }
+
+    @Test
+    void recovery_mayQueryTheTaskAndSessionIndexes() {
+        Set<String> indexed = new TreeSet<>();
+        api.statementsOf(functions.get("recovery")).stream()
+                .filter(statement -> actions(statement).contains("dynamodb:Query"))
+                .flatMap(statement -> resourcesOf(statement).stream())
+                .filter(resource -> map(resource).containsKey("Fn::Join"))
+                .filter(resource -> joinedTail(resource).equals("/index/*"))
+                .forEach(resource -> indexed.add(tableName(dataResourceOf(resource))));
+        assertThat(indexed).containsExactlyInAnyOrder("tasks", "sessions");
+    }
+
+    @Test
+    void onlyTheTasksAndRecoveryFunctions_andTheWorkerItself_mayInvokeTheWorker() {
+        assertThat(api.actionsOf(functions.get("tasks"))).contains("lambda:InvokeFunction");
+        assertThat(invokeTargets(functions.get("tasks"))).containsExactly("worker");
+        assertThat(invokeTargets(functions.get("worker"))).containsExactly("worker");
+        // Recovery re-dispatches abandoned tasks.
+        assertThat(invokeTargets(functions.get("recovery"))).containsExactly("worker");
+        for (String name : List.of("sessions", "credentials", "dead-letter")) {
+            assertThat(api.actionsOf(functions.get(name))).as(name).doesNotContain("lambda:InvokeFunction");
+        }
+    }
+
+    // ---- secrets -----------------------------------------------------------------------------------------------
+
+    @Test
+    void noStatement_grantsAllOfSecretsManager_orASecretsActionOnEveryResource() {
+        List<Map<String, Object>> statements = new ArrayList<>(api.allIdentityStatements());
+        statements.addAll(data.allIdentityStatements());
+        assertThat(statements).isNotEmpty();
+        for (Map<String, Object> statement : statements) {
+            List<String> actions = actions(statement);
+            assertThat(actions).doesNotContain("secretsmanager:*", "*");
+            boolean secrets = actions.stream().anyMatch(action -> action.startsWith("secretsmanager:"));
+            if (secrets) {
+                assertThat(resourcesOf(statement)).as("resources of %s", actions).doesNotContain("*");
+            }
+        }
+    }
+
+    @Test
+    void secretsStatements_coverOnlyTheVaultPrefix() {
+        for (String name : List.of("worker", "credentials")) {
+            api.statementsOf(functions.get(name)).stream()
+                    .filter(statement -> actions(statement).stream().anyMatch(a -> a.startsWith("secretsmanager:")))
+                    .forEach(statement -> assertThat(resourcesOf(statement)).singleElement()
+                            .satisfies(resource -> assertThat(joined(resource))
+                                    .isEqualTo("arn:{AWS::Partition}:secretsmanager:{AWS::Region}:{AWS::AccountId}"
+                                            + ":secret:tabrunner/*")));
+        }
+    }
+
+    @Test
+    void onlyTheWorker_readsSecretValues() {
+        functions.forEach((name, id) -> {
+            boolean reads = api.actionsOf(id).contains("secretsmanager:GetSecretValue")
+                    || api.actionsOf(id).contains("secretsmanager:BatchGetSecretValue");
+            assertThat(reads).as(name).isEqualTo(name.equals("worker"));
+        });
+        assertThat(secretsActions("worker")).containsExactly("secretsmanager:GetSecretValue");
+        assertThat(api.actionsOf(functions.get("worker"))).contains("kms:Decrypt");
+    }
+
+    @Test
+    void onlyTheCredentialsFunction_writesSecrets() {
+        assertThat(secretsActions("credentials")).containsExactlyInAnyOrder(
+                "secretsmanager:CreateSecret", "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecret",
+                "secretsmanager:DeleteSecret", "secretsmanager:DescribeSecret", "secretsmanager:TagResource");
+        assertThat(api.actionsOf(functions.get("credentials"))).contains("kms:GenerateDataKey*", "kms:Encrypt");
+        for (String name : List.of("sessions", "tasks", "dead-letter", "recovery")) {
+            assertThat(secretsActions(name)).as(name).isEmpty();
+        }
+    }
+
+    // ---- tables and bucket -------------------------------------------------------------------------------------
+
+    @Test
+    void eachFunction_reachesOnlyTheTablesItsRoutesNeed() {
+        assertThat(tableAccess("sessions")).isEqualTo(Map.of(
+                "sessions", "rw", "files", "rw", "api-keys", "rw", "tasks", "r", "idempotency", "rw",
+                "rate-limits", "rw"));
+        assertThat(tableAccess("tasks")).isEqualTo(Map.of(
+                "tasks", "rw", "sessions", "rw", "files", "rw", "idempotency", "rw", "rate-limits", "rw",
+                "live", "rw", "api-keys", "r"));
+        assertThat(tableAccess("credentials")).isEqualTo(Map.of(
+                "credentials", "rw", "api-keys", "r", "idempotency", "rw", "rate-limits", "rw"));
+        assertThat(tableAccess("worker")).isEqualTo(Map.of(
+                "tasks", "rw", "sessions", "rw", "files", "rw", "live", "rw", "credentials", "r"));
+        assertThat(tableAccess("dead-letter")).isEqualTo(Map.of("tasks", "rw"));
+        assertThat(tableAccess("recovery")).isEqualTo(Map.of("tasks", "rw", "sessions", "rw"));
+    }
+
+    @Test
+    void theBucket_isReadAndWrittenBy_sessionsTasksAndWorker_andCredentialsOnlyUnderIdempotency() {
+        for (String name : List.of("sessions", "tasks", "worker")) {
+            assertThat(objectResources(name)).as(name).containsExactly("<bucket>/*");
+        }
+        // Large idempotent responses of the credentials routes; nothing else of the bucket.
+        assertThat(objectResources("credentials")).containsExactly("<bucket>/idempotency/*");
+        assertThat(api.actionsOf(functions.get("credentials"))).contains("s3:PutObject", "s3:GetObject*");
+        for (String name : List.of("dead-letter", "recovery")) {
+            assertThat(api.actionsOf(functions.get(name)).stream().filter(action -> action.startsWith("s3:")))
+                    .as(name).isEmpty();
+        }
+    }
+
+    @Test
+    void synth_reportsNoWarningsOrErrors() {
+        Annotations annotations = Annotations.fromStack(stacks.api());
+        annotations.hasNoWarning("*", Match.anyValue());
+        annotations.hasNoError("*", Match.anyValue());
+    }
+
+    // ---- helpers -----------------------------------------------------------------------------------------------
+
+    private static Map<String, String> expectedRoutes() {
+        Map<String, String> routes = new LinkedHashMap<>();
+        for (String route : List.of(
+                "POST /browser/sessions", "GET /browser/sessions", "GET /browser/sessions/{sessionId}",
+                "DELETE /browser/sessions/{sessionId}", "POST /browser/sessions/{sessionId}/files",
+                "GET /browser/sessions/{sessionId}/files", "POST /admin/api-keys", "DELETE /admin/api-keys/{id}",
+                "GET /health")) {
+            routes.put(route, "sessions");
+        }
+        for (String route : List.of(
+                "POST /browser/sessions/{sessionId}/tasks", "GET /browser/sessions/{sessionId}/tasks",
+                "GET /browser/sessions/{sessionId}/tasks/{taskId}",
+                "POST /browser/sessions/{sessionId}/tasks/{taskId}/{action}",
+                "GET /browser/sessions/{sessionId}/tasks/{taskId}/artifacts/{artifactId}",
+                "POST /browser/sessions/{sessionId}/pdf", "POST /browser/run-task", "GET /live/{taskId}",
+                "GET /live/{taskId}/frame", "POST /live/{taskId}/input", "ANY /api/v1/{proxy+}")) {
+            routes.put(route, "tasks");
+        }
+        for (String route : List.of(
+                "POST /browser/credentials", "GET /browser/credentials", "GET /browser/credentials/{id}",
+                "PUT /browser/credentials/{id}", "DELETE /browser/credentials/{id}")) {
+            routes.put(route, "credentials");
+        }
+        return routes;
+    }
+
+    private static Map<String, Object> asyncInvokeConfigOf(String function) {
+        List<Map<String, Object>> configs = api.resources("AWS::Lambda::EventInvokeConfig").values().stream()
+                .map(config -> map(config.get("Properties")))
+                .filter(properties -> functions.get(function).equals(ref(properties.get("FunctionName"))))
+                .toList();
+        assertThat(configs).as(function).hasSize(1);
+        return configs.get(0);
+    }
+
+    /**
+     * The object ARNs ({@code <bucket>/…}) on which the function may put objects; the bucket's ARN shows as
+     * {@code <bucket>}.
+     */
+    private static Set<String> objectResources(String function) {
+        Set<String> resources = new TreeSet<>();
+        api.statementsOf(functions.get(function)).stream()
+                .filter(statement -> actions(statement).contains("s3:PutObject"))
+                .flatMap(statement -> resourcesOf(statement).stream())
+                .filter(resource -> map(resource).containsKey("Fn::Join"))
+                .forEach(resource -> {
+                    assertThat(dataResourceOf(resource)).startsWith("Artifacts");
+                    resources.add("<bucket>" + joinedTail(resource));
+                });
+        return resources;
+    }
+
+    /** The literal text after the first part of an {@code Fn::Join}, e.g. {@code /index/*}. */
+    private static String joinedTail(Object resource) {
+        List<Object> parts = list(list(map(resource).get("Fn::Join")).get(1));
+        StringBuilder tail = new StringBuilder();
+        parts.subList(1, parts.size()).forEach(tail::append);
+        return tail.toString();
+    }
+
+    private static String tableName(String dataLogicalId) {
+        return data.properties(dataLogicalId).get("TableName").toString().replaceFirst("^tabrunner-", "");
+    }
+
+    /** {@code integrations/<Ref>} → the integration's logical id. */
+    private static String integrationOf(Object target) {
+        List<Object> join = list(map(target).get("Fn::Join"));
+        List<Object> parts = list(join.get(1));
+        assertThat(parts.get(0)).isEqualTo("integrations/");
+        return ref(parts.get(1));
+    }
+
+    private static Set<String> secretsActions(String function) {
+        Set<String> actions = new TreeSet<>();
+        api.actionsOf(functions.get(function)).stream()
+                .filter(action -> action.startsWith("secretsmanager:"))
+                .forEach(actions::add);
+        return actions;
+    }
+
+    /** Function names (without prefix) that a role may invoke. */
+    private static Set<String> invokeTargets(String functionId) {
+        Set<String> targets = new TreeSet<>();
+        api.statementsOf(functionId).stream()
+                .filter(statement -> actions(statement).contains("lambda:InvokeFunction"))
+                .flatMap(statement -> resourcesOf(statement).stream())
+                .forEach(resource -> targets.add(invokedFunction(resource).replaceFirst("^tabrunner-", "")));
+        return targets;
+    }
+
+    /** The function name an invoke statement's resource designates: a GetAtt, a GetAtt + ":*", or a built ARN. */
+    private static String invokedFunction(Object resource) {
+        String id = getAtt(resource);
+        if (id == null) {
+            id = getAtt(list(list(map(resource).get("Fn::Join")).get(1)).get(0));
+        }
+        if (id != null) {
+            return api.properties(id).get("FunctionName").toString();
+        }
+        String arn = joined(resource);
+        return arn.substring(arn.indexOf(":function:") + ":function:".length()).replaceFirst(":\\*$", "");
+    }
+
+    /**
+     * Table name → "r" or "rw" for the function's role, following Fn::ImportValue back to the data stack's tables.
+     * Index ARNs ({@code <table>/index/*}) count as their table.
+     */
+    private static Map<String, String> tableAccess(String function) {
+        Map<String, String> access = new TreeMap<>();
+        for (Map<String, Object> statement : api.statementsOf(functions.get(function))) {
+            List<String> actions = actions(statement);
+            if (actions.stream().noneMatch(action -> action.startsWith("dynamodb:"))) {
+                continue;
+            }
+            String level = actions.contains("dynamodb:PutItem") ? "rw" : "r";
+            for (Object resource : resourcesOf(statement)) {
+                String table = data.properties(dataResourceOf(resource)).get("TableName").toString()
+                        .replaceFirst("^tabrunner-", "");
+                access.merge(table, level, (a, b) -> a.equals("rw") || b.equals("rw") ? "rw" : "r");
+            }
+        }
+        return access;
+    }
+
+    /** The data stack's logical id behind an {@code Fn::ImportValue} (possibly inside an {@code Fn::Join}). */
+    private static String dataResourceOf(Object value) {
+        Map<String, Object> reference = map(value);
+        if (reference.containsKey("Fn::Join")) {
+            return dataResourceOf(list(list(reference.get("Fn::Join")).get(1)).get(0));
+        }
+        String exportName = reference.get("Fn::ImportValue").toString();
+        for (Object output : data.outputs().values()) {
+            Map<String, Object> o = map(output);
+            if (o.containsKey("Export") && exportName.equals(map(o.get("Export")).get("Name"))) {
+                Object source = o.get("Value");
+                return getAtt(source) != null ? getAtt(source) : ref(source);
+            }
+        }
+        throw new AssertionError("no export " + exportName);
+    }
+
+    /** An {@code Fn::Join} of strings and pseudo-parameter references as text, e.g. {@code arn:{AWS::Partition}:…}. */
+    private static String joined(Object value) {
+        StringBuilder text = new StringBuilder();
+        for (Object part : list(list(map(value).get("Fn::Join")).get(1))) {
+            text.append(part instanceof String ? part : "{" + ref(part) + "}");
+        }
+        return text.toString();
+    }
+}

@@ -1,0 +1,174 @@
+package dev.tabrunner.infrastructure;
+
+import static dev.tabrunner.infrastructure.CfnTemplate.getAtt;
+import static dev.tabrunner.infrastructure.CfnTemplate.list;
+import static dev.tabrunner.infrastructure.CfnTemplate.map;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awscdk.assertions.Annotations;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+
+/** The data stack as synthesized with cdk.json's defaults: key, tables, bucket. */
+class DataStackTest {
+
+    /** Table (without prefix) → its key schema and indexes, as the DynamoDB adapters expect them. */
+    private static final Map<String, TableShape> EXPECTED_TABLES = expectedTables();
+    /** Short-lived rows; everything else holds data a teardown must not take with it. */
+    private static final Set<String> DISPOSABLE = Set.of("idempotency", "rate-limits", "live");
+
+    @TempDir
+    static Path workDirectory;
+
+    private static TabrunnerApp.Stacks stacks;
+    private static Template template;
+    private static CfnTemplate data;
+    private static String keyId;
+    private static Map<String, String> tablesByName;
+
+    record TableShape(List<String> key, Map<String, List<String>> indexes) {
+    }
+
+    @BeforeAll
+    static void synthesize() {
+        stacks = TestApps.build(workDirectory, Map.of());
+        template = Template.fromStack(stacks.data());
+        data = new CfnTemplate(template);
+        keyId = data.resources("AWS::KMS::Key").keySet().iterator().next();
+        tablesByName = new LinkedHashMap<>();
+        data.resources("AWS::DynamoDB::Table").forEach((id, table) ->
+                tablesByName.put(map(table.get("Properties")).get("TableName").toString(), id));
+    }
+
+    @Test
+    void theTables_areExactlyThoseTheAdaptersUse_namedWithThePrefix() {
+        assertThat(tablesByName.keySet()).containsExactlyInAnyOrderElementsOf(
+                EXPECTED_TABLES.keySet().stream().map(name -> "tabrunner-" + name).toList());
+    }
+
+    @Test
+    void everyTable_isOnDemand_recoverable_expiresByTtl_andEncryptedWithTheKey() {
+        for (String id : tablesByName.values()) {
+            Map<String, Object> table = data.properties(id);
+            assertThat(table)
+                    .containsEntry("BillingMode", "PAY_PER_REQUEST")
+                    .containsEntry("PointInTimeRecoverySpecification", Map.of("PointInTimeRecoveryEnabled", true))
+                    .containsEntry("TimeToLiveSpecification", Map.of("AttributeName", "ttl", "Enabled", true))
+                    .doesNotContainKey("ProvisionedThroughput");
+            Map<String, Object> sse = map(table.get("SSESpecification"));
+            assertThat(sse).containsEntry("SSEEnabled", true).containsEntry("SSEType", "KMS");
+            assertThat(getAtt(sse.get("KMSMasterKeyId"))).isEqualTo(keyId);
+        }
+    }
+
+    @Test
+    void everyTable_hasTheKeysAndIndexesItsQueriesNeed_allString() {
+        EXPECTED_TABLES.forEach((name, shape) -> {
+            Map<String, Object> table = data.properties(tablesByName.get("tabrunner-" + name));
+            assertThat(keySchema(table.get("KeySchema"))).as(name).isEqualTo(shape.key());
+            Map<String, List<String>> indexes = new LinkedHashMap<>();
+            Object gsis = table.get("GlobalSecondaryIndexes");
+            if (gsis != null) {
+                list(gsis).forEach(index -> {
+                    Map<String, Object> gsi = map(index);
+                    assertThat(gsi.get("Projection")).isEqualTo(Map.of("ProjectionType", "ALL"));
+                    indexes.put(gsi.get("IndexName").toString(), keySchema(gsi.get("KeySchema")));
+                });
+            }
+            assertThat(indexes).as(name).isEqualTo(shape.indexes());
+            list(table.get("AttributeDefinitions")).forEach(attribute ->
+                    assertThat(map(attribute)).containsEntry("AttributeType", "S"));
+        });
+    }
+
+    @Test
+    void dataTables_surviveATeardown_shortLivedOnesDoNot() {
+        tablesByName.forEach((name, id) -> {
+            String policy = DISPOSABLE.contains(name.substring("tabrunner-".length())) ? "Delete" : "Retain";
+            assertThat(data.resource(id)).as(name).containsEntry("DeletionPolicy", policy);
+        });
+        assertThat(data.resource(keyId)).containsEntry("DeletionPolicy", "Retain");
+        template.hasResourceProperties("AWS::KMS::Key", Map.of("EnableKeyRotation", true));
+    }
+
+    @Test
+    void bucket_isKmsEncrypted_private_tlsOnly_unversioned_andExpiresArtifacts() {
+        String bucketId = data.resources("AWS::S3::Bucket").keySet().iterator().next();
+        Map<String, Object> bucket = data.properties(bucketId);
+        Map<String, Object> encryption = map(list(map(bucket.get("BucketEncryption"))
+                .get("ServerSideEncryptionConfiguration")).get(0));
+        Map<String, Object> byDefault = map(encryption.get("ServerSideEncryptionByDefault"));
+        assertThat(byDefault).containsEntry("SSEAlgorithm", "aws:kms");
+        assertThat(getAtt(byDefault.get("KMSMasterKeyID"))).isEqualTo(keyId);
+        assertThat(bucket.get("PublicAccessBlockConfiguration")).isEqualTo(Map.of(
+                "BlockPublicAcls", true, "BlockPublicPolicy", true, "IgnorePublicAcls", true,
+                "RestrictPublicBuckets", true));
+        assertThat(bucket).doesNotContainKey("VersioningConfiguration");
+        assertThat(data.resource(bucketId)).containsEntry("DeletionPolicy", "Retain");
+
+        template.hasResourceProperties("AWS::S3::Bucket", Map.of("LifecycleConfiguration", Map.of(
+                "Rules", Match.arrayWith(List.of(
+                        Match.objectLike(Map.of("Prefix", "tasks/", "ExpirationInDays", 30, "Status", "Enabled")),
+                        Match.objectLike(Map.of(
+                                "AbortIncompleteMultipartUpload", Map.of("DaysAfterInitiation", 1),
+                                "Status", "Enabled")))))));
+        template.hasResourceProperties("AWS::S3::BucketPolicy", Map.of("PolicyDocument", Map.of(
+                "Statement", Match.arrayWith(List.of(Match.objectLike(Map.of(
+                        "Effect", "Deny",
+                        "Condition", Map.of("Bool", Map.of("aws:SecureTransport", "false")))))))));
+    }
+
+    @Test
+    void bucket_expiresLargeIdempotentResponses_afterTwoDays_andNothingElseUnderThatPrefix() {
+        String bucketId = data.resources("AWS::S3::Bucket").keySet().iterator().next();
+        List<Object> rules = list(map(data.properties(bucketId).get("LifecycleConfiguration")).get("Rules"));
+        List<Map<String, Object>> idempotency = rules.stream().map(CfnTemplate::map)
+                .filter(rule -> "idempotency/".equals(rule.get("Prefix")))
+                .toList();
+        assertThat(idempotency).singleElement().satisfies(rule -> assertThat(rule)
+                .containsEntry("ExpirationInDays", 2)
+                .containsEntry("Status", "Enabled"));
+        // Saved browser state lives under sessions/ and must never match an expiring rule.
+        rules.stream().map(CfnTemplate::map).filter(rule -> rule.containsKey("ExpirationInDays"))
+                .forEach(rule -> assertThat(rule.get("Prefix")).as("expiring rule %s", rule.get("Id"))
+                        .isIn("tasks/", "idempotency/"));
+    }
+
+    @Test
+    void synth_reportsNoWarningsOrErrors() {
+        Annotations annotations = Annotations.fromStack(stacks.data());
+        annotations.hasNoWarning("*", Match.anyValue());
+        annotations.hasNoError("*", Match.anyValue());
+    }
+
+    private static List<String> keySchema(Object schema) {
+        return list(schema).stream().map(element -> map(element).get("AttributeName").toString()).toList();
+    }
+
+    private static Map<String, TableShape> expectedTables() {
+        List<String> byTenant = List.of("tenantId", "createdAt");
+        Map<String, TableShape> tables = new LinkedHashMap<>();
+        // activeByTenant: the per-tenant session limit counts it (sparse: only non-terminated sessions carry the key).
+        tables.put("sessions", new TableShape(List.of("id"),
+                Map.of("byTenant", byTenant, "activeByTenant", List.of("activeTenantId", "createdAt"))));
+        // byStatus: the recovery sweep lists CREATED and RUNNING tasks.
+        tables.put("tasks", new TableShape(List.of("id"), Map.of("byTenant", byTenant,
+                "bySession", List.of("sessionId", "createdAt"), "byStatus", List.of("status", "createdAt"))));
+        tables.put("files", new TableShape(List.of("sessionId", "name"), Map.of()));
+        tables.put("credentials", new TableShape(List.of("id"), Map.of("byTenant", byTenant)));
+        tables.put("api-keys", new TableShape(List.of("id"), Map.of()));
+        tables.put("idempotency", new TableShape(List.of("id"), Map.of()));
+        tables.put("rate-limits", new TableShape(List.of("id"), Map.of()));
+        tables.put("live", new TableShape(List.of("id"), Map.of()));
+        return tables;
+    }
+}

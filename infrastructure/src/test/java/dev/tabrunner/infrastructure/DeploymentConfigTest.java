@@ -1,0 +1,115 @@
+package dev.tabrunner.infrastructure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.AppProps;
+import software.amazon.awscdk.services.lambda.Architecture;
+import software.amazon.awscdk.services.logs.RetentionDays;
+
+class DeploymentConfigTest {
+
+    @TempDir
+    Path outdir;
+
+    @Test
+    void withoutContext_theDefaultsAreTheDocumentedOnes_andTheStackIsEnvironmentAgnostic() {
+        DeploymentConfig config = DeploymentConfig.fromContext(app(Map.of()).getNode(), Map.of());
+
+        assertThat(config.tablePrefix()).isEqualTo("tabrunner-");
+        assertThat(config.secretPrefix()).isEqualTo("tabrunner/");
+        assertThat(config.apiJar()).isEqualTo("../functions/target/tabrunner-api-lambda.jar");
+        assertThat(config.workerImageDir()).isEqualTo("../container-image");
+        assertThat(config.architecture()).isEqualTo(Architecture.X86_64);
+        assertThat(config.apiMemoryMb()).isEqualTo(1024);
+        assertThat(config.workerMemoryMb()).isEqualTo(3008);
+        assertThat(config.workerEphemeralStorageMb()).isEqualTo(2048);
+        assertThat(config.workerReservedConcurrency()).isEmpty();
+        assertThat(config.workerRetryAttempts()).isEqualTo(2);
+        assertThat(config.artifactRetentionDays()).isEqualTo(30);
+        assertThat(config.logRetentionDays()).isEqualTo(30);
+        assertThat(config.recoveryIntervalMinutes()).isEqualTo(1);
+        assertThat(config.tenantRps()).isEqualTo(50);
+        assertThat(config.tenantMaxSessions()).isEqualTo(50);
+        assertThat(config.tenantMaxTasks()).isEqualTo(20);
+        assertThat(config.egressAllow()).isEmpty();
+        assertThat(config.environment()).isEmpty();
+    }
+
+    @Test
+    void regionAndAccount_comeFromContext_elseFromTheCliEnvironment() {
+        DeploymentConfig fromEnv = DeploymentConfig.fromContext(app(Map.of()).getNode(),
+                Map.of("CDK_DEFAULT_ACCOUNT", "111122223333", "CDK_DEFAULT_REGION", "eu-west-1"));
+        assertThat(fromEnv.environment()).hasValueSatisfying(env -> {
+            assertThat(env.getAccount()).isEqualTo("111122223333");
+            assertThat(env.getRegion()).isEqualTo("eu-west-1");
+        });
+
+        App app = app(Map.of("region", "us-east-2"));
+        DeploymentConfig fromContext = DeploymentConfig.fromContext(app.getNode(),
+                Map.of("CDK_DEFAULT_REGION", "eu-west-1"));
+        assertThat(fromContext.environment()).hasValueSatisfying(env ->
+                assertThat(env.getRegion()).isEqualTo("us-east-2"));
+    }
+
+    @Test
+    void numbersFromCdkJson_andStringsFromTheCommandLine_areBothAccepted() {
+        App app = app(Map.of("apiMemoryMb", 1536, "workerMemoryMb", "4096"));
+
+        DeploymentConfig config = DeploymentConfig.fromContext(app.getNode(), Map.of());
+
+        assertThat(config.apiMemoryMb()).isEqualTo(1536);
+        assertThat(config.workerMemoryMb()).isEqualTo(4096);
+    }
+
+    @Test
+    void valuesLambdaWouldRefuse_failAtSynth() {
+        assertThatThrownBy(() -> fromContext(Map.of("workerMemoryMb", "20000")))
+                .hasMessageContaining("workerMemoryMb must be between 128 and 10240");
+        assertThatThrownBy(() -> fromContext(Map.of("workerRetryAttempts", "3")))
+                .hasMessageContaining("workerRetryAttempts must be between 0 and 2");
+        assertThatThrownBy(() -> fromContext(Map.of("architecture", "sparc")))
+                .hasMessageContaining("x86_64 or arm64");
+        assertThatThrownBy(() -> fromContext(Map.of("apiMemoryMb", "lots")))
+                .hasMessageContaining("apiMemoryMb must be a whole number");
+        assertThatThrownBy(() -> fromContext(Map.of("logRetentionDays", "31")))
+                .hasMessageContaining("logRetentionDays must be one of");
+        assertThatThrownBy(() -> fromContext(Map.of("recoveryIntervalMinutes", "0")))
+                .hasMessageContaining("recoveryIntervalMinutes must be between 1 and 1440");
+        assertThatThrownBy(() -> fromContext(Map.of("tenantMaxTasks", "0")))
+                .hasMessageContaining("tenantMaxTasks must be between 1");
+    }
+
+    @Test
+    void egressAllow_takesCommaSeparatedHostsAddressesAndBlocks_andRefusesOtherSeparators() {
+        assertThat(fromContext(Map.of("egressAllow", " 10.0.0.0/8, *.corp.example,fd00::/8 ")).egressAllow())
+                .isEqualTo("10.0.0.0/8, *.corp.example,fd00::/8");
+        // The worker would refuse the whole list at start and fail every task; synth says so first.
+        assertThatThrownBy(() -> fromContext(Map.of("egressAllow", "10.0.0.0/8 intranet.example")))
+                .hasMessageContaining("egressAllow: '10.0.0.0/8 intranet.example'")
+                .hasMessageContaining("separate entries with commas");
+        assertThatThrownBy(() -> fromContext(Map.of("egressAllow", "a.example;b.example")))
+                .hasMessageContaining("egressAllow: 'a.example;b.example'");
+    }
+
+    @Test
+    void logRetention_mapsDaysToCloudWatchPeriods() {
+        assertThat(LogRetention.of(30)).isEqualTo(RetentionDays.ONE_MONTH);
+        assertThat(LogRetention.of(1)).isEqualTo(RetentionDays.ONE_DAY);
+        assertThat(LogRetention.of(3653)).isEqualTo(RetentionDays.TEN_YEARS);
+    }
+
+    private DeploymentConfig fromContext(Map<String, Object> context) {
+        return DeploymentConfig.fromContext(app(context).getNode(), Map.of());
+    }
+
+    private App app(Map<String, Object> context) {
+        return new App(AppProps.builder().context(context).outdir(outdir.toString()).build());
+    }
+}

@@ -1,0 +1,62 @@
+package dev.tabrunner.action;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tabrunner.json.Json;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A validated natural-language task (seed 001's task parameters), with every default applied. Secret values are
+ * not part of it: the request only names them, the values travel separately (see {@link AgentTaskRequestParser}).
+ *
+ * @param maxDurationMs         active time the task may take (pauses and waits for a person do not count)
+ * @param maxInputTokens        prompt tokens the task may use in total; going over fails the task
+ * @param maxOutputTokens       completion tokens the task may use in total; reaching it truncates the answer
+ * @param maxSteps              model turns the task may take
+ * @param startingUrl           where to go first, or null to start on the session's current page
+ * @param terminateOnCompletion terminate the session once the task has ended
+ * @param secretNames           names of the secrets the task may type
+ * @param files                 names of files uploaded to the session that the agent may upload into pages
+ * @param outputSchema          JSON Schema the structured output must match, or null
+ * @param model                 the model the caller asked for, or null for the deployment's default
+ */
+public record AgentTaskRequest(String taskDetails, long maxDurationMs, long maxInputTokens, long maxOutputTokens,
+                               int maxSteps, String startingUrl, boolean terminateOnCompletion,
+                               List<String> secretNames, List<String> files, String environmentId,
+                               JsonNode outputSchema, String model) {
+    public AgentTaskRequest {
+        Objects.requireNonNull(taskDetails, "taskDetails");
+        secretNames = List.copyOf(secretNames);
+        files = List.copyOf(files);
+    }
+
+    /** The form that is stored with the task and read back by the worker: defaults applied, no secret values. */
+    public ObjectNode toJson() {
+        ObjectNode o = Json.mapper().createObjectNode();
+        o.put("taskDetails", taskDetails);
+        o.put("maxDuration", maxDurationMs);
+        o.put("maxInputTokens", maxInputTokens);
+        o.put("maxOutputTokens", maxOutputTokens);
+        o.put("maxSteps", maxSteps);
+        if (startingUrl != null) {
+            o.put("startingUrl", startingUrl);
+        }
+        o.put("terminateOnCompletion", terminateOnCompletion);
+        var secrets = o.putArray("secrets");
+        secretNames.forEach(n -> secrets.addObject().put("name", n));
+        var f = o.putArray("files");
+        files.forEach(f::add);
+        if (environmentId != null) {
+            o.put("environmentId", environmentId);
+        }
+        if (outputSchema != null) {
+            o.set("outputSchema", outputSchema);
+        }
+        if (model != null) {
+            o.put("model", model);
+        }
+        return o;
+    }
+}

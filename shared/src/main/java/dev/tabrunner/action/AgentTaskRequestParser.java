@@ -1,0 +1,172 @@
+package dev.tabrunner.action;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tabrunner.domain.TaskSecrets;
+import dev.tabrunner.json.JsonSchemas;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns a natural-language task body into an {@link AgentTaskRequest} plus its secrets, or throws
+ * {@link InvalidRequestException} naming the field. Strict like {@link TaskRequestParser}: unknown fields, wrong
+ * types and out-of-range values are refused, and every size is bounded.
+ */
+public final class AgentTaskRequestParser {
+    public static final long DEFAULT_MAX_DURATION_MS = 300_000;
+    public static final long MIN_MAX_DURATION_MS = 1_000;
+    public static final long DEFAULT_MAX_TOKENS = 100_000;
+    public static final long MAX_INPUT_TOKENS_LIMIT = 10_000_000;
+    public static final long MAX_OUTPUT_TOKENS_LIMIT = 1_000_000;
+    public static final int DEFAULT_MAX_STEPS = 75;
+    public static final int MAX_STEPS_LIMIT = 200;
+    public static final int MAX_TASK_DETAILS = 20_000;
+    public static final int MAX_SECRETS = 50;
+    public static final int MAX_SECRET_VALUE = 10_000;
+    public static final int MAX_FILES = 20;
+    public static final int MAX_SCHEMA_CHARS = 65_536;
+    public static final Set<String> FIELDS = Set.of("taskDetails", "maxDuration", "maxInputTokens",
+            "maxOutputTokens", "maxSteps", "startingUrl", "terminateOnCompletion", "secrets", "files",
+            "environmentId", "outputSchema", "model");
+
+    /** A parsed body: the request and the secret values it carried. */
+    public record Parsed(AgentTaskRequest request, TaskSecrets secrets) {
+    }
+
+    private AgentTaskRequestParser() {
+    }
+
+    /** Parses a caller's body, whose secrets carry values. */
+    public static Parsed parse(JsonNode body) {
+        return parse(body, FIELDS, true);
+    }
+
+    /**
+     * Parses a body that may carry other fields too (they are the caller's business, e.g. session options of
+     * {@code POST /browser/run-task}); the agent's fields are checked as in {@link #parse(JsonNode)}.
+     *
+     * @param allowed every field the body may hold, the agent's included
+     */
+    public static Parsed parse(JsonNode body, Set<String> allowed) {
+        return parse(body, allowed, true);
+    }
+
+    /** Parses the stored form ({@link AgentTaskRequest#toJson()}), whose secrets carry only names. */
+    public static AgentTaskRequest parseStored(JsonNode stored) {
+        return parse(stored, FIELDS, false).request();
+    }
+
+    private static Parsed parse(JsonNode body, Set<String> allowed, boolean withValues) {
+        JsonFields f = new JsonFields(body, "", -1, null);
+        f.allowOnly(allowed);
+        String details = f.string("taskDetails", true, MAX_TASK_DETAILS);
+        if (details.isBlank()) {
+            throw f.fail("taskDetails", "must describe the task");
+        }
+        long duration = orDefault(f.longValue("maxDuration", MIN_MAX_DURATION_MS, DEFAULT_MAX_DURATION_MS),
+                DEFAULT_MAX_DURATION_MS);
+        long input = orDefault(f.longValue("maxInputTokens", 1, MAX_INPUT_TOKENS_LIMIT), DEFAULT_MAX_TOKENS);
+        long output = orDefault(f.longValue("maxOutputTokens", 1, MAX_OUTPUT_TOKENS_LIMIT), DEFAULT_MAX_TOKENS);
+        int steps = (int) orDefault(f.longValue("maxSteps", 1, MAX_STEPS_LIMIT), DEFAULT_MAX_STEPS);
+        String startingUrl = f.has("startingUrl") ? TaskRequestParser.url(f, "startingUrl") : null;
+        boolean terminate = f.bool("terminateOnCompletion", false);
+        Map<String, String> secrets = secrets(f, withValues);
+        List<String> files = files(f);
+        String environmentId = f.string("environmentId", false, 128);
+        JsonNode schema = outputSchema(f);
+        String model = f.string("model", false, 128);
+        if (model != null && model.isBlank()) {
+            throw f.fail("model", "must name a model");
+        }
+        AgentTaskRequest request = new AgentTaskRequest(details, duration, input, output, steps, startingUrl,
+                terminate, new ArrayList<>(secrets.keySet()), files, environmentId, schema, model);
+        return new Parsed(request, withValues ? new TaskSecrets(secrets) : TaskSecrets.none());
+    }
+
+    private static long orDefault(Long value, long fallback) {
+        return value == null ? fallback : value;
+    }
+
+    private static Map<String, String> secrets(JsonFields f, boolean withValues) {
+        Map<String, String> out = new LinkedHashMap<>();
+        JsonNode list = f.raw("secrets");
+        if (list == null) {
+            return out;
+        }
+        if (!list.isArray()) {
+            throw f.fail("secrets", "must be an array of {name, value}");
+        }
+        if (list.size() > MAX_SECRETS) {
+            throw f.fail("secrets", "must hold at most " + MAX_SECRETS + " secrets");
+        }
+        for (int i = 0; i < list.size(); i++) {
+            JsonFields s = new JsonFields(list.get(i), "secrets[" + i + "]", -1, null);
+            s.allowOnly(withValues ? Set.of("name", "value") : Set.of("name"));
+            String name = s.string("name", true, 64);
+            if (!TaskSecrets.NAME.matcher(name).matches()) {
+                throw s.fail(s.path("name"), "must start with a letter or '_' and hold only letters, digits,"
+                        + " '_', '.' and '-'");
+            }
+            if (out.containsKey(name)) {
+                throw s.fail(s.path("name"), "is used twice");
+            }
+            String value = null;
+            if (withValues) {
+                // the message never quotes the value
+                value = s.string("value", true, MAX_SECRET_VALUE);
+                if (value.length() < TaskSecrets.MIN_VALUE_LENGTH) {
+                    throw s.fail(s.path("value"), "must have at least " + TaskSecrets.MIN_VALUE_LENGTH
+                            + " characters: shorter values cannot be kept out of results reliably");
+                }
+            }
+            out.put(name, value);
+        }
+        return out;
+    }
+
+    private static List<String> files(JsonFields f) {
+        List<String> out = new ArrayList<>();
+        JsonNode list = f.raw("files");
+        if (list == null) {
+            return out;
+        }
+        if (!list.isArray()) {
+            throw f.fail("files", "must be an array of file names");
+        }
+        if (list.size() > MAX_FILES) {
+            throw f.fail("files", "must hold at most " + MAX_FILES + " names");
+        }
+        for (int i = 0; i < list.size(); i++) {
+            JsonNode n = list.get(i);
+            if (!n.isTextual() || n.textValue().isEmpty() || n.textValue().length() > 255) {
+                throw f.fail("files[" + i + "]", "must be the name of a file uploaded to the session");
+            }
+            if (!out.contains(n.textValue())) {
+                out.add(n.textValue());
+            }
+        }
+        return out;
+    }
+
+    private static JsonNode outputSchema(JsonFields f) {
+        JsonNode schema = f.raw("outputSchema");
+        if (schema == null) {
+            return null;
+        }
+        if (!schema.isObject()) {
+            throw f.fail("outputSchema", "must be a JSON Schema object");
+        }
+        if (schema.toString().length() > MAX_SCHEMA_CHARS) {
+            throw f.fail("outputSchema", "must be at most " + MAX_SCHEMA_CHARS + " characters of JSON");
+        }
+        try {
+            JsonSchemas.compile(schema);
+        } catch (JsonSchemas.InvalidSchemaException e) {
+            throw f.fail("outputSchema", "is not a valid JSON Schema: " + e.getMessage());
+        }
+        return schema;
+    }
+}

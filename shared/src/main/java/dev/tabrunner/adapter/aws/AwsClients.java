@@ -1,0 +1,90 @@
+package dev.tabrunner.adapter.aws;
+
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * One SDK client per AWS service for the whole process, built once and shared by every adapter (clients are
+ * thread-safe and hold the connection pools).
+ *
+ * <p>All use the Apache HTTP client, which the DynamoDB adapter already relies on: the API functions start from a
+ * SnapStart snapshot taken after priming, so the URL-connection client's faster first start would buy nothing
+ * there, while the Apache client's pooled keep-alive connections make every warm request cheaper; the worker
+ * starts Chromium on a cold start, which dwarfs the client's start-up either way, and one HTTP client
+ * implementation keeps the artifacts smaller.
+ */
+public record AwsClients(DynamoDbClient dynamoDb, S3Client s3, S3Presigner presigner, LambdaClient lambda,
+                         SecretsManagerClient secretsManager) implements AutoCloseable {
+
+    /** Real clients for the settings' region, with the endpoint overrides the settings carry. */
+    public static AwsClients create(AwsSettings settings, Map<String, String> env) {
+        Region region = region(settings);
+        AwsCredentialsProvider credentials = credentials(env);
+        DynamoDbClient dynamoDb = dynamoDb(settings, env);
+        S3Configuration s3Config = S3Configuration.builder()
+                .pathStyleAccessEnabled(settings.s3Endpoint() != null).build();
+        S3Client s3 = configure(S3Client.builder(), region, credentials, settings.s3Endpoint())
+                .serviceConfiguration(s3Config).build();
+        S3Presigner.Builder presigner = S3Presigner.builder().region(region).credentialsProvider(credentials)
+                .serviceConfiguration(s3Config);
+        if (settings.s3Endpoint() != null) {
+            presigner.endpointOverride(settings.s3Endpoint());
+        }
+        LambdaClient lambda = configure(LambdaClient.builder(), region, credentials, settings.lambdaEndpoint())
+                .build();
+        SecretsManagerClient secrets = configure(SecretsManagerClient.builder(), region, credentials,
+                settings.secretsEndpoint()).build();
+        return new AwsClients(dynamoDb, s3, presigner.build(), lambda, secrets);
+    }
+
+    /** The DynamoDB client alone, for functions that need no other service (the dead-letter handler). */
+    public static DynamoDbClient dynamoDb(AwsSettings settings, Map<String, String> env) {
+        return configure(DynamoDbClient.builder(), region(settings), credentials(env), settings.dynamoDbEndpoint())
+                .build();
+    }
+
+    private static Region region(AwsSettings settings) {
+        return Region.of(AwsSettings.required(settings.region(), "AWS_REGION"));
+    }
+
+    /** Lambda puts the role's credentials in the environment; reading them directly skips probing the chain. */
+    private static AwsCredentialsProvider credentials(Map<String, String> env) {
+        return env.containsKey("AWS_ACCESS_KEY_ID")
+                ? EnvironmentVariableCredentialsProvider.create() : DefaultCredentialsProvider.builder().build();
+    }
+
+    private static <B extends AwsClientBuilder<B, ?> & software.amazon.awssdk.awscore.client.builder
+            .AwsSyncClientBuilder<B, ?>> B configure(B builder, Region region, AwsCredentialsProvider credentials,
+                                                     URI endpoint) {
+        builder.region(region).credentialsProvider(credentials)
+                .httpClientBuilder(ApacheHttpClient.builder().connectionTimeout(Duration.ofSeconds(3))
+                        .socketTimeout(Duration.ofSeconds(30)));
+        if (endpoint != null) {
+            builder.endpointOverride(endpoint);
+        }
+        return builder;
+    }
+
+    @Override
+    public void close() {
+        dynamoDb.close();
+        s3.close();
+        presigner.close();
+        lambda.close();
+        secretsManager.close();
+    }
+}

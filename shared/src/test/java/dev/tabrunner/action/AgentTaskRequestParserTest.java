@@ -1,0 +1,80 @@
+package dev.tabrunner.action;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tabrunner.json.Json;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class AgentTaskRequestParserTest {
+    private static JsonNode json(String s) throws Exception {
+        return Json.mapper().readTree(s);
+    }
+
+    private static void refused(String body, String field) {
+        assertThatThrownBy(() -> AgentTaskRequestParser.parse(json(body)))
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.field()).isEqualTo(field));
+    }
+
+    @Test
+    void defaults_followSeed001() throws Exception {
+        AgentTaskRequest r = AgentTaskRequestParser.parse(json("{\"taskDetails\":\"Find the price\"}")).request();
+        assertThat(r.maxDurationMs()).isEqualTo(300_000);
+        assertThat(r.maxInputTokens()).isEqualTo(100_000);
+        assertThat(r.maxOutputTokens()).isEqualTo(100_000);
+        assertThat(r.maxSteps()).isEqualTo(75);
+        assertThat(r.startingUrl()).isNull();
+        assertThat(r.terminateOnCompletion()).isFalse();
+        assertThat(r.secretNames()).isEmpty();
+        assertThat(r.files()).isEmpty();
+        assertThat(r.outputSchema()).isNull();
+        assertThat(r.model()).isNull();
+    }
+
+    @Test
+    void everyField_isReadAndTheStoredFormHasNoSecretValues() throws Exception {
+        AgentTaskRequestParser.Parsed p = AgentTaskRequestParser.parse(json("{\"taskDetails\":\"Log in\","
+                + "\"maxDuration\":60000,\"maxInputTokens\":5000,\"maxOutputTokens\":700,\"maxSteps\":12,"
+                + "\"startingUrl\":\"https://example.com/login\",\"terminateOnCompletion\":true,"
+                + "\"secrets\":[{\"name\":\"password\",\"value\":\"s3cr3t-value\"}],\"files\":[\"a.csv\"],"
+                + "\"environmentId\":\"env-1\",\"outputSchema\":{\"type\":\"object\"},\"model\":\"gpt-4o\"}"));
+        AgentTaskRequest r = p.request();
+        assertThat(r.maxDurationMs()).isEqualTo(60_000);
+        assertThat(r.maxSteps()).isEqualTo(12);
+        assertThat(r.secretNames()).containsExactly("password");
+        assertThat(p.secrets().values()).containsEntry("password", "s3cr3t-value");
+        JsonNode stored = r.toJson();
+        assertThat(stored.toString()).doesNotContain("s3cr3t-value");
+        AgentTaskRequest again = AgentTaskRequestParser.parseStored(stored);
+        assertThat(again).isEqualTo(r);
+    }
+
+    @Test
+    void badInput_namesTheField() {
+        refused("{}", "taskDetails");
+        refused("{\"taskDetails\":\"   \"}", "taskDetails");
+        refused("{\"taskDetails\":\"x\",\"maxDuration\":300001}", "maxDuration");
+        refused("{\"taskDetails\":\"x\",\"maxDuration\":999}", "maxDuration");
+        refused("{\"taskDetails\":\"x\",\"maxInputTokens\":0}", "maxInputTokens");
+        refused("{\"taskDetails\":\"x\",\"maxOutputTokens\":\"many\"}", "maxOutputTokens");
+        refused("{\"taskDetails\":\"x\",\"maxSteps\":201}", "maxSteps");
+        refused("{\"taskDetails\":\"x\",\"startingUrl\":\"file:///etc/passwd\"}", "startingUrl");
+        refused("{\"taskDetails\":\"x\",\"secrets\":{\"a\":\"b\"}}", "secrets");
+        refused("{\"taskDetails\":\"x\",\"secrets\":[{\"name\":\"p\",\"value\":\"abc\"}]}", "secrets[0].value");
+        refused("{\"taskDetails\":\"x\",\"secrets\":[{\"name\":\"p w\",\"value\":\"abcd\"}]}", "secrets[0].name");
+        refused("{\"taskDetails\":\"x\",\"secrets\":[{\"name\":\"p\",\"value\":\"abcd\"},{\"name\":\"p\","
+                + "\"value\":\"efgh\"}]}", "secrets[1].name");
+        refused("{\"taskDetails\":\"x\",\"files\":[3]}", "files[0]");
+        refused("{\"taskDetails\":\"x\",\"outputSchema\":{\"type\":\"objekt\"}}", "outputSchema");
+        refused("{\"taskDetails\":\"x\",\"outputSchema\":\"{}\"}", "outputSchema");
+        refused("{\"taskDetails\":\"x\",\"actions\":[]}", "actions");
+        refused("{\"taskDetails\":\"x\",\"model\":\"\"}", "model");
+    }
+
+    @Test
+    void secretValue_neverAppearsInAnError() {
+        assertThatThrownBy(() -> AgentTaskRequestParser.parse(json("{\"taskDetails\":\"x\",\"secrets\":"
+                + "[{\"name\":\"p\",\"value\":\"abc\"}]}"))).message().doesNotContain("abc\"");
+    }
+}
