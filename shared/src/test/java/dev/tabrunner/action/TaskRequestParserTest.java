@@ -239,4 +239,16 @@ class TaskRequestParserTest {
                 refused("{'actions':[{'type':'type','selector':'#a','text':'" + text + "'}]}").field())
                 .isEqualTo("actions[0].text"));
     }
+
+    /**
+     * Found by TaskRequestParserFuzzTest: java.net.URI (JDK 17) throws NumberFormatException, not
+     * URISyntaxException, for an IPv4 part too long for an int inside an IPv6 literal; it escaped as a 500.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"http://[::ffff:9999999999.0.0.1]/", "https://[::1.2.3.4444444444]:8080/x"})
+    void ipv6WithAnOverlongIpv4Part_isAnInvalidUrl(String url) {
+        assertThat(refused("{'url':'" + url + "'}").getMessage()).isEqualTo("url: is not a valid URL");
+        assertThat(refused("{'actions':[{'type':'navigate','url':'" + url + "'}]}").field())
+                .isEqualTo("actions[0].url");
+    }
 }
