@@ -9,6 +9,8 @@ import dev.tabrunner.action.TaskRequest;
 import dev.tabrunner.action.TaskRequestParser;
 import dev.tabrunner.json.Json;
 
+import dev.tabrunner.egress.EgressPolicy;
+
 import java.net.URI;
 import java.util.Locale;
 
@@ -86,7 +88,8 @@ public final class TaskBodyProperty {
     private static void checkHttpUrl(String url) {
         URI uri = URI.create(url);
         String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null
+        // hosts are read as browsers read them: 0251.0376.0251.0376 is a host although URI#getHost() is null for it
+        if (!scheme.equals("http") && !scheme.equals("https") || EgressPolicy.hostOf(uri) == null
                 || url.length() > TaskRequestParser.MAX_URL_LENGTH) {
             throw new AssertionError("accepted URL " + url);
         }
