@@ -443,6 +443,8 @@ public final class ApiStack extends Stack {
         environment.put("TABRUNNER_SECRET_PREFIX", config.secretPrefix());
         environment.put("TABRUNNER_WORKER_FUNCTION", workerName);
         environment.put("TABRUNNER_SYNC_WAIT_MS", Integer.toString(SYNC_WAIT_MS));
+        // agent tasks wait longer locally (50 s, seed 001); behind API Gateway they must answer before its 30 s
+        environment.put("TABRUNNER_AGENT_SYNC_WAIT_MS", Integer.toString(SYNC_WAIT_MS));
         environment.put("TABRUNNER_LEASE_MS", Integer.toString(LEASE_MS));
         environment.put("TABRUNNER_MAX_ATTEMPTS", Integer.toString(MAX_ATTEMPTS));
         return environment;

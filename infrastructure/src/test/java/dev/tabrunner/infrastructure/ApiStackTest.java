@@ -155,6 +155,7 @@ class ApiStackTest {
                     .containsEntry("TABRUNNER_SECRET_PREFIX", "tabrunner/")
                     .containsEntry("TABRUNNER_WORKER_FUNCTION", "tabrunner-worker")
                     .containsEntry("TABRUNNER_SYNC_WAIT_MS", "25000")
+                    .containsEntry("TABRUNNER_AGENT_SYNC_WAIT_MS", "25000")
                     // Every function judges a worker's lease, and when a task is lost, the same way.
                     .containsEntry("TABRUNNER_LEASE_MS", "60000")
                     .containsEntry("TABRUNNER_MAX_ATTEMPTS", "3")
