@@ -235,6 +235,10 @@ public final class PlaywrightEngine {
 
     private Response navigate(Page page, String url, WaitUntil waitUntil, Long timeoutMs, Run run) {
         EgressPolicy.Verdict verdict = settings.egress().checkUrl(url);
+        if (verdict.unresolved()) {
+            throw new ActionFailure(422, "navigation_failed", "navigating to " + url + " failed: "
+                    + verdict.reason());
+        }
         if (!verdict.allowed()) {
             throw destinationBlocked(url, verdict.reason());
         }
