@@ -3,6 +3,8 @@ package dev.tabrunner.api;
 import com.code_intelligence.jazzer.junit.DictionaryFile;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tabrunner.action.AgentTaskRequestParser;
+import dev.tabrunner.action.InvalidRequestException;
 import dev.tabrunner.testing.TaskBodyProperty;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
@@ -14,14 +16,16 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Fuzz test of the HTTP layer's JSON reading: {@link RequestBodies} may only refuse a body with an
- * {@link ApiException} of status 400 or 413, and a body it accepts then goes through the Run Task parser as
- * {@code TaskController} does. Corpus: {@code src/test/resources/dev/tabrunner/api/RequestBodiesFuzzTestInputs/}.
+ * {@link ApiException} of status 400 or 413, and a body it accepts then goes through the scripted or the agent
+ * task parser as {@code TaskController} routes it; those may only refuse it with {@link InvalidRequestException}.
+ * Corpus: {@code src/test/resources/dev/tabrunner/api/RequestBodiesFuzzTestInputs/}.
  */
 class RequestBodiesFuzzTest {
     /** Every field name the endpoints reading bodies through RequestBodies.object allow. */
     private static final Set<String> ALLOWED = Set.of("url", "waitUntil", "actions", "screenshot", "pdf", "content",
             "viewport", "userAgent", "locale", "timezoneId", "inactivityTimeoutMs", "name", "origins", "username",
-            "password", "totpSecret", "role", "tenantId", "type", "x", "y", "key", "text");
+            "password", "totpSecret", "role", "tenantId", "type", "x", "y", "key", "text", "taskDetails", "startingUrl",
+            "secrets", "files", "outputSchema", "model");
 
     @BeforeAll
     static void warmUp() {
@@ -45,7 +49,15 @@ class RequestBodiesFuzzTest {
             checkRefusal(e);
             return;
         }
-        TaskBodyProperty.checkParsed(node);
+        if (AgentTaskService.isAgentTask(node)) {
+            try {
+                AgentTaskRequestParser.parse(node);
+            } catch (InvalidRequestException e) {
+                // a 400, like the scripted parser's refusals
+            }
+        } else {
+            TaskBodyProperty.checkParsed(node);
+        }
         try {
             RequestBodies.parse(body, false);
             JsonNode checked = RequestBodies.object(body, ALLOWED);

@@ -284,7 +284,9 @@ public final class TaskRequestParser {
         URI uri;
         try {
             uri = new URI(value);
-        } catch (java.net.URISyntaxException e) {
+        } catch (java.net.URISyntaxException | NumberFormatException e) {
+            // NumberFormatException: URI's own bug on an IPv4 part too long for an int inside an IPv6 literal
+            // ("http://[::ffff:9999999999.0.0.1]/"); found by fuzzing, see docs/security.md
             throw f.fail(f.path(field), "is not a valid URL");
         }
         String scheme = uri.getScheme() == null ? null : uri.getScheme().toLowerCase(Locale.ROOT);

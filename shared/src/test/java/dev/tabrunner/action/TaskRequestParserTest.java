@@ -219,7 +219,6 @@ class TaskRequestParserTest {
         TaskRequest r = parse("{'actions':[{'type':'type','selector':'\\udc00','text':'\\ud83d\\ude00\\ud800'}]}");
         assertThat(((Action.Type) r.actions().get(0)).text()).isEqualTo("\ud83d\ude00\ud800");
         assertThat(refused("{'actions':[{'type':'\\ud800'}]}").field()).isEqualTo("actions[0].type");
-        assertThat(refused("{'url':'http://\\ud800/'}").field()).isEqualTo("url");
     }
 
     @Test
@@ -239,5 +238,17 @@ class TaskRequestParserTest {
         assertTimeoutPreemptively(Duration.ofSeconds(1), () -> assertThat(
                 refused("{'actions':[{'type':'type','selector':'#a','text':'" + text + "'}]}").field())
                 .isEqualTo("actions[0].text"));
+    }
+
+    /**
+     * Found by TaskRequestParserFuzzTest: java.net.URI (JDK 17) throws NumberFormatException, not
+     * URISyntaxException, for an IPv4 part too long for an int inside an IPv6 literal; it escaped as a 500.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"http://[::ffff:9999999999.0.0.1]/", "https://[::1.2.3.4444444444]:8080/x"})
+    void ipv6WithAnOverlongIpv4Part_isAnInvalidUrl(String url) {
+        assertThat(refused("{'url':'" + url + "'}").getMessage()).isEqualTo("url: is not a valid URL");
+        assertThat(refused("{'actions':[{'type':'navigate','url':'" + url + "'}]}").field())
+                .isEqualTo("actions[0].url");
     }
 }

@@ -56,7 +56,10 @@ public final class TaskBodyGenerator {
                     "http://[::1]/", "http://[v1.x]/", "http://user:pw@host/", "http:host", "https:///path",
                     "http://exa mple.com", "http://%zz/", "http://a_b.example/", "https://xn--e1afmkfd.xn--p1ai/",
                     "http://[::1", "http://:80", "mailto:a@b", "http://host:99999999999/", "//host/x",
-                    "http://ex\u00e4mple.com/\ud83d\ude00", "http://\ud800/"));
+                    "http://ex\u00e4mple.com/\ud83d\ude00", "http://\ud800/", "http://0251.0376.0251.0376/",
+                    "http://0x7f.1/", "http://127.1/", "http://4294967295/", "http://4294967296/", "http://1.2.3.4.5/",
+                    "http://[::ffff:127.0.0.1]/", "http://a:b:1/", "http://.:a:1/", "http://loc%61lhost/",
+                    "http://example.com./", "http://0x/", "http://09.1/", "http://u@[::1]:8080/"));
     private static final List<String> INTEGERS = List.of("0", "1", "-1", "-0", "999", "1000", "1800000", "1800001",
             "120000", "120001", "2147483648", "9223372036854775807", "9223372036854775808", "-9223372036854775809",
             "18446744073709551616", "1e3", "1E3", "1.0", "1.5", "0.0", "-0.0", "1e999999", "-1e999999", "1e-999999",

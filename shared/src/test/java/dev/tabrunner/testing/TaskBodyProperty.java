@@ -7,9 +7,8 @@ import dev.tabrunner.action.InvalidRequestException;
 import dev.tabrunner.action.PdfOptions;
 import dev.tabrunner.action.TaskRequest;
 import dev.tabrunner.action.TaskRequestParser;
-import dev.tabrunner.json.Json;
-
 import dev.tabrunner.egress.EgressPolicy;
+import dev.tabrunner.json.Json;
 
 import java.net.URI;
 import java.util.Locale;
@@ -85,11 +84,12 @@ public final class TaskBodyProperty {
         }
     }
 
+    /** Hosts are the egress guard's business (the parser reads them as browsers do), but there must be one. */
     private static void checkHttpUrl(String url) {
         URI uri = URI.create(url);
         String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
-        // hosts are read as browsers read them: 0251.0376.0251.0376 is a host although URI#getHost() is null for it
-        if (!scheme.equals("http") && !scheme.equals("https") || EgressPolicy.hostOf(uri) == null
+        String host = EgressPolicy.hostOf(uri);
+        if (!scheme.equals("http") && !scheme.equals("https") || host == null || host.isBlank()
                 || url.length() > TaskRequestParser.MAX_URL_LENGTH) {
             throw new AssertionError("accepted URL " + url);
         }
