@@ -68,23 +68,7 @@ public final class PlaywrightEngine {
             return new EngineOutcome(results, resumeUrl, null, TaskError.of(f.status(), f.code(), f.getMessage()),
                     null, network.toJson());
         }
-        Browser.NewContextOptions contextOptions = new Browser.NewContextOptions()
-                .setViewportSize(options.viewport().width(), options.viewport().height())
-                // service workers would serve cached responses without a request the task can see
-                .setServiceWorkers(ServiceWorkerPolicy.BLOCK)
-                .setAcceptDownloads(false);
-        if (options.userAgent() != null) {
-            contextOptions.setUserAgent(options.userAgent());
-        }
-        if (options.locale() != null) {
-            contextOptions.setLocale(options.locale());
-        }
-        if (options.timezoneId() != null) {
-            contextOptions.setTimezoneId(options.timezoneId());
-        }
-        if (storageState != null) {
-            contextOptions.setStorageState(storageState);
-        }
+        Browser.NewContextOptions contextOptions = contextOptions(options, storageState, false);
         BrowserContext context = null;
         Redactor redactor = new Redactor();
         String finalUrl = resumeUrl;
@@ -145,6 +129,29 @@ public final class PlaywrightEngine {
                 }
             }
         }
+    }
+
+    /** A fresh context with the session's options and saved state. */
+    private static Browser.NewContextOptions contextOptions(SessionOptions options, String storageState,
+                                                            boolean acceptDownloads) {
+        Browser.NewContextOptions contextOptions = new Browser.NewContextOptions()
+                .setViewportSize(options.viewport().width(), options.viewport().height())
+                // service workers would serve cached responses without a request the task can see
+                .setServiceWorkers(ServiceWorkerPolicy.BLOCK)
+                .setAcceptDownloads(acceptDownloads);
+        if (options.userAgent() != null) {
+            contextOptions.setUserAgent(options.userAgent());
+        }
+        if (options.locale() != null) {
+            contextOptions.setLocale(options.locale());
+        }
+        if (options.timezoneId() != null) {
+            contextOptions.setTimezoneId(options.timezoneId());
+        }
+        if (storageState != null) {
+            contextOptions.setStorageState(storageState);
+        }
+        return contextOptions;
     }
 
     /** What the steps of one run share. */
@@ -228,6 +235,10 @@ public final class PlaywrightEngine {
 
     private Response navigate(Page page, String url, WaitUntil waitUntil, Long timeoutMs, Run run) {
         EgressPolicy.Verdict verdict = settings.egress().checkUrl(url);
+        if (verdict.unresolved()) {
+            throw new ActionFailure(422, "navigation_failed", "navigating to " + url + " failed: "
+                    + verdict.reason());
+        }
         if (!verdict.allowed()) {
             throw destinationBlocked(url, verdict.reason());
         }
@@ -508,23 +519,8 @@ public final class PlaywrightEngine {
             return new EngineOutcome(results, resumeUrl, null, TaskError.of(f.status(), f.code(), f.getMessage()),
                     null, network.toJson());
         }
-        // mirrors run(): the same context, except that downloads are accepted
-        Browser.NewContextOptions contextOptions = new Browser.NewContextOptions()
-                .setViewportSize(options.viewport().width(), options.viewport().height())
-                .setServiceWorkers(ServiceWorkerPolicy.BLOCK)
-                .setAcceptDownloads(true);
-        if (options.userAgent() != null) {
-            contextOptions.setUserAgent(options.userAgent());
-        }
-        if (options.locale() != null) {
-            contextOptions.setLocale(options.locale());
-        }
-        if (options.timezoneId() != null) {
-            contextOptions.setTimezoneId(options.timezoneId());
-        }
-        if (storageState != null) {
-            contextOptions.setStorageState(storageState);
-        }
+        // the same context as run(), except that downloads are accepted
+        Browser.NewContextOptions contextOptions = contextOptions(options, storageState, true);
         BrowserContext context = null;
         Run run = new Run(host, network, control, new Redactor());
         try {

@@ -30,6 +30,7 @@ import software.amazon.awscdk.services.events.targets.LambdaFunctionProps;
 import software.amazon.awscdk.services.iam.Grant;
 import software.amazon.awscdk.services.iam.GrantOnPrincipalOptions;
 import software.amazon.awscdk.services.iam.IGrantable;
+import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.kms.IKey;
 import software.amazon.awscdk.services.lambda.Alias;
 import software.amazon.awscdk.services.lambda.AssetImageCodeProps;
@@ -55,9 +56,10 @@ import software.constructs.Construct;
  * dead-letter path that fails tasks whose worker invocations ran out of retries, and the scheduled recovery function
  * that finds tasks whose worker vanished (its lease ran out) and dispatches them again.
  *
- * <p>Secrets Manager is the one service granted by hand (the vault's secrets are created at run time, so there is
- * no construct to call {@code grant*} on): only the credentials function may write secrets, only the worker may read
- * their values, and both only under {@code <secretPrefix>*}.
+ * <p>Secrets Manager and Bedrock are granted by hand (the vault's secrets are created at run time, and models are
+ * not constructs, so there is nothing to call {@code grant*} on): only the credentials function may write secrets,
+ * only the worker may read their values, and both only under {@code <secretPrefix>*}; only the worker may invoke
+ * Bedrock models, and only when {@code llmProvider} is {@code bedrock}.
  */
 public final class ApiStack extends Stack {
 
@@ -94,6 +96,7 @@ public final class ApiStack extends Stack {
             "secretsmanager:DescribeSecret",
             "secretsmanager:TagResource");
     static final List<String> SECRET_READ_ACTIONS = List.of("secretsmanager:GetSecretValue");
+    static final List<String> BEDROCK_ACTIONS = List.of("bedrock:InvokeModel");
 
     /**
      * @param stack  the stack's environment, description and so on
@@ -172,6 +175,7 @@ public final class ApiStack extends Stack {
         workerEnvironment.put("TABRUNNER_FUNCTION", FunctionRole.WORKER.id);
         // Empty: the browser reaches the public internet only (no private, link-local or loopback addresses).
         workerEnvironment.put("TABRUNNER_EGRESS_ALLOW", config.egressAllow());
+        workerEnvironment.putAll(config.llm().environment());
         DockerImageFunction.Builder workerBuilder = DockerImageFunction.Builder.create(this, "Worker")
                 .functionName(workerName)
                 .description("Tabrunner worker: runs tasks in Chromium")
@@ -228,6 +232,9 @@ public final class ApiStack extends Stack {
                 .actions(List.of("lambda:InvokeFunction"))
                 .resourceArns(List.of(functionArn(workerName), functionArn(workerName) + ":*"))
                 .build());
+        if (config.llm().bedrock()) {
+            grantBedrockInvoke(worker, config.llm());
+        }
 
         // ---- dead-letter -----------------------------------------------------------------------------------------
         Function deadLetter = Function.Builder.create(this, "DeadLetter")
@@ -298,7 +305,11 @@ public final class ApiStack extends Stack {
         // task, which the worker reads between steps). TABRUNNER_WORKER_FUNCTION is set anyway so the one shared
         // application context starts the same way in every API function.
 
-        ApiFunction tasks = apiFunction(FunctionRole.TASKS, config, apiCode, environment);
+        // The tasks function checks model names and refuses agent tasks when no provider is configured, so it reads
+        // the same settings as the worker; it never calls the model, so it gets no Bedrock grant.
+        Map<String, String> tasksEnvironment = new LinkedHashMap<>(environment);
+        tasksEnvironment.putAll(config.llm().environment());
+        ApiFunction tasks = apiFunction(FunctionRole.TASKS, config, apiCode, tasksEnvironment);
         Function tasksFn = tasks.function();
         tables.tasks().grantReadWriteData(tasksFn);
         tables.sessions().grantReadWriteData(tasksFn);
@@ -432,6 +443,8 @@ public final class ApiStack extends Stack {
         environment.put("TABRUNNER_SECRET_PREFIX", config.secretPrefix());
         environment.put("TABRUNNER_WORKER_FUNCTION", workerName);
         environment.put("TABRUNNER_SYNC_WAIT_MS", Integer.toString(SYNC_WAIT_MS));
+        // agent tasks wait longer locally (50 s, seed 001); behind API Gateway they must answer before its 30 s
+        environment.put("TABRUNNER_AGENT_SYNC_WAIT_MS", Integer.toString(SYNC_WAIT_MS));
         environment.put("TABRUNNER_LEASE_MS", Integer.toString(LEASE_MS));
         environment.put("TABRUNNER_MAX_ATTEMPTS", Integer.toString(MAX_ATTEMPTS));
         return environment;
@@ -447,6 +460,51 @@ public final class ApiStack extends Stack {
                         .resourceName(config.secretPrefix() + "*")
                         .arnFormat(ArnFormat.COLON_RESOURCE_NAME)
                         .build())))
+                .build());
+    }
+
+    /**
+     * Converse is authorised by {@code bedrock:InvokeModel} (there is no {@code bedrock:Converse} action); the worker
+     * calls it without streaming. Model ids are cross-region inference profiles ({@code us.…}) unless
+     * {@code TABRUNNER_LLM_BEDROCK_MODEL_PREFIX} is empty, and Bedrock then checks the foundation model in whichever
+     * region of the profile's geography serves the call, so the foundation model is granted in every region, but
+     * only through this account's inference profiles in the configured region.
+     */
+    private void grantBedrockInvoke(IGrantable grantee, DeploymentConfig.LanguageModel llm) {
+        String region = llm.region().isEmpty() ? getRegion() : llm.region();
+        String inferenceProfiles = formatArn(ArnComponents.builder()
+                .service("bedrock")
+                .region(region)
+                .resource("inference-profile")
+                .resourceName("*")
+                .arnFormat(ArnFormat.SLASH_RESOURCE_NAME)
+                .build());
+        // Foundation models belong to no account: their ARNs have an empty account field.
+        String foundationModelsHere = formatArn(ArnComponents.builder()
+                .service("bedrock")
+                .region(region)
+                .account("")
+                .resource("foundation-model")
+                .resourceName("*")
+                .arnFormat(ArnFormat.SLASH_RESOURCE_NAME)
+                .build());
+        String foundationModelsAnywhere = formatArn(ArnComponents.builder()
+                .service("bedrock")
+                .region("*")
+                .account("")
+                .resource("foundation-model")
+                .resourceName("*")
+                .arnFormat(ArnFormat.SLASH_RESOURCE_NAME)
+                .build());
+        Grant.addToPrincipal(GrantOnPrincipalOptions.builder()
+                .grantee(grantee)
+                .actions(BEDROCK_ACTIONS)
+                .resourceArns(List.of(foundationModelsHere, inferenceProfiles))
+                .build());
+        grantee.getGrantPrincipal().addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .actions(BEDROCK_ACTIONS)
+                .resources(List.of(foundationModelsAnywhere))
+                .conditions(Map.of("ArnLike", Map.of("bedrock:InferenceProfileArn", inferenceProfiles)))
                 .build());
     }
 

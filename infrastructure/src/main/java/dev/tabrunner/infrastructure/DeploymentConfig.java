@@ -1,5 +1,8 @@
 package dev.tabrunner.infrastructure;
 
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -39,6 +42,7 @@ import software.constructs.Node;
  * @param egressAllow               comma-separated hosts, {@code *.suffix}es, addresses and CIDR blocks the worker's
  *                                  browser may reach although they are private, link-local or loopback
  *                                  ({@code TABRUNNER_EGRESS_ALLOW}); empty allows none of them
+ * @param llm                       the language model of agent tasks, for the worker and the tasks function
  * @param environment               the target account/region, or empty for an environment-agnostic synth
  */
 public record DeploymentConfig(
@@ -63,6 +67,7 @@ public record DeploymentConfig(
         int tenantMaxSessions,
         int tenantMaxTasks,
         String egressAllow,
+        LanguageModel llm,
         Optional<Environment> environment) {
 
     static final String DEFAULT_API_JAR = "../functions/target/tabrunner-api-lambda.jar";
@@ -97,6 +102,94 @@ public record DeploymentConfig(
         requireRange("tenantMaxSessions", tenantMaxSessions, 1, 100000);
         requireRange("tenantMaxTasks", tenantMaxTasks, 1, 100000);
         requireEgressAllowList(egressAllow);
+        if (llm == null) {
+            throw new IllegalArgumentException("llm must not be null (use LanguageModel.NONE)");
+        }
+    }
+
+    /**
+     * Which language model serves natural-language (agent) tasks; every value may be empty. The worker and the tasks
+     * function read them as the {@code TABRUNNER_LLM_*} variables ({@code dev.tabrunner.llm.LanguageModelSettings}).
+     * There is deliberately no key for the provider's API key: it would sit in the template and the function
+     * configuration in clear text, so the key lives in the vault and only its credential id is passed.
+     *
+     * @param provider           {@code openai}, {@code bedrock} or empty ({@code TABRUNNER_LLM_PROVIDER})
+     * @param baseUrl            the OpenAI-compatible endpoint ({@code TABRUNNER_LLM_BASE_URL})
+     * @param model              the model of tasks that name none ({@code TABRUNNER_LLM_MODEL})
+     * @param apiKeyCredentialId a vault credential of tenant {@code default} holding the provider's API key
+     *                           ({@code TABRUNNER_LLM_API_KEY_CREDENTIAL_ID})
+     * @param region             Bedrock's region ({@code TABRUNNER_LLM_REGION}); empty means the stack's region
+     */
+    public record LanguageModel(String provider, String baseUrl, String model, String apiKeyCredentialId,
+                                String region) {
+
+        public static final LanguageModel NONE = new LanguageModel("", "", "", "", "");
+
+        /** An AWS region name: {@code us-east-1}, {@code us-gov-west-1}, {@code ap-southeast-2}, … */
+        private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-[0-9]+");
+        private static final Pattern NO_SPACE = Pattern.compile("\\S+");
+
+        public LanguageModel {
+            provider = provider == null ? "" : provider.trim().toLowerCase(Locale.ROOT);
+            baseUrl = nullToEmpty(baseUrl);
+            model = nullToEmpty(model);
+            apiKeyCredentialId = nullToEmpty(apiKeyCredentialId);
+            region = nullToEmpty(region);
+            // The same checks the functions make when they start; a deployment that passed synth would otherwise
+            // only show its mistake as an agent task refused at run time.
+            if (!provider.isEmpty() && !provider.equals("openai") && !provider.equals("bedrock")) {
+                throw new IllegalArgumentException("context llmProvider must be openai, bedrock or empty, got "
+                        + provider);
+            }
+            if (provider.equals("openai") && baseUrl.isEmpty()) {
+                throw new IllegalArgumentException("context llmProvider=openai needs llmBaseUrl");
+            }
+            if (!baseUrl.isEmpty() && !httpUrl(baseUrl)) {
+                throw new IllegalArgumentException("context llmBaseUrl must be an http(s) URL, got " + baseUrl);
+            }
+            if (!region.isEmpty() && !REGION.matcher(region).matches()) {
+                throw new IllegalArgumentException("context llmRegion must be a region name such as us-east-1, got "
+                        + region);
+            }
+            if (!apiKeyCredentialId.isEmpty() && !NO_SPACE.matcher(apiKeyCredentialId).matches()) {
+                throw new IllegalArgumentException("context llmApiKeyCredentialId must be a credential id, got '"
+                        + apiKeyCredentialId + "'");
+            }
+        }
+
+        public boolean bedrock() {
+            return provider.equals("bedrock");
+        }
+
+        /** The {@code TABRUNNER_LLM_*} variables that have a value; unset ones keep the functions' defaults. */
+        public Map<String, String> environment() {
+            Map<String, String> environment = new LinkedHashMap<>();
+            putIfSet(environment, "TABRUNNER_LLM_PROVIDER", provider);
+            putIfSet(environment, "TABRUNNER_LLM_BASE_URL", baseUrl);
+            putIfSet(environment, "TABRUNNER_LLM_MODEL", model);
+            putIfSet(environment, "TABRUNNER_LLM_API_KEY_CREDENTIAL_ID", apiKeyCredentialId);
+            putIfSet(environment, "TABRUNNER_LLM_REGION", region);
+            return environment;
+        }
+
+        private static void putIfSet(Map<String, String> environment, String name, String value) {
+            if (!value.isEmpty()) {
+                environment.put(name, value);
+            }
+        }
+
+        private static String nullToEmpty(String value) {
+            return value == null ? "" : value.trim();
+        }
+
+        private static boolean httpUrl(String value) {
+            try {
+                URI uri = new URI(value);
+                return uri.getScheme() != null && uri.getScheme().matches("https?") && uri.getHost() != null;
+            } catch (URISyntaxException e) {
+                return false;
+            }
+        }
     }
 
     /**
@@ -131,7 +224,22 @@ public record DeploymentConfig(
                 context.integer("tenantMaxSessions", 50),
                 context.integer("tenantMaxTasks", 20),
                 context.string("egressAllow", ""),
+                languageModel(context),
                 environment(context, env));
+    }
+
+    private static LanguageModel languageModel(ContextReader context) {
+        if (context.optionalString("llmApiKey").isPresent()) {
+            throw new IllegalArgumentException("context llmApiKey is not supported: the key would be readable in the"
+                    + " template and the function configuration. Store it as a credential of tenant 'default'"
+                    + " (POST /browser/credentials, the key as its password) and pass -c llmApiKeyCredentialId=<id>");
+        }
+        return new LanguageModel(
+                context.string("llmProvider", ""),
+                context.string("llmBaseUrl", ""),
+                context.string("llmModel", ""),
+                context.string("llmApiKeyCredentialId", ""),
+                context.string("llmRegion", ""));
     }
 
     private static Optional<Environment> environment(ContextReader context, Map<String, String> env) {

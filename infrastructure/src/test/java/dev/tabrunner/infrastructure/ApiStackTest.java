@@ -2,6 +2,7 @@ package dev.tabrunner.infrastructure;
 
 import static dev.tabrunner.infrastructure.CfnTemplate.actions;
 import static dev.tabrunner.infrastructure.CfnTemplate.getAtt;
+import static dev.tabrunner.infrastructure.CfnTemplate.joined;
 import static dev.tabrunner.infrastructure.CfnTemplate.list;
 import static dev.tabrunner.infrastructure.CfnTemplate.map;
 import static dev.tabrunner.infrastructure.CfnTemplate.ref;
@@ -154,6 +155,7 @@ class ApiStackTest {
                     .containsEntry("TABRUNNER_SECRET_PREFIX", "tabrunner/")
                     .containsEntry("TABRUNNER_WORKER_FUNCTION", "tabrunner-worker")
                     .containsEntry("TABRUNNER_SYNC_WAIT_MS", "25000")
+                    .containsEntry("TABRUNNER_AGENT_SYNC_WAIT_MS", "25000")
                     // Every function judges a worker's lease, and when a task is lost, the same way.
                     .containsEntry("TABRUNNER_LEASE_MS", "60000")
                     .containsEntry("TABRUNNER_MAX_ATTEMPTS", "3")
@@ -182,6 +184,16 @@ class ApiStackTest {
                 assertThat(api.environment(id)).as(name).doesNotContainKey("TABRUNNER_EGRESS_ALLOW");
             }
         });
+    }
+
+    @Test
+    void withoutAProvider_noFunctionGetsLanguageModelSettings_andNoneMayInvokeBedrock() {
+        functions.forEach((name, id) -> {
+            assertThat(api.environment(id).keySet()).as(name).noneMatch(key -> key.startsWith("TABRUNNER_LLM_"));
+            assertThat(api.actionsOf(id)).as(name).noneMatch(action -> action.startsWith("bedrock:"));
+        });
+        assertThat(api.allIdentityStatements()).flatExtracting(CfnTemplate::actions)
+                .noneMatch(action -> action.startsWith("bedrock:"));
     }
 
     @Test
@@ -545,14 +557,5 @@ class ApiStackTest {
             }
         }
         throw new AssertionError("no export " + exportName);
-    }
-
-    /** An {@code Fn::Join} of strings and pseudo-parameter references as text, e.g. {@code arn:{AWS::Partition}:…}. */
-    private static String joined(Object value) {
-        StringBuilder text = new StringBuilder();
-        for (Object part : list(list(map(value).get("Fn::Join")).get(1))) {
-            text.append(part instanceof String ? part : "{" + ref(part) + "}");
-        }
-        return text.toString();
     }
 }

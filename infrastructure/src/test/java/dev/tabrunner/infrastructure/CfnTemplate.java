@@ -127,6 +127,21 @@ final class CfnTemplate {
         return statements;
     }
 
+    /**
+     * A string, or an {@code Fn::Join} of strings and pseudo-parameter references, as text, e.g.
+     * {@code arn:{AWS::Partition}:…}.
+     */
+    static String joined(Object value) {
+        if (value instanceof String) {
+            return value.toString();
+        }
+        StringBuilder text = new StringBuilder();
+        for (Object part : list(list(map(value).get("Fn::Join")).get(1))) {
+            text.append(part instanceof String ? part : "{" + ref(part) + "}");
+        }
+        return text.toString();
+    }
+
     static String ref(Object value) {
         if (value instanceof Map && map(value).containsKey("Ref")) {
             return map(value).get("Ref").toString();

@@ -39,6 +39,8 @@ class DeploymentConfigTest {
         assertThat(config.tenantMaxSessions()).isEqualTo(50);
         assertThat(config.tenantMaxTasks()).isEqualTo(20);
         assertThat(config.egressAllow()).isEmpty();
+        assertThat(config.llm()).isEqualTo(DeploymentConfig.LanguageModel.NONE);
+        assertThat(config.llm().environment()).isEmpty();
         assertThat(config.environment()).isEmpty();
     }
 
@@ -96,6 +98,43 @@ class DeploymentConfigTest {
                 .hasMessageContaining("separate entries with commas");
         assertThatThrownBy(() -> fromContext(Map.of("egressAllow", "a.example;b.example")))
                 .hasMessageContaining("egressAllow: 'a.example;b.example'");
+    }
+
+    @Test
+    void llmKeys_becomeTheWorkersVariables_onlyWhenSet() {
+        DeploymentConfig.LanguageModel llm = fromContext(Map.of(
+                "llmProvider", " OpenAI ", "llmBaseUrl", "http://10.0.0.5:11434/v1", "llmModel", "",
+                "llmApiKeyCredentialId", "cred_1", "llmRegion", "")).llm();
+
+        assertThat(llm.bedrock()).isFalse();
+        assertThat(llm.environment()).containsExactly(
+                Map.entry("TABRUNNER_LLM_PROVIDER", "openai"),
+                Map.entry("TABRUNNER_LLM_BASE_URL", "http://10.0.0.5:11434/v1"),
+                Map.entry("TABRUNNER_LLM_API_KEY_CREDENTIAL_ID", "cred_1"));
+        assertThat(fromContext(Map.of("llmProvider", "bedrock", "llmRegion", "us-gov-west-1")).llm().bedrock())
+                .isTrue();
+    }
+
+    @Test
+    void llmSettingsTheFunctionsWouldRefuse_failAtSynth() {
+        assertThatThrownBy(() -> fromContext(Map.of("llmProvider", "anthropic")))
+                .hasMessageContaining("llmProvider must be openai, bedrock or empty, got anthropic");
+        assertThatThrownBy(() -> fromContext(Map.of("llmProvider", "openai")))
+                .hasMessageContaining("llmProvider=openai needs llmBaseUrl");
+        assertThatThrownBy(() -> fromContext(Map.of("llmBaseUrl", "ftp://llm.example/v1")))
+                .hasMessageContaining("llmBaseUrl must be an http(s) URL");
+        assertThatThrownBy(() -> fromContext(Map.of("llmProvider", "bedrock", "llmRegion", "Frankfurt")))
+                .hasMessageContaining("llmRegion must be a region name");
+        assertThatThrownBy(() -> fromContext(Map.of("llmApiKeyCredentialId", "my key")))
+                .hasMessageContaining("llmApiKeyCredentialId must be a credential id");
+    }
+
+    @Test
+    void anApiKeyInContext_isRefused_withoutRepeatingIt_andPointsAtTheVault() {
+        assertThatThrownBy(() -> fromContext(Map.of("llmApiKey", "sk-secret-value")))
+                .hasMessageContaining("llmApiKeyCredentialId")
+                .hasMessageContaining("POST /browser/credentials")
+                .hasMessageNotContaining("sk-secret-value");
     }
 
     @Test

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tabrunner.egress.EgressPolicy;
 import dev.tabrunner.egress.HostLiteral;
 
+import java.net.IDN;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,12 +42,19 @@ public final class TaskRequestParser {
             return false;
         }
         try {
-            HostLiteral.canonical(host);
-            return true;
+            if (HostLiteral.address(host).isPresent()) {
+                return true;
+            }
+            // a name: what a browser would send to DNS (international names in their ASCII form)
+            String ascii = IDN.toASCII(HostLiteral.canonical(host), IDN.ALLOW_UNASSIGNED);
+            return HOST_NAME.matcher(ascii).matches();
         } catch (IllegalArgumentException e) {
             return false;
         }
     }
+
+    private static final java.util.regex.Pattern HOST_NAME =
+            java.util.regex.Pattern.compile("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*");
 
     public static TaskRequest parse(JsonNode body) {
         JsonFields f = new JsonFields(body, "", -1, null);

@@ -104,7 +104,14 @@ public final class EgressPolicy {
         static Verdict block(String host, String reason) {
             return new Verdict(false, host, List.of(), reason);
         }
+
+        /** Refused because the name does not resolve: nothing to reach, rather than a forbidden destination. */
+        public boolean unresolved() {
+            return !allowed && reason != null && reason.endsWith(UNRESOLVED);
+        }
     }
+
+    private static final String UNRESOLVED = " could not be resolved";
 
     /** Checks a URL the browser is about to be sent to: its scheme, then its host. */
     public Verdict checkUrl(String url) {
@@ -169,10 +176,10 @@ public final class EgressPolicy {
         try {
             resolved = resolver.resolve(host);
         } catch (UnknownHostException e) {
-            return Verdict.block(host, host + " could not be resolved");
+            return Verdict.block(host, host + UNRESOLVED);
         }
         if (resolved == null || resolved.length == 0) {
-            return Verdict.block(host, host + " could not be resolved");
+            return Verdict.block(host, host + UNRESOLVED);
         }
         if (!nameAllowed) {
             for (InetAddress a : resolved) {

@@ -84,6 +84,8 @@ class EgressPolicyTest {
     @Test
     void unresolvableAndMalformedHosts_areBlocked() {
         assertThat(defaults.checkHost("nowhere.example").allowed()).isFalse();
+        assertThat(defaults.checkHost("nowhere.example").unresolved()).isTrue();
+        assertThat(defaults.checkHost("localhost").unresolved()).isFalse();
         assertThat(defaults.checkHost("1.2.3.4.5").allowed()).isFalse();
         assertThat(defaults.checkHost("256.1.1.1").allowed()).isFalse();
         assertThat(defaults.checkHost("0x1g.1.1.1").allowed()).isFalse(); // invalid IPv4, as browsers read it
