@@ -31,7 +31,9 @@ public final class RunTaskBenchmark {
         try (FixtureServer fixtures = FixtureServer.start();
              LocalServer server = LocalServer.start(Map.of(
                      "TABRUNNER_DATA_DIR", Files.createTempDirectory("tabrunner-bench").toString(),
-                     "TABRUNNER_PORT", "-1", "TABRUNNER_ADMIN_KEY", KEY, "TABRUNNER_EGRESS_ALLOW", "127.0.0.1"))) {
+                     "TABRUNNER_PORT", "-1", "TABRUNNER_ADMIN_KEY", KEY, "TABRUNNER_EGRESS_ALLOW", "127.0.0.1",
+                     // the benchmark measures latency, not the per-tenant limits: one tenant makes every call
+                     "TABRUNNER_TENANT_RPS", "1000000", "TABRUNNER_TENANT_MAX_SESSIONS", "1000000"))) {
             String base = server.baseUrl();
             String formUrl = fixtures.url("/form.html");
 
