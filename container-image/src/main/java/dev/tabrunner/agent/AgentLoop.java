@@ -503,7 +503,7 @@ public final class AgentLoop {
             if (!(scheme.equals("http") || scheme.equals("https")) || u.getHost() == null) {
                 throw new ActionFailure(400, "invalid_url", "only absolute http(s) URLs can be opened");
             }
-        } catch (java.net.URISyntaxException e) {
+        } catch (java.net.URISyntaxException | NumberFormatException e) {
             throw new ActionFailure(400, "invalid_url", "'" + url + "' is not a URL");
         }
         return url;

@@ -153,7 +153,7 @@ public final class EgressProxy implements AutoCloseable {
         URI uri;
         try {
             uri = new URI(target);
-        } catch (URISyntaxException e) {
+        } catch (URISyntaxException | NumberFormatException e) {
             respond(client, 400, "malformed request target", null);
             return;
         }

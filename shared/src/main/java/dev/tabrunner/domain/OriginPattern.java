@@ -29,7 +29,7 @@ public record OriginPattern(String scheme, String host, int port, boolean wildca
         URI uri;
         try {
             uri = new URI(candidate);
-        } catch (URISyntaxException e) {
+        } catch (URISyntaxException | NumberFormatException e) {
             throw new IllegalArgumentException("'" + text + "' is not an origin");
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
@@ -66,7 +66,7 @@ public record OriginPattern(String scheme, String host, int port, boolean wildca
         URI uri;
         try {
             uri = new URI(url);
-        } catch (URISyntaxException | NullPointerException e) {
+        } catch (URISyntaxException | NullPointerException | NumberFormatException e) {
             return false;
         }
         if (uri.getScheme() == null || uri.getHost() == null) {

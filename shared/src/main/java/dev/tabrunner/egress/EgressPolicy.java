@@ -118,7 +118,7 @@ public final class EgressPolicy {
         URI uri;
         try {
             uri = new URI(url);
-        } catch (java.net.URISyntaxException e) {
+        } catch (java.net.URISyntaxException | NumberFormatException e) {
             return Verdict.block(url, "not a valid URL");
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);

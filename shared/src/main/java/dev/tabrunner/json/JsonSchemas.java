@@ -35,8 +35,10 @@ public final class JsonSchemas {
     private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012,
             b -> b.metaSchema(JsonMetaSchema.getV4()).metaSchema(JsonMetaSchema.getV6())
                     .metaSchema(JsonMetaSchema.getV7()).metaSchema(JsonMetaSchema.getV201909())
+                    // a caller's schema loads nothing: no URL, no file, and of this process's resources only the
+                    // JSON Schema meta-schemas the library keeps under classpath:draft...
                     .schemaLoaders(loaders -> loaders.values(list -> list.add(0, new AllowSchemaLoader(
-                            iri -> iri.toString().startsWith("classpath:"))))));
+                            iri -> iri.toString().matches("classpath:draft[-/0-9.]*/[a-z0-9/-]+"))))));
 
     private JsonSchemas() {
     }

@@ -63,6 +63,8 @@ class JsonSchemasTest {
             assertThatThrownBy(() -> JsonSchemas.compile(json("{\"type\":\"object\",\"properties\":{\"a\":"
                     + "{\"$ref\":\"" + url + "\"}}}")))
                     .isInstanceOf(JsonSchemas.InvalidSchemaException.class);
+            assertThatThrownBy(() -> JsonSchemas.compile(json("{\"$ref\":\"classpath:logback-test.xml\"}")))
+                    .isInstanceOf(JsonSchemas.InvalidSchemaException.class);
             assertThatThrownBy(() -> JsonSchemas.compile(json("{\"$ref\":\"file:///etc/passwd\"}")))
                     .isInstanceOf(JsonSchemas.InvalidSchemaException.class);
             assertThat(requests.get()).isZero();
