@@ -65,7 +65,9 @@ public final class SessionService {
         long inactivity = SessionOptions.DEFAULT_INACTIVITY_TIMEOUT_MS;
         JsonNode t = body.get("inactivityTimeoutMs");
         if (t != null && !t.isNull()) {
-            if (!t.isIntegralNumber() || t.longValue() < SessionOptions.MIN_INACTIVITY_TIMEOUT_MS
+            // canConvertTo...: a number past the type's range would otherwise wrap around into the valid range
+            if (!t.isIntegralNumber() || !t.canConvertToLong()
+                    || t.longValue() < SessionOptions.MIN_INACTIVITY_TIMEOUT_MS
                     || t.longValue() > SessionOptions.MAX_INACTIVITY_TIMEOUT_MS) {
                 throw ApiException.badRequest("inactivityTimeoutMs", "must be an integer between "
                         + SessionOptions.MIN_INACTIVITY_TIMEOUT_MS + " and "
@@ -90,7 +92,8 @@ public final class SessionService {
         if (n == null || n.isNull()) {
             return fallback;
         }
-        if (!n.isIntegralNumber() || n.intValue() < Viewport.MIN || n.intValue() > Viewport.MAX) {
+        if (!n.isIntegralNumber() || !n.canConvertToInt() || n.intValue() < Viewport.MIN
+                || n.intValue() > Viewport.MAX) {
             throw ApiException.badRequest(path, "must be an integer between " + Viewport.MIN + " and " + Viewport.MAX);
         }
         return n.intValue();

@@ -62,6 +62,10 @@ class SessionsIT {
                 .isEqualTo("viewport.width");
         assertThat(api.post("/browser/sessions", "{\"timezoneId\":\"Mars/Base\"}").status()).isEqualTo(400);
         assertThat(api.post("/browser/sessions", "{\"inactivityTimeoutMs\":5}").status()).isEqualTo(400);
+        // past the integer range: refused, not wrapped around into a valid width (4294968576 = 2^32 + 1280)
+        assertThat(api.post("/browser/sessions", "{\"viewport\":{\"width\":4294968576}}").status()).isEqualTo(400);
+        assertThat(api.post("/browser/sessions", "{\"inactivityTimeoutMs\":18446744073709851616}").status())
+                .isEqualTo(400);
         assertThat(api.post("/browser/sessions", "{\"colour\":\"blue\"}").status()).isEqualTo(400);
         var malformed = api.post("/browser/sessions", "{\"locale\": ");
         assertThat(malformed.status()).isEqualTo(400);
