@@ -433,6 +433,9 @@ public final class AgentLoop {
                 Action action = toAction(run, call.name(), args);
                 ObjectNode result = actions.run(run.page, substitute(action));
                 run.state.replay.add(secrets.conceal(ActionJson.toJson(action)));
+                if (action instanceof Action.Click || action instanceof Action.Press) {
+                    settle(run.page, urlBefore);
+                }
                 String urlAfter = run.page.url();
                 boolean changed = !urlAfter.equals(urlBefore) || action instanceof Action.Navigate
                         || action instanceof Action.Authenticate;
@@ -440,6 +443,21 @@ public final class AgentLoop {
             }
         };
     }
+
+    /**
+     * A click or key press may start a navigation that has not changed the URL yet when the action returns; the next
+     * action of the same step would then run on a page that is going away. Gives it a moment to show.
+     */
+    private static void settle(com.microsoft.playwright.Page page, String urlBefore) {
+        try {
+            page.waitForURL(u -> !u.equals(urlBefore), new com.microsoft.playwright.Page.WaitForURLOptions()
+                    .setTimeout(SETTLE_MS).setWaitUntil(com.microsoft.playwright.options.WaitUntilState.COMMIT));
+        } catch (com.microsoft.playwright.TimeoutError stayed) {
+            // no navigation: the page stays
+        }
+    }
+
+    private static final int SETTLE_MS = 400;
 
     /** Builds the seed-000 action a tool call stands for; the text to type keeps its placeholders here. */
     private Action toAction(Run run, String tool, JsonNode args) {
