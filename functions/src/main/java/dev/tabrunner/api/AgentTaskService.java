@@ -13,13 +13,11 @@ import dev.tabrunner.llm.ModelRouter;
 import dev.tabrunner.port.ConflictException;
 import dev.tabrunner.port.FileStore;
 import dev.tabrunner.port.NotFoundException;
-import dev.tabrunner.port.TaskCompletions;
 import dev.tabrunner.port.TaskDispatcher;
 import dev.tabrunner.port.TaskStore;
 import jakarta.inject.Singleton;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -33,7 +31,6 @@ import java.util.UUID;
  */
 @Singleton
 public final class AgentTaskService {
-    private static final Duration POLL = Duration.ofMillis(250);
     private static final int MAX_ANSWER = 10_000;
     private static final int ATTEMPTS = 10;
     private static final Set<String> SESSION_FIELDS = Set.of("viewport", "userAgent", "locale", "timezoneId",
@@ -43,21 +40,21 @@ public final class AgentTaskService {
     private final TaskStore tasks;
     private final FileStore files;
     private final TaskDispatcher dispatcher;
-    private final TaskCompletions completions;
     private final ApiSettings apiSettings;
     private final AgentApiSettings settings;
     private final ModelRouter models;
     private final AgentTaskEnds ends;
     private final Clock clock;
+    private final TaskService scripted;
 
     public AgentTaskService(SessionService sessions, TaskStore tasks, FileStore files, TaskDispatcher dispatcher,
-                            TaskCompletions completions, ApiSettings apiSettings, AgentApiSettings settings,
-                            ModelRouter models, AgentTaskEnds ends, Clock clock) {
+                            ApiSettings apiSettings, AgentApiSettings settings,
+                            ModelRouter models, AgentTaskEnds ends, Clock clock, TaskService scripted) {
+        this.scripted = scripted;
         this.sessions = sessions;
         this.tasks = tasks;
         this.files = files;
         this.dispatcher = dispatcher;
-        this.completions = completions;
         this.apiSettings = apiSettings;
         this.settings = settings;
         this.models = models;
@@ -160,26 +157,7 @@ public final class AgentTaskService {
      * state either way.
      */
     public TaskRecord await(TaskRecord task) {
-        Instant deadline = clock.instant().plus(settings.syncWait());
-        TaskRecord current = task;
-        while (!settled(current)) {
-            Duration left = Duration.between(clock.instant(), deadline);
-            if (left.isNegative() || left.isZero()) {
-                break;
-            }
-            try {
-                completions.await(task.id(), left.compareTo(POLL) < 0 ? left : POLL);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-            current = tasks.find(task.tenantId(), task.id()).orElse(current);
-        }
-        return current;
-    }
-
-    private static boolean settled(TaskRecord t) {
-        return t.status().isTerminal() || t.status() == TaskStatus.GUARDRAIL || t.status() == TaskStatus.PAUSED;
+        return scripted.awaitEnd(task, settings.syncWait());
     }
 
     /**

@@ -87,7 +87,11 @@ public final class TaskService {
         return awaitEnd(task, settings.syncWait());
     }
 
-    private TaskRecord awaitEnd(TaskRecord task, Duration bound) {
+    /**
+     * Waits up to {@code bound} for the task to end, or to stop making progress on its own (paused, or waiting for a
+     * person's answer); returns its latest state either way.
+     */
+    public TaskRecord awaitEnd(TaskRecord task, Duration bound) {
         Instant deadline = clock.instant().plus(bound);
         TaskRecord current = task;
         // a paused task, or one waiting for a person's answer, makes no progress worth waiting for
