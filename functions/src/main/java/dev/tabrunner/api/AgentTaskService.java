@@ -18,7 +18,6 @@ import dev.tabrunner.port.TaskStore;
 import jakarta.inject.Singleton;
 
 import java.time.Clock;
-import java.time.Instant;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Map;
