@@ -90,9 +90,7 @@ public final class AgentTaskService {
                     + " create a session to keep it");
         }
         AgentTaskRequest r = parsed.request();
-        AgentTaskRequest once = new AgentTaskRequest(r.taskDetails(), r.maxDurationMs(), r.maxInputTokens(),
-                r.maxOutputTokens(), r.maxSteps(), r.startingUrl(), true, r.secretNames(), r.files(),
-                r.environmentId(), r.outputSchema(), r.model());
+        AgentTaskRequest once = r.terminatingSession();
         ObjectNode sessionOptions = Json.mapper().createObjectNode();
         for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
             String name = it.next();

@@ -2,6 +2,8 @@ package dev.tabrunner.action;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tabrunner.domain.BrowserProfile;
+import dev.tabrunner.domain.BrowsingOptions;
 import dev.tabrunner.json.Json;
 
 import java.util.List;
@@ -21,15 +23,34 @@ import java.util.Objects;
  * @param files                 names of files uploaded to the session that the agent may upload into pages
  * @param outputSchema          JSON Schema the structured output must match, or null
  * @param model                 the model the caller asked for, or null for the deployment's default
+ * @param browsing              how the task's browser may browse (allowed domains, ad blocking, proxy, highlights)
+ * @param profile               the browser profile the task starts from and may save into, or null for the
+ *                              session's own state
+ * @param liveView              keep a live view of the task's browser open for as long as the task runs
  */
 public record AgentTaskRequest(String taskDetails, long maxDurationMs, long maxInputTokens, long maxOutputTokens,
                                int maxSteps, String startingUrl, boolean terminateOnCompletion,
                                List<String> secretNames, List<String> files, String environmentId,
-                               JsonNode outputSchema, String model) {
+                               JsonNode outputSchema, String model, BrowsingOptions browsing,
+                               BrowserProfile profile, boolean liveView) {
     public AgentTaskRequest {
         Objects.requireNonNull(taskDetails, "taskDetails");
+        browsing = browsing == null ? BrowsingOptions.NONE : browsing;
         secretNames = List.copyOf(secretNames);
         files = List.copyOf(files);
+    }
+
+    /** The same request with other browsing options, profile and live view (what the v1 dialect adds). */
+    public AgentTaskRequest with(BrowsingOptions newBrowsing, BrowserProfile newProfile, boolean newLiveView) {
+        return new AgentTaskRequest(taskDetails, maxDurationMs, maxInputTokens, maxOutputTokens, maxSteps, startingUrl,
+                terminateOnCompletion, secretNames, files, environmentId, outputSchema, model, newBrowsing, newProfile,
+                newLiveView);
+    }
+
+    /** The same request, ending its session when it ends. */
+    public AgentTaskRequest terminatingSession() {
+        return new AgentTaskRequest(taskDetails, maxDurationMs, maxInputTokens, maxOutputTokens, maxSteps, startingUrl,
+                true, secretNames, files, environmentId, outputSchema, model, browsing, profile, liveView);
     }
 
     /** The form that is stored with the task and read back by the worker: defaults applied, no secret values. */
@@ -56,6 +77,15 @@ public record AgentTaskRequest(String taskDetails, long maxDurationMs, long maxI
         }
         if (model != null) {
             o.put("model", model);
+        }
+        if (!browsing.equals(BrowsingOptions.NONE)) {
+            o.set("browsing", browsing.toJson());
+        }
+        if (profile != null) {
+            o.set("profile", profile.toJson());
+        }
+        if (liveView) {
+            o.put("liveView", true);
         }
         return o;
     }

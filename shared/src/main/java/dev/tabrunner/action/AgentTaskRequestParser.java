@@ -1,6 +1,8 @@
 package dev.tabrunner.action;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tabrunner.domain.BrowserProfile;
+import dev.tabrunner.domain.BrowsingOptions;
 import dev.tabrunner.domain.TaskSecrets;
 import dev.tabrunner.json.JsonSchemas;
 
@@ -54,9 +56,30 @@ public final class AgentTaskRequestParser {
         return parse(body, allowed, true);
     }
 
+    /**
+     * Fields only the stored form holds: what the API adds (browsing options, profile, live view) and what a
+     * dialect keeps for its own view ({@value #DIALECT_FIELD}), which the worker ignores.
+     */
+    public static final String DIALECT_FIELD = "dialect";
+    private static final Set<String> STORED_FIELDS;
+
+    static {
+        Set<String> s = new java.util.HashSet<>(FIELDS);
+        s.addAll(Set.of("browsing", "profile", "liveView", DIALECT_FIELD));
+        STORED_FIELDS = Set.copyOf(s);
+    }
+
     /** Parses the stored form ({@link AgentTaskRequest#toJson()}), whose secrets carry only names. */
     public static AgentTaskRequest parseStored(JsonNode stored) {
-        return parse(stored, FIELDS, false).request();
+        AgentTaskRequest r = parse(stored, STORED_FIELDS, false).request();
+        BrowserProfile profile;
+        try {
+            profile = BrowserProfile.fromJson(stored.get("profile"));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException("profile", "profile.id: " + e.getMessage());
+        }
+        return r.with(BrowsingOptions.fromJson(stored.get("browsing")), profile,
+                stored.path("liveView").asBoolean(false));
     }
 
     private static Parsed parse(JsonNode body, Set<String> allowed, boolean withValues) {
@@ -82,7 +105,7 @@ public final class AgentTaskRequestParser {
             throw f.fail("model", "must name a model");
         }
         AgentTaskRequest request = new AgentTaskRequest(details, duration, input, output, steps, startingUrl,
-                terminate, new ArrayList<>(secrets.keySet()), files, environmentId, schema, model);
+                terminate, new ArrayList<>(secrets.keySet()), files, environmentId, schema, model, null, null, false);
         return new Parsed(request, withValues ? new TaskSecrets(secrets) : TaskSecrets.none());
     }
 

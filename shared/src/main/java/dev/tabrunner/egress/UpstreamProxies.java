@@ -1,0 +1,93 @@
+package dev.tabrunner.egress;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The operator's proxies, one per country ({@code TABRUNNER_PROXY_US=http://user:password@proxy.example:8080},
+ * likewise {@code _FR}, {@code _IT}, ...): a task that asks for a country's proxy has its browser's traffic sent
+ * through it. Only HTTP proxies (CONNECT for TLS) are supported.
+ */
+public final class UpstreamProxies {
+    /** The countries browser-use v1 offers ({@code proxy_country_code}). */
+    public static final List<String> COUNTRIES = List.of("us", "fr", "it", "jp", "au", "de", "fi", "ca");
+    public static final String SETTING_PREFIX = "TABRUNNER_PROXY_";
+
+    /**
+     * One proxy.
+     *
+     * @param authorization the {@code Proxy-Authorization} header value, or null when the proxy needs none
+     */
+    public record Upstream(String host, int port, String authorization) {
+        @Override
+        public String toString() {
+            // never the credentials
+            return host + ":" + port;
+        }
+    }
+
+    private final Map<String, Upstream> byCountry;
+
+    private UpstreamProxies(Map<String, Upstream> byCountry) {
+        this.byCountry = byCountry;
+    }
+
+    public static UpstreamProxies none() {
+        return new UpstreamProxies(Map.of());
+    }
+
+    /**
+     * Reads {@code TABRUNNER_PROXY_<CC>} for every country of {@link #COUNTRIES}.
+     *
+     * @throws IllegalArgumentException when a value is not an {@code http://[user:password@]host:port} URL (the
+     *                                  message names the setting, never its value)
+     */
+    public static UpstreamProxies from(Map<String, String> settings) {
+        Map<String, Upstream> out = new TreeMap<>();
+        for (String country : COUNTRIES) {
+            String name = SETTING_PREFIX + country.toUpperCase(Locale.ROOT);
+            String value = settings.get(name);
+            if (value == null || value.isBlank()) {
+                continue;
+            }
+            out.put(country, parse(name, value.trim()));
+        }
+        return new UpstreamProxies(Map.copyOf(out));
+    }
+
+    private static Upstream parse(String name, String value) {
+        URI uri;
+        try {
+            uri = new URI(value);
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException(name + " is not a URL");
+        }
+        if (!"http".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
+            throw new IllegalArgumentException(name + " must be http://[user:password@]host:port");
+        }
+        int port = uri.getPort() > 0 ? uri.getPort() : 80;
+        String authorization = null;
+        if (uri.getUserInfo() != null) {
+            String userInfo = uri.getUserInfo();
+            authorization = "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
+        }
+        return new Upstream(uri.getHost(), port, authorization);
+    }
+
+    /** The proxy for a country (lower-case code), if the operator configured one. */
+    public Optional<Upstream> forCountry(String country) {
+        return country == null ? Optional.empty() : Optional.ofNullable(byCountry.get(country));
+    }
+
+    /** The countries with a proxy. */
+    public Set<String> countries() {
+        return byCountry.keySet();
+    }
+}
