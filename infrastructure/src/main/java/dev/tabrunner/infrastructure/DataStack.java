@@ -43,6 +43,9 @@ public final class DataStack extends Stack {
     static final String BY_SESSION = "bySession";
     static final String BY_STATUS = "byStatus";
     static final String ACTIVE_BY_TENANT = "activeByTenant";
+    static final String BY_DIALECT = "byDialect";
+    /** Set only on tasks created through a compatibility dialect ({@code <dialect>#<tenantId>}): a sparse index. */
+    private static final String DIALECT_TENANT = "dialectTenant";
     static final String ARTIFACTS_PREFIX = "tasks/";
     /**
      * Idempotent responses too large for a DynamoDB item. The API keeps idempotency keys 24 hours; the second day
@@ -83,6 +86,8 @@ public final class DataStack extends Stack {
         index(tasks, BY_SESSION, SESSION_ID);
         // The recovery sweep lists CREATED and RUNNING tasks here instead of scanning the whole table.
         index(tasks, BY_STATUS, STATUS);
+        // The browser-use v1 task list pages through and counts a tenant's v1 tasks here.
+        index(tasks, BY_DIALECT, DIALECT_TENANT);
 
         Table files = table(config, Tables.FILES, SESSION_ID, NAME, RemovalPolicy.RETAIN);
 

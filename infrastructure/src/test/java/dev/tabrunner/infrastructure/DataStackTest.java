@@ -160,9 +160,10 @@ class DataStackTest {
         // activeByTenant: the per-tenant session limit counts it (sparse: only non-terminated sessions carry the key).
         tables.put("sessions", new TableShape(List.of("id"),
                 Map.of("byTenant", byTenant, "activeByTenant", List.of("activeTenantId", "createdAt"))));
-        // byStatus: the recovery sweep lists CREATED and RUNNING tasks.
+        // byStatus: the recovery sweep lists CREATED and RUNNING tasks; byDialect: the v1 task list (sparse).
         tables.put("tasks", new TableShape(List.of("id"), Map.of("byTenant", byTenant,
-                "bySession", List.of("sessionId", "createdAt"), "byStatus", List.of("status", "createdAt"))));
+                "bySession", List.of("sessionId", "createdAt"), "byStatus", List.of("status", "createdAt"),
+                "byDialect", List.of("dialectTenant", "createdAt"))));
         tables.put("files", new TableShape(List.of("sessionId", "name"), Map.of()));
         tables.put("credentials", new TableShape(List.of("id"), Map.of("byTenant", byTenant)));
         tables.put("api-keys", new TableShape(List.of("id"), Map.of()));

@@ -34,6 +34,20 @@ public interface TaskStore {
      */
     Page<TaskRecord> listBySession(String tenantId, String sessionId, int limit, String cursor);
 
+    /**
+     * One page of the tenant's tasks created through a dialect (the {@code dialect.name} of their request), newest
+     * first, and how many such tasks there are. Offset paging reads through the tasks before the page, so deep pages
+     * cost more.
+     */
+    Slice<TaskRecord> listByDialect(String tenantId, String dialect, int offset, int limit);
+
+    /** A page of an offset listing and the size of the whole listing. */
+    record Slice<T>(List<T> items, int total) {
+        public Slice {
+            items = List.copyOf(items);
+        }
+    }
+
     /** Tasks of every tenant in one state, oldest first: how the recovery sweep finds abandoned work. */
     List<TaskRecord> listByStatus(TaskStatus status, int limit);
 

@@ -28,6 +28,11 @@ public record DynamoDbTables(String prefix) {
     public static final String BY_STATUS = "byStatus";
     /** Sessions not terminated, by tenant (a sparse index): what the per-tenant session limit counts. */
     public static final String ACTIVE_BY_TENANT = "activeByTenant";
+    /**
+     * Tasks created through a compatibility dialect, by dialect and tenant (a sparse index on {@code dialectTenant}):
+     * what the browser-use v1 task list pages through and counts.
+     */
+    public static final String BY_DIALECT = "byDialect";
 
     public String sessions() {
         return prefix + "sessions";
@@ -69,7 +74,8 @@ public record DynamoDbTables(String prefix) {
         create(client, idempotency(), "id", null, List.of());
         create(client, rateLimits(), "id", null, List.of());
         create(client, tasks(), "id", null, List.of(index(BY_TENANT, "tenantId", "createdAt"),
-                index(BY_SESSION, "sessionId", "createdAt"), index(BY_STATUS, "status", "createdAt")));
+                index(BY_SESSION, "sessionId", "createdAt"), index(BY_STATUS, "status", "createdAt"),
+                index(BY_DIALECT, "dialectTenant", "createdAt")));
         create(client, files(), "sessionId", "name", List.of());
         create(client, apiKeys(), "id", null, List.of());
         create(client, credentials(), "id", null, List.of(index(BY_TENANT, "tenantId", "createdAt")));

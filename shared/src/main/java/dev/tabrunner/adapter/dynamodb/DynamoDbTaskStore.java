@@ -35,6 +35,17 @@ public final class DynamoDbTaskStore implements TaskStore {
         this.table = table;
     }
 
+    private static final String DIALECT_TENANT = "dialectTenant";
+
+    private static String dialectOf(TaskRecord t) {
+        String name = t.request().path("dialect").path("name").asText("");
+        return name.isEmpty() ? null : name;
+    }
+
+    private static String dialectTenant(String dialect, String tenantId) {
+        return dialect + "#" + tenantId;
+    }
+
     private static Map<String, AttributeValue> keys(TaskRecord t) {
         Map<String, AttributeValue> keys = new HashMap<>();
         keys.put("id", s(t.id()));
@@ -43,6 +54,10 @@ public final class DynamoDbTaskStore implements TaskStore {
         keys.put("createdAt", s(t.createdAt().toString()));
         keys.put("status", s(t.status().name()));
         keys.put("version", n(t.version()));
+        String dialect = dialectOf(t);
+        if (dialect != null) {
+            keys.put(DIALECT_TENANT, s(dialectTenant(dialect, t.tenantId())));
+        }
         return keys;
     }
 
@@ -101,6 +116,47 @@ public final class DynamoDbTaskStore implements TaskStore {
             return r.items().stream().map(i -> DynamoDocuments.read(i, TaskRecord.class)).toList();
         } catch (SdkException e) {
             throw new StoreUnavailableException("could not list " + status + " tasks", e);
+        }
+    }
+
+    @Override
+    public Slice<TaskRecord> listByDialect(String tenantId, String dialect, int offset, int limit) {
+        Map<String, AttributeValue> values = Map.of(":d", s(dialectTenant(dialect, tenantId)));
+        try {
+            int total = 0;
+            Map<String, AttributeValue> start = null;
+            do {
+                Map<String, AttributeValue> from = start;
+                QueryResponse r = client.query(b -> b.tableName(table).indexName(DynamoDbTables.BY_DIALECT)
+                        .keyConditionExpression(DIALECT_TENANT + " = :d").expressionAttributeValues(values)
+                        .select(Select.COUNT).exclusiveStartKey(from));
+                total += r.count();
+                start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
+            } while (start != null);
+            List<TaskRecord> items = new java.util.ArrayList<>();
+            int skipped = 0;
+            start = null;
+            while (offset < total && items.size() < limit) {
+                Map<String, AttributeValue> from = start;
+                int want = Math.min(1_000, offset - skipped + limit - items.size());
+                QueryResponse r = client.query(b -> b.tableName(table).indexName(DynamoDbTables.BY_DIALECT)
+                        .keyConditionExpression(DIALECT_TENANT + " = :d").expressionAttributeValues(values)
+                        .scanIndexForward(false).limit(want).exclusiveStartKey(from));
+                for (Map<String, AttributeValue> item : r.items()) {
+                    if (skipped < offset) {
+                        skipped++;
+                    } else if (items.size() < limit) {
+                        items.add(DynamoDocuments.read(item, TaskRecord.class));
+                    }
+                }
+                start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
+                if (start == null) {
+                    break;
+                }
+            }
+            return new Slice<>(items, total);
+        } catch (SdkException e) {
+            throw new StoreUnavailableException("could not list the tasks of a dialect", e);
         }
     }
 

@@ -11,6 +11,7 @@ import dev.tabrunner.domain.TaskStatus;
 import dev.tabrunner.json.Json;
 import dev.tabrunner.port.ConflictException;
 import dev.tabrunner.port.Page;
+import dev.tabrunner.port.TaskStore;
 import dev.tabrunner.testing.DynamoDbLocalFixture;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -91,6 +92,33 @@ class DynamoDbStoresIT {
         assertThat(tasks.findForWorker(t.id())).isPresent();
         assertThat(tasks.listBySession(tenant, "s1", 10, null).items()).extracting(TaskRecord::id).contains(t.id());
         assertThat(tasks.listBySession("someone-else", "s1", 10, null).items()).isEmpty();
+    }
+
+    @Test
+    void tasksOfADialect_arePagedNewestFirst_byOffset_withTheirTotal_andOnlyTheirs() {
+        Instant base = Instant.parse("2026-02-01T00:00:00Z");
+        List<String> newestFirst = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            var request = Json.mapper().createObjectNode();
+            request.putObject("dialect").put("name", "browser-use-v1");
+            TaskRecord t = TaskRecord.created(UUID.randomUUID().toString(), tenant, "s" + i, TaskRecord.KIND_AGENT,
+                    request, base.plusSeconds(i));
+            tasks.create(t);
+            newestFirst.add(0, t.id());
+        }
+        tasks.create(TaskRecord.created(UUID.randomUUID().toString(), tenant, "native", TaskRecord.KIND_AGENT,
+                Json.mapper().createObjectNode(), base.plusSeconds(100)));
+
+        TaskStore.Slice<TaskRecord> first = tasks.listByDialect(tenant, "browser-use-v1", 0, 3);
+        TaskStore.Slice<TaskRecord> third = tasks.listByDialect(tenant, "browser-use-v1", 6, 3);
+        TaskStore.Slice<TaskRecord> beyond = tasks.listByDialect(tenant, "browser-use-v1", 9, 3);
+
+        assertThat(first.total()).isEqualTo(7);
+        assertThat(first.items()).extracting(TaskRecord::id).isEqualTo(newestFirst.subList(0, 3));
+        assertThat(third.items()).extracting(TaskRecord::id).isEqualTo(newestFirst.subList(6, 7));
+        assertThat(beyond.items()).isEmpty();
+        assertThat(beyond.total()).isEqualTo(7);
+        assertThat(tasks.listByDialect("someone-else", "browser-use-v1", 0, 10).total()).isZero();
     }
 
     @Test
