@@ -74,7 +74,7 @@ public final class AgentTaskService {
     public TaskRecord submit(Caller caller, String sessionId, JsonNode body) {
         Session session = sessions.requireActive(caller, sessionId);
         AgentTaskRequestParser.Parsed parsed = parse(body, AgentTaskRequestParser.FIELDS);
-        return create(caller, session, parsed);
+        return create(caller, session, parsed, null);
     }
 
     /**
@@ -98,13 +98,36 @@ public final class AgentTaskService {
                 sessionOptions.set(name, body.get(name));
             }
         }
+        return runInOwnSession(caller, new AgentTaskRequestParser.Parsed(once, parsed.secrets()), sessionOptions,
+                session -> session, null);
+    }
+
+    /**
+     * Starts a task in a session created for it, which ends with the task; if anything fails before the task
+     * exists, the session is terminated again.
+     *
+     * @param prepare readies the new session before the task is created (files, saved browser state) and returns
+     *                it as it now is
+     * @param dialect what a compatibility dialect keeps with the task for its own view, or null
+     */
+    public TaskRecord runInOwnSession(Caller caller, AgentTaskRequestParser.Parsed parsed, ObjectNode sessionOptions,
+                                      java.util.function.UnaryOperator<Session> prepare, ObjectNode dialect) {
         Session session = sessions.create(caller, sessionOptions);
         try {
-            return create(caller, session, new AgentTaskRequestParser.Parsed(once, parsed.secrets()));
+            return create(caller, prepare.apply(session), parsed, dialect);
         } catch (RuntimeException e) {
             sessions.terminate(caller, session.id());
             throw e;
         }
+    }
+
+    /**
+     * Checks a natural-language task body as {@link #submit} does (a model must be configured, the model known).
+     *
+     * @throws ApiException 501 when no language model provider is configured
+     */
+    public AgentTaskRequestParser.Parsed check(JsonNode body) {
+        return parse(body, AgentTaskRequestParser.FIELDS);
     }
 
     private AgentTaskRequestParser.Parsed parse(JsonNode body, Set<String> allowed) {
@@ -122,7 +145,8 @@ public final class AgentTaskService {
         return parsed;
     }
 
-    private TaskRecord create(Caller caller, Session session, AgentTaskRequestParser.Parsed parsed) {
+    private TaskRecord create(Caller caller, Session session, AgentTaskRequestParser.Parsed parsed,
+                              ObjectNode dialect) {
         for (int i = 0; i < parsed.request().files().size(); i++) {
             String name = parsed.request().files().get(i);
             if (files.find(caller.tenantId(), session.id(), name).isEmpty()) {
@@ -135,8 +159,12 @@ public final class AgentTaskService {
                     + " tasks waiting or running, its limit; retry when some have finished",
                     Map.of("retryAfterSeconds", 5));
         }
+        ObjectNode stored = parsed.request().toJson();
+        if (dialect != null) {
+            stored.set(AgentTaskRequestParser.DIALECT_FIELD, dialect);
+        }
         TaskRecord task = TaskRecord.created(UUID.randomUUID().toString(), caller.tenantId(), session.id(),
-                TaskRecord.KIND_AGENT, parsed.request().toJson(), clock.instant());
+                TaskRecord.KIND_AGENT, stored, clock.instant());
         // the values go to the vault before the task exists, so that no worker can start without them
         ends.secrets().seal(caller.tenantId(), task.id(), parsed.secrets());
         try {

@@ -23,10 +23,11 @@ final class ApiExceptionHandlers {
     private ApiExceptionHandlers() {
     }
 
-    static HttpResponse<Map<String, Object>> respond(int status, String code, String message,
-                                                     Map<String, Object> details) {
-        return HttpResponse.<Map<String, Object>>status(HttpStatus.valueOf(status))
-                .body(ErrorBodies.of(status, code, message, details));
+    static HttpResponse<Map<String, Object>> respond(HttpRequest<?> request, int status, String code,
+                                                     String message, Map<String, Object> details) {
+        String path = request.getPath();
+        return HttpResponse.<Map<String, Object>>status(HttpStatus.valueOf(ErrorBodies.statusFor(path, status, code)))
+                .body(ErrorBodies.forPath(path, status, code, message, details));
     }
 
     @Produces
@@ -34,7 +35,7 @@ final class ApiExceptionHandlers {
     static final class Api implements ExceptionHandler<ApiException, HttpResponse<?>> {
         @Override
         public HttpResponse<?> handle(HttpRequest request, ApiException e) {
-            HttpResponse<Map<String, Object>> r = respond(e.status(), e.code(), e.getMessage(), e.details());
+            HttpResponse<Map<String, Object>> r = respond(request, e.status(), e.code(), e.getMessage(), e.details());
             if (e.details().get("retryAfterSeconds") != null) {
                 return r.toMutableResponse().header("Retry-After", e.details().get("retryAfterSeconds").toString());
             }
@@ -57,7 +58,18 @@ final class ApiExceptionHandlers {
             if (e.actionType() != null) {
                 details.put("actionType", e.actionType());
             }
-            return respond(400, "invalid_request", e.getMessage(), details);
+            return respond(request, 400, "invalid_request", e.getMessage(), details);
+        }
+    }
+
+    /** A browser-use v1 body with problems: every one of them, in that API's 422 shape. */
+    @Produces
+    @Singleton
+    static final class InvalidV1 implements ExceptionHandler<BrowserUseV1Request.Invalid, HttpResponse<?>> {
+        @Override
+        public HttpResponse<?> handle(HttpRequest request, BrowserUseV1Request.Invalid e) {
+            return HttpResponse.status(HttpStatus.UNPROCESSABLE_ENTITY).body(Map.of("detail",
+                    e.problems().stream().map(BrowserUseV1Request.Problem::toMap).toList()));
         }
     }
 
@@ -66,7 +78,7 @@ final class ApiExceptionHandlers {
     static final class NotFound implements ExceptionHandler<NotFoundException, HttpResponse<?>> {
         @Override
         public HttpResponse<?> handle(HttpRequest request, NotFoundException e) {
-            return respond(404, e.code(), e.getMessage(), Map.of());
+            return respond(request, 404, e.code(), e.getMessage(), Map.of());
         }
     }
 
@@ -75,7 +87,7 @@ final class ApiExceptionHandlers {
     static final class Conflict implements ExceptionHandler<ConflictException, HttpResponse<?>> {
         @Override
         public HttpResponse<?> handle(HttpRequest request, ConflictException e) {
-            return respond(409, e.code(), e.getMessage(), Map.of());
+            return respond(request, 409, e.code(), e.getMessage(), Map.of());
         }
     }
 
@@ -85,7 +97,7 @@ final class ApiExceptionHandlers {
         @Override
         public HttpResponse<?> handle(HttpRequest request, StoreUnavailableException e) {
             LOG.error("store unavailable: {}", e.getMessage(), e);
-            return respond(503, "store_unavailable", "the state store is unavailable; retry later", Map.of());
+            return respond(request, 503, "store_unavailable", "the state store is unavailable; retry later", Map.of());
         }
     }
 }

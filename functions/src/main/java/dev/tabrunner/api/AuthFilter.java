@@ -13,6 +13,7 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -36,31 +37,31 @@ final class AuthFilter {
     @Nullable
     HttpResponse<?> authenticate(HttpRequest<?> request) {
         String path = request.getPath();
-        if (path.equals("/health") || path.startsWith("/live/")) {
-            // /live/ pages authorise with their own expiring token (LiveViewController)
+        if (path.equals("/health") || path.startsWith("/live/") || path.startsWith("/share/")) {
+            // /live/ and /share/ pages authorise with their own token (LiveViewController, PublicShareController)
             return null;
         }
         String header = request.getHeaders().getAuthorization().orElse(null);
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return unauthorized("missing API key: send Authorization: Bearer <key>");
+            return unauthorized(path, "missing API key: send Authorization: Bearer <key>");
         }
         Optional<Caller> caller = keys.authenticate(header.substring(7).trim());
         if (caller.isEmpty()) {
-            return unauthorized("invalid or revoked API key");
+            return unauthorized(path, "invalid or revoked API key");
         }
         Optional<Duration> wait = rateLimiter.acquire(caller.get().tenantId(), clock.instant());
         if (wait.isPresent()) {
             long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
             return HttpResponse.status(HttpStatus.TOO_MANY_REQUESTS).header("Retry-After", Long.toString(seconds))
-                    .body(ErrorBodies.of(429, "rate_limited", "this tenant is over its request rate; retry after "
-                            + seconds + " s"));
+                    .body(ErrorBodies.forPath(path, 429, "rate_limited", "this tenant is over its request rate;"
+                            + " retry after " + seconds + " s", Map.of()));
         }
         request.setAttribute(Callers.ATTRIBUTE, caller.get());
         return null;
     }
 
-    private static HttpResponse<?> unauthorized(String message) {
+    private static HttpResponse<?> unauthorized(String path, String message) {
         return HttpResponse.status(HttpStatus.UNAUTHORIZED).header("WWW-Authenticate", "Bearer")
-                .body(ErrorBodies.of(401, "unauthorized", message));
+                .body(ErrorBodies.forPath(path, 401, "unauthorized", message, Map.of()));
     }
 }

@@ -35,6 +35,16 @@ public final class FileService {
 
     public UploadedFile upload(Caller caller, String sessionId, String filename, String contentType, byte[] bytes) {
         Session session = sessions.requireActive(caller, sessionId);
+        UploadedFile file = store(session.tenantId(), session.id(), filename, contentType, bytes);
+        sessions.touch(session);
+        return file;
+    }
+
+    /**
+     * Checks the name and size and stores the file under {@code owner} (a session, or another namespace of the
+     * tenant's), replacing a file of the same name.
+     */
+    public UploadedFile store(String tenantId, String owner, String filename, String contentType, byte[] bytes) {
         if (filename == null || filename.isBlank()) {
             throw ApiException.badRequest("filename", "is required (multipart file name, or ?filename= for a raw"
                     + " body)");
@@ -45,12 +55,11 @@ public final class FileService {
                     + " underscores or parentheses");
         }
         checkSize(bytes.length);
-        String key = "sessions/" + session.tenantId() + "/" + session.id() + "/files/" + UUID.randomUUID();
+        String key = "sessions/" + tenantId + "/" + owner + "/files/" + UUID.randomUUID();
         blobs.put(key, bytes, contentType);
-        UploadedFile file = new UploadedFile(session.id(), session.tenantId(), name, bytes.length,
+        UploadedFile file = new UploadedFile(owner, tenantId, name, bytes.length,
                 contentType == null ? "application/octet-stream" : contentType, key, clock.instant());
         files.put(file);
-        sessions.touch(session);
         return file;
     }
 

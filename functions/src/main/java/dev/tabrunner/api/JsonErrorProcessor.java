@@ -41,6 +41,8 @@ final class JsonErrorProcessor implements ErrorResponseProcessor<Map<String, Obj
             case 415 -> "unsupported_media_type";
             default -> response.reason().toLowerCase(Locale.ROOT).replace(' ', '_');
         };
-        return r.contentType(MediaType.APPLICATION_JSON_TYPE).body(ErrorBodies.of(status, code, message));
+        String path = context.getRequest().getPath();
+        return r.status(ErrorBodies.statusFor(path, status, code)).contentType(MediaType.APPLICATION_JSON_TYPE)
+                .body(ErrorBodies.forPath(path, status, code, message, Map.of()));
     }
 }

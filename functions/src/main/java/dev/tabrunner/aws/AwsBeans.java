@@ -5,6 +5,7 @@ import dev.tabrunner.adapter.aws.AwsClients;
 import dev.tabrunner.adapter.aws.AwsSettings;
 import dev.tabrunner.api.AgentApiSettings;
 import dev.tabrunner.api.ApiSettings;
+import dev.tabrunner.egress.UpstreamProxies;
 import dev.tabrunner.llm.LanguageModelSettings;
 import dev.tabrunner.llm.ModelRouter;
 import dev.tabrunner.port.ApiKeyStore;
@@ -128,6 +129,13 @@ final class AwsBeans {
     @Requires(missingBeans = ModelRouter.class)
     ModelRouter modelRouter() {
         return new ModelRouter(LanguageModelSettings.from(System.getenv()));
+    }
+
+    /** Which countries have an operator proxy (browser-use v1 {@code proxy_country_code}); the worker uses them. */
+    @Singleton
+    @Requires(missingBeans = UpstreamProxies.class)
+    UpstreamProxies upstreamProxies() {
+        return UpstreamProxies.from(System.getenv());
     }
 
     @Singleton

@@ -16,6 +16,7 @@ import dev.tabrunner.adapter.local.LocalDirectoryBlobStore;
 import dev.tabrunner.api.ApiKeyService;
 import dev.tabrunner.api.AgentApiSettings;
 import dev.tabrunner.api.ApiSettings;
+import dev.tabrunner.egress.UpstreamProxies;
 import dev.tabrunner.llm.LanguageModelSettings;
 import dev.tabrunner.llm.ModelRouter;
 import dev.tabrunner.port.TaskDispatcher;
@@ -82,6 +83,7 @@ public final class LocalServer implements AutoCloseable {
         // malformed model settings stop the start here, naming the variable, rather than failing tasks later
         ModelRouter models = new ModelRouter(LanguageModelSettings.from(env));
         AgentApiSettings agentSettings = AgentApiSettings.from(env);
+        UpstreamProxies proxies = UpstreamProxies.from(env);
         if (models.configured()) {
             LOG.info("natural-language tasks use {}", models.settings());
         } else {
@@ -130,7 +132,7 @@ public final class LocalServer implements AutoCloseable {
                     .properties(properties)
                     .singletons(clock, sessions, tasks, files, keys, blobs, credentials, vault, liveView,
                             completions, dispatcher, apiSettings, idempotency, rateLimiter, models,
-                            agentSettings)
+                            agentSettings, proxies)
                     .banner(false)
                     .deduceEnvironment(false)
                     .start();

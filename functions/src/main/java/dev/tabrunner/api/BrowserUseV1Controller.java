@@ -1,0 +1,164 @@
+package dev.tabrunner.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tabrunner.domain.Caller;
+import dev.tabrunner.domain.TaskRecord;
+import dev.tabrunner.port.TaskStore;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Header;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.Put;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.http.multipart.CompletedFileUpload;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The browser-use v1 Tasks API (seeds 002 and 004) under {@code /api/v1}: a client of that service works here
+ * after changing its base URL and key. Errors keep that API's shapes ({@link ErrorBodies}).
+ */
+@Controller("/api/v1")
+final class BrowserUseV1Controller {
+    private static final int MAX_LIMIT = 100;
+
+    private final BrowserUseV1Service service;
+    private final FileService files;
+    private final Idempotency idempotency;
+
+    BrowserUseV1Controller(BrowserUseV1Service service, FileService files, Idempotency idempotency) {
+        this.service = service;
+        this.files = files;
+        this.idempotency = idempotency;
+    }
+
+    @Post("/run-task")
+    HttpResponse<?> run(Caller caller, @Nullable @Body String body,
+                        @Nullable @Header(Idempotency.HEADER) String idempotencyKey) {
+        return idempotency.once(caller, idempotencyKey, "POST /api/v1/run-task", body,
+                () -> HttpResponse.ok(Map.of("id", service.run(caller, BrowserUseV1Request.parse(body)).id())));
+    }
+
+    @Put("/stop-task")
+    HttpResponse<?> stop(Caller caller, @Nullable @QueryValue("task_id") String taskId, @Nullable @Body String body) {
+        service.stop(caller, taskId(taskId, body));
+        return HttpResponse.ok();
+    }
+
+    @Put("/pause-task")
+    HttpResponse<?> pause(Caller caller, @Nullable @QueryValue("task_id") String taskId, @Nullable @Body String body) {
+        service.pause(caller, taskId(taskId, body));
+        return HttpResponse.ok();
+    }
+
+    @Put("/resume-task")
+    HttpResponse<?> resume(Caller caller, @Nullable @QueryValue("task_id") String taskId,
+                           @Nullable @Body String body) {
+        service.resume(caller, taskId(taskId, body));
+        return HttpResponse.ok();
+    }
+
+    @Get("/task/{task_id}")
+    Map<String, Object> task(Caller caller, @PathVariable("task_id") String taskId, HttpRequest<?> request) {
+        TaskRecord t = service.get(caller, taskId);
+        return BrowserUseV1Views.task(t, PublicBase.of(request), service.browserData(t));
+    }
+
+    /** The status alone, as a bare JSON string ({@code "running"}). */
+    @Get(value = "/task/{task_id}/status", produces = MediaType.APPLICATION_JSON)
+    HttpResponse<String> status(Caller caller, @PathVariable("task_id") String taskId) {
+        return HttpResponse.ok("\"" + BrowserUseV1Views.status(service.get(caller, taskId)) + "\"")
+                .contentType(MediaType.APPLICATION_JSON_TYPE);
+    }
+
+    @Get("/tasks")
+    Map<String, Object> list(Caller caller, @Nullable @QueryValue String page, @Nullable @QueryValue String limit,
+                             HttpRequest<?> request) {
+        int p = queryInt("page", page, 1, 1, Integer.MAX_VALUE);
+        int l = queryInt("limit", limit, 10, 1, MAX_LIMIT);
+        TaskStore.Slice<TaskRecord> slice = service.list(caller, p, l);
+        String base = PublicBase.of(request);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("tasks", slice.items().stream().map(t -> BrowserUseV1Views.summary(t, base)).toList());
+        out.put("total_pages", (slice.total() + l - 1) / l);
+        out.put("page", p);
+        out.put("limit", l);
+        out.put("total_count", slice.total());
+        return out;
+    }
+
+    /** Uploads a file for tasks' {@code included_file_names}: multipart ({@code file} part). */
+    @Post(value = "/uploads", consumes = MediaType.MULTIPART_FORM_DATA)
+    HttpResponse<?> uploadMultipart(Caller caller, CompletedFileUpload file) throws IOException {
+        files.checkSize(file.getSize());
+        String type = file.getContentType().map(MediaType::toString).orElse(null);
+        return HttpResponse.created(uploadView(service.upload(caller, file.getFilename(), type, file.getBytes())));
+    }
+
+    /** Uploads a file for tasks' {@code included_file_names}: the raw bytes with {@code ?file_name=}. */
+    @Post(value = "/uploads", consumes = {MediaType.APPLICATION_OCTET_STREAM, MediaType.ALL, MediaType.TEXT_PLAIN,
+            MediaType.APPLICATION_PDF, MediaType.IMAGE_PNG, MediaType.IMAGE_JPEG, MediaType.APPLICATION_JSON})
+    HttpResponse<?> uploadRaw(Caller caller, @Nullable @QueryValue("file_name") String fileName,
+                              HttpRequest<?> request, @Nullable @Body byte[] body) {
+        if (fileName == null || fileName.isBlank()) {
+            throw BrowserUseV1Request.Invalid.of(List.of("query", "file_name"), "Field required", "missing");
+        }
+        String type = request.getContentType().map(MediaType::toString).orElse("application/octet-stream");
+        return HttpResponse.created(uploadView(service.upload(caller, fileName, type,
+                body == null ? new byte[0] : body)));
+    }
+
+    private static Map<String, Object> uploadView(dev.tabrunner.domain.UploadedFile f) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("file_name", f.name());
+        out.put("size", f.size());
+        out.put("content_type", f.contentType());
+        out.put("uploaded_at", f.uploadedAt().toString());
+        return out;
+    }
+
+    /** {@code task_id} as a query parameter (as the seed's clients send it) or in a JSON body. */
+    private static String taskId(String query, String body) {
+        if (query != null && !query.isBlank()) {
+            return query;
+        }
+        if (body != null && !body.isBlank()) {
+            JsonNode node = RequestBodies.parse(body);
+            if (node.path("task_id").isTextual() && !node.get("task_id").textValue().isBlank()) {
+                return node.get("task_id").textValue();
+            }
+        }
+        throw BrowserUseV1Request.Invalid.of(List.of("query", "task_id"), "Field required", "missing");
+    }
+
+    private static int queryInt(String name, String value, int fallback, int min, int max) {
+        if (value == null) {
+            return fallback;
+        }
+        int n;
+        try {
+            n = Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw BrowserUseV1Request.Invalid.of(List.of("query", name), "Input should be a valid integer, unable to"
+                    + " parse string as an integer", "int_parsing");
+        }
+        if (n < min) {
+            throw BrowserUseV1Request.Invalid.of(List.of("query", name), "Input should be greater than or equal to "
+                    + min, "greater_than_equal");
+        }
+        if (n > max) {
+            throw BrowserUseV1Request.Invalid.of(List.of("query", name), "Input should be less than or equal to "
+                    + max, "less_than_equal");
+        }
+        return n;
+    }
+}
