@@ -133,7 +133,10 @@ public final class ApiStack extends Stack {
                     "GET /live/{taskId}/frame",
                     "POST /live/{taskId}/input",
                     // the browser-use and browsing dialects
-                    "ANY /api/v1/{proxy+}"),
+                    "ANY /api/v1/{proxy+}",
+                    // browser-use v1 public share pages (token-guarded, no API key)
+                    "GET /share/{taskId}",
+                    "GET /share/{taskId}/{proxy+}"),
             FunctionRole.CREDENTIALS.id, List.of(
                     "POST /browser/credentials",
                     "GET /browser/credentials",

@@ -433,7 +433,8 @@ class ApiStackTest {
                 "POST /browser/sessions/{sessionId}/tasks/{taskId}/{action}",
                 "GET /browser/sessions/{sessionId}/tasks/{taskId}/artifacts/{artifactId}",
                 "POST /browser/sessions/{sessionId}/pdf", "POST /browser/run-task", "GET /live/{taskId}",
-                "GET /live/{taskId}/frame", "POST /live/{taskId}/input", "ANY /api/v1/{proxy+}")) {
+                "GET /live/{taskId}/frame", "POST /live/{taskId}/input", "ANY /api/v1/{proxy+}",
+                "GET /share/{taskId}", "GET /share/{taskId}/{proxy+}")) {
             routes.put(route, "tasks");
         }
         for (String route : List.of(
