@@ -1,6 +1,5 @@
 package dev.tabrunner.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.tabrunner.domain.Caller;
 import dev.tabrunner.domain.TaskRecord;
 import dev.tabrunner.port.TaskStore;
@@ -49,21 +48,20 @@ final class BrowserUseV1Controller {
     }
 
     @Put("/stop-task")
-    HttpResponse<?> stop(Caller caller, @Nullable @QueryValue("task_id") String taskId, @Nullable @Body String body) {
-        service.stop(caller, taskId(taskId, body));
+    HttpResponse<?> stop(Caller caller, @Nullable @QueryValue("task_id") String taskId) {
+        service.stop(caller, taskId(taskId));
         return HttpResponse.ok();
     }
 
     @Put("/pause-task")
-    HttpResponse<?> pause(Caller caller, @Nullable @QueryValue("task_id") String taskId, @Nullable @Body String body) {
-        service.pause(caller, taskId(taskId, body));
+    HttpResponse<?> pause(Caller caller, @Nullable @QueryValue("task_id") String taskId) {
+        service.pause(caller, taskId(taskId));
         return HttpResponse.ok();
     }
 
     @Put("/resume-task")
-    HttpResponse<?> resume(Caller caller, @Nullable @QueryValue("task_id") String taskId,
-                           @Nullable @Body String body) {
-        service.resume(caller, taskId(taskId, body));
+    HttpResponse<?> resume(Caller caller, @Nullable @QueryValue("task_id") String taskId) {
+        service.resume(caller, taskId(taskId));
         return HttpResponse.ok();
     }
 
@@ -126,16 +124,13 @@ final class BrowserUseV1Controller {
         return out;
     }
 
-    /** {@code task_id} as a query parameter (as the seed's clients send it) or in a JSON body. */
-    private static String taskId(String query, String body) {
+    /**
+     * {@code task_id}, a query parameter as in the seed (FastAPI's reading of a PUT's plain parameter). No body is
+     * bound: clients send none, often without a Content-Length, which body binding refuses on Lambda.
+     */
+    private static String taskId(String query) {
         if (query != null && !query.isBlank()) {
             return query;
-        }
-        if (body != null && !body.isBlank()) {
-            JsonNode node = RequestBodies.parse(body);
-            if (node.path("task_id").isTextual() && !node.get("task_id").textValue().isBlank()) {
-                return node.get("task_id").textValue();
-            }
         }
         throw BrowserUseV1Request.Invalid.of(List.of("query", "task_id"), "Field required", "missing");
     }

@@ -106,6 +106,21 @@ class ApiHandlerIT {
     }
 
     @Test
+    void browserUseV1_routesThroughTheCatchAllRoute_withItsOwnErrorShapes() {
+        LambdaHarness.Response invalid = aws.call("v1-run-task", vars());
+        // no language model in this deployment: 501 before the body is even looked at, in v1's shape
+        assertThat(invalid.status()).as(invalid.text()).isIn(422, 501);
+        assertThat(invalid.json().has("detail")).isTrue();
+        LambdaHarness.Response list = aws.call("v1-tasks-list", vars());
+        assertThat(list.status()).as(list.text()).isEqualTo(200);
+        assertThat(list.json().get("limit").asInt()).isEqualTo(5);
+        assertThat(list.json().get("tasks").isArray()).isTrue();
+        LambdaHarness.Response stop = aws.call("v1-stop-task", vars("taskId", "no-such-task"));
+        assertThat(stop.status()).as(stop.text()).isEqualTo(404);
+        assertThat(stop.json().get("detail").asText()).isEqualTo("Task not found");
+    }
+
+    @Test
     void priming_routesARequestThroughDynamoDb_andChangesNothing() {
         assertThat(aws.api.prime()).isEqualTo(401);
     }

@@ -299,7 +299,7 @@ class BrowserUseV1IT {
         assertThat(resumed.body()).isEmpty();
         assertThat(awaitStatus(api, id, "running", "created")).isIn("running", "created");
 
-        var stopped = put(api, "/api/v1/stop-task", "{\"task_id\":\"" + id + "\"}");
+        var stopped = put(api, "/api/v1/stop-task?task_id=" + id, null);
         assertThat(stopped.status()).as(stopped.body()).isEqualTo(200);
         assertThat(stopped.body()).isEmpty();
         assertThat(awaitStatus(api, id, "stopped")).isEqualTo("stopped");
