@@ -457,7 +457,8 @@ public final class TaskWorker implements TaskExecutor {
          * One live view per task: an open while one is open (the authenticate {@code prompt_user} flow inside an
          * agent task that keeps a view for its whole run) shares it, keeping its URL and token, so the person
          * already watching is the one asked to log in; the view closes when its last holder closes it. A later
-         * deadline extends the shared view.
+         * deadline extends the shared view (its channel is opened again with the same token, which drops input
+         * not yet applied).
          */
         @Override
         public synchronized LiveSession openLiveView(Duration pause) {

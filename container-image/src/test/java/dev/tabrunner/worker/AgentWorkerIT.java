@@ -189,6 +189,42 @@ class AgentWorkerIT {
     }
 
     @Test
+    void promptUserInsideALiveRun_usesTheRunsView_whichStaysOpenAfterTheLogin() throws Exception {
+        Session session = newSession(null);
+        TaskRecord task = newTask(session, "{\"taskDetails\":\"Log in\",\"startingUrl\":\""
+                + site.url("/live-login.html") + "\"}", null, true);
+        AtomicReference<String> viewUrl = new AtomicReference<>();
+        model.then(Reply.tool("authenticate", "{\"credentialId\":\"" + UUID.randomUUID()
+                        + "\",\"mode\":\"prompt_user\"}"))
+                .then(r -> {
+                    assertThat(ScriptedModelServer.lastUserText(r)).contains("Welcome, ada");
+                    // the login's end did not close the run's view: same URL, token still good
+                    assertThat(stored(task).liveViewUrl()).isEqualTo(viewUrl.get());
+                    assertThat(liveView.authorize(task.id(), token(viewUrl.get()), Instant.now())).isTrue();
+                    return Reply.tool("done", "{\"message\":\"logged in\"}");
+                });
+
+        CompletableFuture<Void> run = CompletableFuture.runAsync(() -> worker.execute(task.id(), null));
+        viewUrl.set(awaitTask(task, t -> t.liveViewUrl() != null).liveViewUrl());
+        // the person logs in on the view they already watch (the prompt drains what they send)
+        for (String event : List.of("{\"type\":\"click\",\"x\":120,\"y\":35}",
+                "{\"type\":\"text\",\"text\":\"ada\"}", "{\"type\":\"click\",\"x\":120,\"y\":85}",
+                "{\"type\":\"text\",\"text\":\"pw\"}", "{\"type\":\"click\",\"x\":120,\"y\":135}")) {
+            liveView.sendInput(task.id(), Json.mapper().readTree(event));
+        }
+        run.get(30, TimeUnit.SECONDS);
+        TaskRecord done = stored(task);
+        assertThat(done.status()).isEqualTo(TaskStatus.FINISHED);
+        assertThat(done.agent().at("/steps/0/actions/0/result").asText()).contains("user_completed");
+        assertThat(done.liveViewUrl()).isNull();
+        assertThat(liveView.authorize(task.id(), token(viewUrl.get()), Instant.now())).isFalse();
+    }
+
+    private static String token(String url) {
+        return url.substring(url.indexOf("?token=") + 7);
+    }
+
+    @Test
     void aTaskWithoutLiveView_hasNone() throws Exception {
         Session session = newSession(null);
         model.then(r -> Reply.tool("done", "{\"message\":\"ok\"}").delayed(800));
