@@ -14,6 +14,7 @@ import dev.tabrunner.engine.LiveInput;
 import dev.tabrunner.engine.PageProgram;
 import dev.tabrunner.engine.TaskControl;
 import dev.tabrunner.engine.TaskInterrupted;
+import dev.tabrunner.port.StoreUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,10 +67,7 @@ final class AgentRun implements AgentHooks {
             this.actions = pageActions;
             this.page = page;
             if (prepared.request().liveView()) {
-                // the run's view closes with the run, however it ends: a later run opens its own
-                live = listener.openLiveView(Duration.ofMillis(prepared.request().maxDurationMs())
-                        .plus(LIVE_VIEW_GRACE));
-                publishFrame();
+                openLiveView();
             }
             try {
                 ActionRunner runner = live == null ? pageActions::run : (p, action) -> {
@@ -90,6 +88,19 @@ final class AgentRun implements AgentHooks {
         };
     }
 
+    /** The run's view closes with the run, however it ends: a later run opens its own. */
+    private void openLiveView() {
+        try {
+            live = listener.openLiveView(Duration.ofMillis(prepared.request().maxDurationMs())
+                    .plus(LIVE_VIEW_GRACE));
+        } catch (StoreUnavailableException e) {
+            // the task matters more than watching it
+            LOG.warn("task {} runs without its live view: {}", writer.current().id(), e.getMessage());
+            return;
+        }
+        publishFrame();
+    }
+
     private void publishFrame() {
         byte[] frame = LiveInput.frame(page);
         if (frame != null) {
@@ -103,7 +114,14 @@ final class AgentRun implements AgentHooks {
      * observation sees it (and no action of the agent's is cut into). Not part of the replay list.
      */
     private void applyLiveInput() {
-        List<JsonNode> events = live.drainInput();
+        List<JsonNode> events;
+        try {
+            events = live.drainInput();
+        } catch (StoreUnavailableException e) {
+            // the events stay queued for the next step
+            LOG.debug("no live input for task {} this step: {}", writer.current().id(), e.getMessage());
+            events = List.of();
+        }
         for (JsonNode event : events) {
             LiveInput.apply(page, event);
         }
