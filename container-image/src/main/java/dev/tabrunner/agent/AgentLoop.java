@@ -204,7 +204,9 @@ public final class AgentLoop {
         } catch (PlaywrightException e) {
             return browserGone(e);
         }
-        byte[] screenshot = screenshot(run.page);
+        byte[] screenshot = request.browsing().highlightElements()
+                ? ElementHighlighter.withHighlights(run.page, run.observation, () -> screenshot(run.page))
+                : screenshot(run.page);
         String screenshotId = screenshot == null ? null
                 : hooks.saveArtifact("step-screenshot", "step-" + number + ".jpg", "image/jpeg", screenshot).id();
 

@@ -64,7 +64,7 @@ final class LoginFlow {
         try (EngineListener.LiveSession live = listener.openLiveView(java.time.Duration.ofMillis(pauseMs))) {
             while (System.nanoTime() < deadline) {
                 for (com.fasterxml.jackson.databind.JsonNode event : live.drainInput()) {
-                    apply(page, event);
+                    LiveInput.apply(page, event);
                 }
                 if (successNow(page, a.success(), startUrl)) {
                     ObjectNode result = Json.mapper().createObjectNode();
@@ -72,11 +72,10 @@ final class LoginFlow {
                     result.put("reason", "user_completed");
                     return result;
                 }
-                try {
-                    live.publishFrame(page.screenshot(new Page.ScreenshotOptions()
-                            .setType(com.microsoft.playwright.options.ScreenshotType.JPEG).setQuality(60)));
-                } catch (PlaywrightException e) {
-                    // mid-navigation; the next round publishes
+                byte[] frame = LiveInput.frame(page);
+                if (frame != null) {
+                    // null mid-navigation; the next round publishes
+                    live.publishFrame(frame);
                 }
                 control.duringAction();
                 page.waitForTimeout(FRAME_INTERVAL_MS);
@@ -84,21 +83,6 @@ final class LoginFlow {
         }
         throw new ActionFailure(408, "success_condition_not_met", "nobody completed the login on the live view"
                 + " within " + pauseMs + " ms");
-    }
-
-    private static void apply(Page page, com.fasterxml.jackson.databind.JsonNode event) {
-        try {
-            switch (event.path("type").asText()) {
-                case "click" -> page.mouse().click(event.path("x").asDouble(), event.path("y").asDouble());
-                case "key" -> page.keyboard().press(event.path("key").asText());
-                case "text" -> page.keyboard().type(event.path("text").asText());
-                default -> {
-                    // unknown events from a viewer are ignored
-                }
-            }
-        } catch (PlaywrightException e) {
-            // a key name Playwright does not know, or a click during navigation: drop that event
-        }
     }
 
     private static boolean successNow(Page page, Action.SuccessCondition success, String startUrl) {

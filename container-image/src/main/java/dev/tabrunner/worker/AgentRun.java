@@ -1,6 +1,8 @@
 package dev.tabrunner.worker;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.microsoft.playwright.Page;
+import dev.tabrunner.agent.ActionRunner;
 import dev.tabrunner.agent.AgentHooks;
 import dev.tabrunner.agent.AgentLoop;
 import dev.tabrunner.agent.AgentOutcome;
@@ -8,9 +10,13 @@ import dev.tabrunner.agent.AgentState;
 import dev.tabrunner.domain.Artifact;
 import dev.tabrunner.domain.TaskRecord;
 import dev.tabrunner.engine.EngineListener;
+import dev.tabrunner.engine.LiveInput;
 import dev.tabrunner.engine.PageProgram;
 import dev.tabrunner.engine.TaskControl;
 import dev.tabrunner.engine.TaskInterrupted;
+import dev.tabrunner.port.StoreUnavailableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -20,9 +26,15 @@ import java.util.function.Supplier;
 /**
  * One run of an agent task inside the worker: the agent loop as a {@link PageProgram}, with hooks that checkpoint
  * through the task's writer, obey stop and pause requests between steps (and stop requests while the model
- * thinks), and let go of the task while a question waits for a person.
+ * thinks), and let go of the task while a question waits for a person. A task that asked for a live view has one
+ * for as long as the run lasts: frames of its page at the start, after every action and step (and about once a
+ * second while the model thinks), and the person's clicks and keys applied between steps.
  */
 final class AgentRun implements AgentHooks {
+    private static final Logger LOG = LoggerFactory.getLogger(AgentRun.class);
+    /** How long past the task's longest run its live view stays reachable, should the run overrun. */
+    private static final Duration LIVE_VIEW_GRACE = Duration.ofMinutes(10);
+    private static final long FRAME_INTERVAL_NANOS = 1_000_000_000L;
     private final AgentTasks.Prepared prepared;
     private final TaskWriter writer;
     private final TaskControl control;
@@ -33,6 +45,10 @@ final class AgentRun implements AgentHooks {
     private final Clock clock;
     private volatile boolean waitingForAnswer;
     private dev.tabrunner.engine.PageActions actions;
+    /** The page and the run's live view (when the task asked for one); used only on the loop's thread. */
+    private Page page;
+    private EngineListener.LiveSession live;
+    private long lastFrameNanos;
 
     AgentRun(AgentTasks.Prepared prepared, TaskWriter writer, TaskControl control, EngineListener listener,
              Supplier<List<Artifact>> artifacts, String workerId, Duration lease, Clock clock) {
@@ -49,12 +65,81 @@ final class AgentRun implements AgentHooks {
     PageProgram program() {
         return (page, pageActions) -> {
             this.actions = pageActions;
-            AgentLoop loop = new AgentLoop(prepared.request(), prepared.secrets(), prepared.model(),
-                    prepared.route().model(), prepared.route().providerModelId(), pageActions::run, this, clock,
-                    prepared.settings());
-            AgentOutcome outcome = loop.run(page, prepared.state());
-            return outcome.completed() ? null : outcome.error();
+            this.page = page;
+            if (prepared.request().liveView()) {
+                openLiveView();
+            }
+            try {
+                ActionRunner runner = live == null ? pageActions::run : (p, action) -> {
+                    try {
+                        return pageActions.run(p, action);
+                    } finally {
+                        publishFrame();
+                    }
+                };
+                AgentLoop loop = new AgentLoop(prepared.request(), prepared.secrets(), prepared.model(),
+                        prepared.route().model(), prepared.route().providerModelId(), runner, this, clock,
+                        prepared.settings());
+                AgentOutcome outcome = loop.run(page, prepared.state());
+                return outcome.completed() ? null : outcome.error();
+            } finally {
+                closeLiveView();
+            }
         };
+    }
+
+    /** The run's view closes with the run, however it ends: a later run opens its own. */
+    private void openLiveView() {
+        try {
+            live = listener.openLiveView(Duration.ofMillis(prepared.request().maxDurationMs())
+                    .plus(LIVE_VIEW_GRACE));
+        } catch (StoreUnavailableException e) {
+            // the task matters more than watching it
+            LOG.warn("task {} runs without its live view: {}", writer.current().id(), e.getMessage());
+            return;
+        }
+        publishFrame();
+    }
+
+    private void publishFrame() {
+        byte[] frame = LiveInput.frame(page);
+        if (frame != null) {
+            live.publishFrame(frame);
+        }
+        lastFrameNanos = System.nanoTime();
+    }
+
+    /**
+     * What the person did on the live view since the last step, applied between steps so that the agent's next
+     * observation sees it (and no action of the agent's is cut into). Not part of the replay list.
+     */
+    private void applyLiveInput() {
+        List<JsonNode> events;
+        try {
+            events = live.drainInput();
+        } catch (StoreUnavailableException e) {
+            // the events stay queued for the next step
+            LOG.debug("no live input for task {} this step: {}", writer.current().id(), e.getMessage());
+            events = List.of();
+        }
+        for (JsonNode event : events) {
+            LiveInput.apply(page, event);
+        }
+        publishFrame();
+    }
+
+    private void closeLiveView() {
+        if (live == null) {
+            return;
+        }
+        try {
+            live.close();
+        } catch (RuntimeException e) {
+            // the task was lost or ended meanwhile: what ended the run says so, not this
+            LOG.debug("closing the live view of task {}: {}", writer.current().id(), e.getMessage());
+        } finally {
+            live = null;
+        }
     }
 
     AgentState state() {
@@ -72,6 +157,9 @@ final class AgentRun implements AgentHooks {
      */
     @Override
     public void stepCompleted(AgentState state) {
+        if (live != null) {
+            applyLiveInput();
+        }
         JsonNode checkpoint = state.checkpointJson();
         JsonNode progress = state.progressJson();
         List<Artifact> produced = artifacts.get();
@@ -83,6 +171,11 @@ final class AgentRun implements AgentHooks {
     @Override
     public void duringStep() {
         control.duringAction();
+        // while the model thinks the page may still change (it loads, animates): the viewer sees it about once
+        // a second
+        if (live != null && System.nanoTime() - lastFrameNanos > FRAME_INTERVAL_NANOS) {
+            publishFrame();
+        }
     }
 
     @Override

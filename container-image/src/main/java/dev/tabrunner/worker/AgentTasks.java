@@ -1,11 +1,15 @@
 package dev.tabrunner.worker;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tabrunner.action.AgentTaskRequest;
 import dev.tabrunner.action.AgentTaskRequestParser;
 import dev.tabrunner.action.InvalidRequestException;
 import dev.tabrunner.adapter.LanguageModelClients;
 import dev.tabrunner.agent.AgentSettings;
 import dev.tabrunner.agent.AgentState;
+import dev.tabrunner.domain.BrowserProfile;
 import dev.tabrunner.domain.Session;
 import dev.tabrunner.domain.TaskError;
 import dev.tabrunner.domain.TaskRecord;
@@ -14,11 +18,14 @@ import dev.tabrunner.llm.LanguageModel;
 import dev.tabrunner.llm.LanguageModelSettings;
 import dev.tabrunner.llm.ModelRouter;
 import dev.tabrunner.port.ConflictException;
+import dev.tabrunner.port.StoreUnavailableException;
 import dev.tabrunner.port.WorkerEnvironment;
+import dev.tabrunner.json.Json;
 import dev.tabrunner.service.TaskSecretsVault;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -89,6 +96,43 @@ final class AgentTasks implements AutoCloseable {
         }
         AgentState state = AgentState.restore(task.checkpoint(), task.agent());
         return new Prepared(request, taskSecrets, route, clients.client(route), state, settings);
+    }
+
+    /**
+     * Saves the browser of a task that ended into its profile, when it asked to: the whole storage state becomes
+     * the profile's (what the next task started from it gets), and its cookies are kept with the task for the
+     * task's own view. Nothing is saved when the browser's state could not be read (the browser died).
+     */
+    void saveProfile(TaskRecord task, BrowserProfile profile, String storageState) {
+        if (profile == null || !profile.save()) {
+            return;
+        }
+        if (storageState == null) {
+            LOG.info("task {} ended without a browser state; profile {} is left as it was", task.id(), profile.id());
+            return;
+        }
+        JsonNode cookies;
+        try {
+            cookies = Json.mapper().readTree(storageState).path("cookies");
+        } catch (JsonProcessingException e) {
+            LOG.warn("task {}: the browser's state is not JSON; profile {} is left as it was", task.id(),
+                    profile.id());
+            return;
+        }
+        ObjectNode data = Json.mapper().createObjectNode();
+        data.set("cookies", cookies.isArray() ? cookies : Json.mapper().createArrayNode());
+        try {
+            env.blobs().put(BrowserProfile.stateKey(task.tenantId(), profile.id()),
+                    storageState.getBytes(StandardCharsets.UTF_8), "application/json");
+            env.blobs().put(BrowserProfile.taskDataKey(task.tenantId(), task.id()),
+                    data.toString().getBytes(StandardCharsets.UTF_8), "application/json");
+        } catch (StoreUnavailableException e) {
+            // the task still ends; only its browser data is lost
+            LOG.warn("task {} could not save into profile {}: {}", task.id(), profile.id(), e.getMessage());
+            return;
+        }
+        // the count only: cookie values are credentials
+        LOG.info("task {} saved {} cookie(s) into profile {}", task.id(), data.get("cookies").size(), profile.id());
     }
 
     /** Removes the secrets of a task that has ended. */

@@ -297,6 +297,7 @@ public final class TaskWorker implements TaskExecutor {
             return;
         }
         writer.write(t -> t.toBuilder().checkpoint(checkpoint).agent(shown).build());
+        agents.saveProfile(claimed, prepared.request().profile(), outcome.storageState());
         TaskStatus status = interrupted == TaskInterrupted.Reason.STOP ? TaskStatus.STOPPED
                 : outcome.error() == null ? TaskStatus.FINISHED : TaskStatus.FAILED;
         progress.stateKey = key;
@@ -421,6 +422,7 @@ public final class TaskWorker implements TaskExecutor {
     private final class Listener implements EngineListener {
         private final TaskWriter writer;
         private final Progress progress;
+        private OpenView live;
 
         Listener(TaskWriter writer, Progress progress) {
             this.writer = writer;
@@ -451,19 +453,37 @@ public final class TaskWorker implements TaskExecutor {
             return artifact;
         }
 
+        /**
+         * One live view per task: an open while one is open (the authenticate {@code prompt_user} flow inside an
+         * agent task that keeps a view for its whole run) shares it, keeping its URL and token, so the person
+         * already watching is the one asked to log in; the view closes when its last holder closes it. A later
+         * deadline extends the shared view (its channel is opened again with the same token, which drops input
+         * not yet applied).
+         */
         @Override
-        public LiveSession openLiveView(Duration pause) {
+        public synchronized LiveSession openLiveView(Duration pause) {
             TaskRecord t = writer.current();
-            byte[] random = new byte[32];
-            RANDOM.nextBytes(random);
-            String token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-            env.liveView().open(t.id(), token, env.clock().instant().plus(pause));
-            String url = "/live/" + t.id() + "?token=" + token;
-            writer.write(r -> r.toBuilder().liveViewUrl(url).build());
+            Instant until = env.clock().instant().plus(pause);
+            if (live == null) {
+                byte[] random = new byte[32];
+                RANDOM.nextBytes(random);
+                String token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+                env.liveView().open(t.id(), token, until);
+                String url = "/live/" + t.id() + "?token=" + token;
+                writer.write(r -> r.toBuilder().liveViewUrl(url).build());
+                live = new OpenView(token, url, until);
+            } else if (until.isAfter(live.until)) {
+                env.liveView().open(t.id(), live.token, until);
+                live.until = until;
+            }
+            live.holders++;
+            OpenView view = live;
             return new LiveSession() {
+                private boolean closed;
+
                 @Override
                 public String url() {
-                    return url;
+                    return view.url;
                 }
 
                 @Override
@@ -478,6 +498,16 @@ public final class TaskWorker implements TaskExecutor {
 
                 @Override
                 public void close() {
+                    synchronized (Listener.this) {
+                        if (closed) {
+                            return;
+                        }
+                        closed = true;
+                        if (--view.holders > 0) {
+                            return;
+                        }
+                        live = null;
+                    }
                     env.liveView().close(t.id());
                     writer.write(r -> r.toBuilder().liveViewUrl(null).build());
                 }
@@ -498,6 +528,20 @@ public final class TaskWorker implements TaskExecutor {
             return env.files().find(t.tenantId(), t.sessionId(), name)
                     .flatMap(f -> env.blobs().get(f.blobKey())
                             .map(bytes -> new UploadedBytes(f.name(), f.contentType(), bytes)));
+        }
+    }
+
+    /** The live view a task has open, and how many openers hold it. */
+    private static final class OpenView {
+        final String token;
+        final String url;
+        Instant until;
+        int holders;
+
+        OpenView(String token, String url, Instant until) {
+            this.token = token;
+            this.url = url;
+            this.until = until;
         }
     }
 
