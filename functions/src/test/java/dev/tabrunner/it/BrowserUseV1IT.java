@@ -416,4 +416,78 @@ class BrowserUseV1IT {
         assertThat(json.json().get("status").asText()).isEqualTo("finished");
         assertThat(json.json().has("browser_data")).isFalse();
     }
+
+    @Test
+    void profiles_keepCookiesAcrossTasks_onlyWhenSaved_andOnlyInTheirProfile() throws Exception {
+        Api api = newTenant();
+        model.then(r -> Reply.tool("navigate", "{\"url\":\"" + site.url("/remember-me.html") + "\"}"))
+                .then(r -> Reply.tool("done", "{\"message\":\"remembered\"}"));
+        String saving = run(api, "{\"task\":\"Get remembered\",\"browser_profile_id\":\"shop\","
+                + "\"save_browser_data\":true}");
+        assertThat(awaitStatus(api, saving, "finished", "failed")).isEqualTo("finished");
+        JsonNode cookies = api.get("/api/v1/task/" + saving).json().at("/browser_data/cookies");
+        assertThat(cookies.toString()).contains("remembered").contains("ada-lovelace");
+
+        for (String[] c : new String[][]{{"shop", "remembered=ada-lovelace"}, {"other", "Cookies: (none)"}}) {
+            model.then(r -> Reply.tool("navigate", "{\"url\":\"" + site.url("/viewport.html") + "\"}"))
+                    .then(r -> {
+                        assertThat(ScriptedModelServer.lastUserText(r)).as(c[0]).contains(c[1]);
+                        return Reply.tool("done", "{\"message\":\"checked\"}");
+                    });
+            String id = run(api, "{\"task\":\"Check cookies\",\"browser_profile_id\":\"" + c[0] + "\"}");
+            assertThat(awaitStatus(api, id, "finished", "failed")).isEqualTo("finished");
+            assertThat(api.get("/api/v1/task/" + id).json().get("browser_data").isNull()).isTrue();
+        }
+        // another tenant's profile of the same name is another profile
+        Api stranger = newTenant();
+        model.then(r -> Reply.tool("navigate", "{\"url\":\"" + site.url("/viewport.html") + "\"}"))
+                .then(r -> {
+                    assertThat(ScriptedModelServer.lastUserText(r)).contains("Cookies: (none)");
+                    return Reply.tool("done", "{\"message\":\"checked\"}");
+                });
+        String id = run(stranger, "{\"task\":\"Check cookies\",\"browser_profile_id\":\"shop\"}");
+        assertThat(awaitStatus(stranger, id, "finished", "failed")).isEqualTo("finished");
+    }
+
+    @Test
+    void liveUrl_opensTheLiveViewOfTheRunningTask_withoutAKey_andIsGoneAtTheEnd() throws Exception {
+        Api api = newTenant();
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        model.then(r -> Reply.tool("navigate", "{\"url\":\"" + site.url("/viewport.html") + "\"}"))
+                .then(r -> {
+                    try {
+                        release.await(20, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return Reply.tool("done", "{\"message\":\"watched\"}");
+                });
+        String id = run(api, "{\"task\":\"Be watched\"}");
+        awaitStatus(api, id, "running");
+        String live = null;
+        for (int i = 0; i < 100 && live == null; i++) {
+            JsonNode t = api.get("/api/v1/task/" + id).json();
+            if (t.hasNonNull("live_url") && model.requests().size() >= 2) {
+                live = t.get("live_url").asText();
+            } else {
+                Thread.sleep(100);
+            }
+        }
+        assertThat(live).startsWith(server.baseUrl() + "/live/" + id + "?token=");
+        Api anonymous = new Api(server.baseUrl(), null);
+        var page = anonymous.send(HttpRequest.newBuilder(URI.create(live)).GET().build());
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
+        var frame = anonymous.send(HttpRequest.newBuilder(URI.create(live.replace("?token=", "/frame?token=")))
+                .GET().build());
+        assertThat(frame.status()).isEqualTo(200);
+        assertThat(frame.headers().firstValue("Content-Type").orElse("")).startsWith("image/jpeg");
+        assertThat(api.get("/api/v1/tasks").json().at("/tasks/0/live_url").asText()).isEqualTo(live);
+
+        release.countDown();
+
+        assertThat(awaitStatus(api, id, "finished", "failed")).isEqualTo("finished");
+        assertThat(api.get("/api/v1/task/" + id).json().get("live_url").isNull()).isTrue();
+        assertThat(anonymous.send(HttpRequest.newBuilder(URI.create(live)).GET().build()).status()).isEqualTo(404);
+    }
 }
