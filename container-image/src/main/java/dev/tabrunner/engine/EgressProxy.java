@@ -247,7 +247,11 @@ public final class EgressProxy implements AutoCloseable {
             OutputStream up = upstream.getOutputStream();
             up.write(rewritten.toString().getBytes(StandardCharsets.ISO_8859_1));
             up.flush();
-            pipe(client, in, upstream);
+            if (absolute) {
+                pipeFromUpstreamProxy(client, in, upstream, method, target);
+            } else {
+                pipe(client, in, upstream);
+            }
         }
     }
 
@@ -394,6 +398,42 @@ public final class EgressProxy implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.debug("egress proxy upward copy did not end cleanly: {}", e.toString());
+        }
+    }
+
+    /**
+     * Like {@link #pipe}, but the answer's head is looked at first: a 407 is the upstream proxy refusing the
+     * operator's credentials, not the site's answer, and becomes the same 502 as a refused tunnel.
+     */
+    private void pipeFromUpstreamProxy(Socket client, InputStream clientIn, Socket upstream, String method,
+                                       String target) throws IOException {
+        client.setSoTimeout(0);
+        // the request's body goes up while the answer is awaited: a proxy may wait for the body before answering
+        java.util.concurrent.Future<?> upward = threads.submit(() -> copy(clientIn, client, upstream));
+        // unbuffered, so that the rest of the answer is still in the socket for the copy below
+        InputStream answer = upstream.getInputStream();
+        byte[] head = readHead(answer);
+        String[] statusLine = head == null ? new String[0]
+                : new String(head, StandardCharsets.ISO_8859_1).split(" ", 3);
+        if (head == null || statusLine.length > 1 && statusLine[1].equals("407")) {
+            upward.cancel(true);
+            String reason = head == null ? "the upstream proxy closed the connection without an answer"
+                    : "the upstream proxy answered 407 Proxy Authentication Required";
+            LOG.warn("upstream proxy did not carry {} {}: {}", method, target, reason);
+            upstreamFailed(client, method, target, reason);
+            return;
+        }
+        OutputStream out = client.getOutputStream();
+        out.write(head);
+        out.flush();
+        copy(answer, upstream, client);
+        try {
+            upward.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException
+                 | java.util.concurrent.CancellationException e) {
             LOG.debug("egress proxy upward copy did not end cleanly: {}", e.toString());
         }
     }

@@ -166,6 +166,19 @@ class EgressProxyTest {
     }
 
     @Test
+    void proxyCountry_carriesARequestBodyToo() throws IOException {
+        task(List.of(), false, "us");
+        String body = "name=ada&plan=pro";
+
+        String response = send("POST " + url("shop.test", "/echo") + " HTTP/1.1\r\nHost: shop.test\r\n"
+                + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " + body.length()
+                + "\r\n\r\n" + body);
+
+        assertThat(response).startsWith("HTTP/1.1 200");
+        assertThat(upstream.seen()).extracting(UpstreamProxyFixture.Seen::method).containsExactly("POST");
+    }
+
+    @Test
     void proxyCountry_opensTunnelsThroughTheUpstream() throws IOException {
         task(List.of(), false, "us");
         String authority = "shop.test:" + site.port();
@@ -230,11 +243,12 @@ class EgressProxyTest {
         String plain = get(url("shop.test", "/echo"));
         String tunnel = send("CONNECT shop.test:443 HTTP/1.1\r\nHost: shop.test:443\r\n\r\n");
 
-        assertThat(plain).startsWith("HTTP/1.1 407"); // plain HTTP: the upstream's own answer reaches the page
-        assertThat(tunnel).startsWith("HTTP/1.1 502")
-                .contains(EgressProxy.BLOCKED_HEADER + ": " + EgressProxy.UPSTREAM_FAILED)
-                .contains("407 Proxy Authentication Required");
-        assertThat(log.upstreamFailureCount()).isEqualTo(1);
+        for (String response : List.of(plain, tunnel)) {
+            assertThat(response).startsWith("HTTP/1.1 502")
+                    .contains(EgressProxy.BLOCKED_HEADER + ": " + EgressProxy.UPSTREAM_FAILED)
+                    .contains("407 Proxy Authentication Required");
+        }
+        assertThat(log.upstreamFailureCount()).isEqualTo(2);
         assertThat(log.lastUpstreamFailure()).contains("407");
         assertThat(log.toJson().toString()).contains("\"failed\":true").doesNotContain("wrong");
     }
