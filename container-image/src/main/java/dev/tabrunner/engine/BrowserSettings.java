@@ -1,6 +1,7 @@
 package dev.tabrunner.engine;
 
 import dev.tabrunner.egress.EgressPolicy;
+import dev.tabrunner.egress.UpstreamProxies;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,9 +18,11 @@ import java.util.Map;
  * @param actionTimeoutMs    default timeout of one action
  * @param navigationTimeoutMs default timeout of one navigation
  * @param egress             which destinations the browser may reach ({@code TABRUNNER_EGRESS_ALLOW})
+ * @param proxies            the operator's upstream proxies per country ({@code TABRUNNER_PROXY_<CC>}), for the
+ *                           tasks that ask for one
  */
 public record BrowserSettings(Path executable, List<String> args, long actionTimeoutMs, long navigationTimeoutMs,
-                              EgressPolicy egress) {
+                              EgressPolicy egress, UpstreamProxies proxies) {
     /**
      * WebRTC may only use the proxy (no direct UDP that would bypass the egress check); a page's JavaScript heap is
      * capped so that a page allocating without end crashes its own renderer quickly instead of the machine.
@@ -31,11 +34,14 @@ public record BrowserSettings(Path executable, List<String> args, long actionTim
 
     public BrowserSettings {
         args = List.copyOf(args);
+        proxies = proxies == null ? UpstreamProxies.none() : proxies;
     }
 
     /**
-     * Reads {@code TABRUNNER_CHROMIUM_PATH}, {@code TABRUNNER_CHROMIUM_ARGS}, the two timeouts and
-     * {@code TABRUNNER_EGRESS_ALLOW}.
+     * Reads {@code TABRUNNER_CHROMIUM_PATH}, {@code TABRUNNER_CHROMIUM_ARGS}, the two timeouts,
+     * {@code TABRUNNER_EGRESS_ALLOW} and {@code TABRUNNER_PROXY_<CC>}.
+     *
+     * @throws IllegalArgumentException when a proxy setting is not an {@code http://} URL (named, without its value)
      */
     public static BrowserSettings from(Map<String, String> env) {
         String configured = env.get("TABRUNNER_CHROMIUM_PATH");
@@ -47,7 +53,7 @@ public record BrowserSettings(Path executable, List<String> args, long actionTim
         }
         return new BrowserSettings(executable, args, longSetting(env, "TABRUNNER_ACTION_TIMEOUT_MS", 15_000),
                 longSetting(env, "TABRUNNER_NAVIGATION_TIMEOUT_MS", 30_000),
-                EgressPolicy.fromAllowList(env.get("TABRUNNER_EGRESS_ALLOW")));
+                EgressPolicy.fromAllowList(env.get("TABRUNNER_EGRESS_ALLOW")), UpstreamProxies.from(env));
     }
 
     private static long longSetting(Map<String, String> env, String name, long fallback) {

@@ -1,6 +1,7 @@
 package dev.tabrunner.engine;
 
 import dev.tabrunner.egress.EgressPolicy;
+import dev.tabrunner.egress.UpstreamProxies.Upstream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,6 +17,7 @@ import java.net.SocketException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,9 +29,19 @@ import java.util.concurrent.Executors;
  * checked against the {@link EgressPolicy} and, when allowed, connected to the address the policy resolved (never
  * re-resolved, so DNS cannot change its answer in between). Refused requests get a 403 marked with
  * {@value #BLOCKED_HEADER}.
+ *
+ * <p>The running task may restrict this further ({@link Listener#refuse}) and may have its allowed requests leave
+ * through one of the operator's upstream HTTP proxies ({@link Listener#upstream}): plain HTTP is forwarded to it in
+ * absolute form, TLS and WebSockets go through a {@code CONNECT} tunnel it opens. The upstream proxy's own address
+ * is operator configuration and not subject to the egress policy; the destination's name is still checked here
+ * first, and is then resolved by the upstream proxy (that is what a country's proxy is for). When the upstream
+ * proxy cannot be reached or refuses, the page gets a 502 marked {@value #BLOCKED_HEADER}{@code : }
+ * {@value #UPSTREAM_FAILED}.
  */
 public final class EgressProxy implements AutoCloseable {
     public static final String BLOCKED_HEADER = "X-Tabrunner-Egress";
+    /** The {@value #BLOCKED_HEADER} value of a request the task's upstream proxy did not carry. */
+    public static final String UPSTREAM_FAILED = "upstream-failed";
     private static final Logger LOG = LoggerFactory.getLogger(EgressProxy.class);
     private static final int MAX_HEAD_BYTES = 65_536;
     private static final int CONNECT_TIMEOUT_MS = 10_000;
@@ -46,6 +58,19 @@ public final class EgressProxy implements AutoCloseable {
         default String refuse(String host) {
             return null;
         }
+
+        /** The upstream proxy allowed requests leave through, or null to connect directly. */
+        default Upstream upstream() {
+            return null;
+        }
+
+        /** A request that was allowed but that the upstream proxy did not carry (unreachable, or refused it). */
+        default void upstreamFailed(String method, String target, String reason) {
+        }
+    }
+
+    /** Where an allowed request goes: the addresses the policy resolved, or through the task's upstream proxy. */
+    private record Route(List<InetAddress> addresses, Upstream upstream) {
     }
 
     private final EgressPolicy policy;
@@ -136,7 +161,12 @@ public final class EgressProxy implements AutoCloseable {
         }
         String host = authority.substring(0, colon);
         int port = port(authority.substring(colon + 1));
-        Socket upstream = open(client, "CONNECT", authority, host, port);
+        Route route = check(client, "CONNECT", authority, host, port);
+        if (route == null) {
+            return;
+        }
+        Socket upstream = route.upstream() == null ? connect(client, route, host, port)
+                : throughUpstream(client, route.upstream(), "CONNECT", authority, authority);
         if (upstream == null) {
             return;
         }
@@ -160,36 +190,56 @@ public final class EgressProxy implements AutoCloseable {
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("ws")) {
             report(method, target, "the scheme '" + scheme + "' is not allowed");
-            respond(client, 403, "the scheme '" + scheme + "' is not allowed", target);
+            respond(client, 403, null, target);
             return;
         }
         String host = uri.getHost() != null ? uri.getHost() : uri.getRawAuthority();
         int port = uri.getPort() > 0 ? uri.getPort() : 80;
-        Socket upstream = open(client, method, target, host, port);
+        Route route = check(client, method, target, host, port);
+        if (route == null) {
+            return;
+        }
+        String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+        if (uri.getRawQuery() != null) {
+            path += "?" + uri.getRawQuery();
+        }
+        boolean upgrade = false;
+        StringBuilder headers = new StringBuilder();
+        String[] lines = head.split("\r\n");
+        for (int i = 1; i < lines.length; i++) {
+            String line = lines[i];
+            if (line.isEmpty()) {
+                continue;
+            }
+            String name = line.substring(0, Math.max(0, line.indexOf(':'))).trim().toLowerCase(Locale.ROOT);
+            if (name.equals("upgrade")) {
+                upgrade = true;
+            }
+            if (name.startsWith("proxy-") || name.equals("connection") || name.equals("keep-alive")) {
+                continue;
+            }
+            headers.append(line).append("\r\n");
+        }
+        Upstream via = route.upstream();
+        // plain HTTP goes to an upstream proxy in absolute form; a WebSocket upgrade through a tunnel, which is what
+        // HTTP proxies carry reliably
+        boolean absolute = via != null && !upgrade;
+        Socket upstream;
+        if (via == null) {
+            upstream = connect(client, route, host, port);
+        } else if (upgrade) {
+            upstream = throughUpstream(client, via, method, target, authority(host, port));
+        } else {
+            upstream = openUpstream(client, via, method, target);
+        }
         if (upstream == null) {
             return;
         }
         try (upstream) {
-            String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
-            if (uri.getRawQuery() != null) {
-                path += "?" + uri.getRawQuery();
-            }
-            StringBuilder rewritten = new StringBuilder(method).append(' ').append(path).append(" HTTP/1.1\r\n");
-            boolean upgrade = false;
-            String[] lines = head.split("\r\n");
-            for (int i = 1; i < lines.length; i++) {
-                String line = lines[i];
-                if (line.isEmpty()) {
-                    continue;
-                }
-                String name = line.substring(0, Math.max(0, line.indexOf(':'))).trim().toLowerCase(Locale.ROOT);
-                if (name.equals("upgrade")) {
-                    upgrade = true;
-                }
-                if (name.startsWith("proxy-") || name.equals("connection") || name.equals("keep-alive")) {
-                    continue;
-                }
-                rewritten.append(line).append("\r\n");
+            StringBuilder rewritten = new StringBuilder(method).append(' ').append(absolute ? target : path)
+                    .append(" HTTP/1.1\r\n").append(headers);
+            if (absolute && via.authorization() != null) {
+                rewritten.append("Proxy-Authorization: ").append(via.authorization()).append("\r\n");
             }
             // one request per upstream connection: the next request on this client connection may be for another
             // host, and each must be checked on its own
@@ -197,12 +247,19 @@ public final class EgressProxy implements AutoCloseable {
             OutputStream up = upstream.getOutputStream();
             up.write(rewritten.toString().getBytes(StandardCharsets.ISO_8859_1));
             up.flush();
-            pipe(client, in, upstream);
+            if (absolute) {
+                pipeFromUpstreamProxy(client, in, upstream, method, target);
+            } else {
+                pipe(client, in, upstream);
+            }
         }
     }
 
-    /** Checks the destination and connects to it; answers the client itself and returns null when refused. */
-    private Socket open(Socket client, String method, String target, String host, int port) throws IOException {
+    /**
+     * Checks the destination against the operator's policy and the task's rules; answers the client itself and
+     * returns null when refused.
+     */
+    private Route check(Socket client, String method, String target, String host, int port) throws IOException {
         if (port <= 0 || port > 65_535) {
             respond(client, 400, "invalid port", target);
             return null;
@@ -210,16 +267,24 @@ public final class EgressProxy implements AutoCloseable {
         EgressPolicy.Verdict verdict = policy.checkHost(host);
         String reason = verdict.allowed() ? null : verdict.reason();
         Listener l = listener;
+        String taskReason = null;
         if (reason == null && l != null) {
-            reason = l.refuse(verdict.host());
+            taskReason = l.refuse(verdict.host());
+            reason = taskReason;
         }
         report(method, target, reason);
         if (reason != null) {
-            respond(client, 403, reason, target);
+            // a task's own refusal is shown on the page, which is how an agent that opened it learns why
+            respond(client, 403, taskReason, target);
             return null;
         }
+        return new Route(verdict.addresses(), l == null ? null : l.upstream());
+    }
+
+    /** Connects to an address the policy resolved; answers 502 and returns null when none answers. */
+    private Socket connect(Socket client, Route route, String host, int port) throws IOException {
         IOException last = null;
-        for (InetAddress address : verdict.addresses()) {
+        for (InetAddress address : route.addresses()) {
             Socket upstream = new Socket();
             try {
                 upstream.connect(new InetSocketAddress(address, port), CONNECT_TIMEOUT_MS);
@@ -232,6 +297,77 @@ public final class EgressProxy implements AutoCloseable {
         respond(client, 502, "could not connect to " + host + ":" + port
                 + (last == null ? "" : " (" + last.getMessage() + ")"), null);
         return null;
+    }
+
+    /** Connects to the task's upstream proxy; answers 502 and returns null when it cannot be reached. */
+    private Socket openUpstream(Socket client, Upstream via, String method, String target) throws IOException {
+        Socket upstream = new Socket();
+        try {
+            upstream.connect(new InetSocketAddress(via.host(), via.port()), CONNECT_TIMEOUT_MS);
+            return upstream;
+        } catch (IOException e) {
+            upstream.close();
+            LOG.warn("upstream proxy {} unreachable: {}", via, e.getMessage());
+            upstreamFailed(client, method, target, "the upstream proxy could not be reached (" + e.getMessage()
+                    + ")");
+            return null;
+        }
+    }
+
+    /**
+     * Opens a tunnel to {@code authority} through the task's upstream proxy ({@code CONNECT} with the operator's
+     * credentials); answers 502 and returns null when the proxy cannot be reached or does not answer 200.
+     */
+    private Socket throughUpstream(Socket client, Upstream via, String method, String target, String authority)
+            throws IOException {
+        Socket upstream = openUpstream(client, via, method, target);
+        if (upstream == null) {
+            return null;
+        }
+        String status;
+        try {
+            String connect = "CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority + "\r\n"
+                    + (via.authorization() == null ? "" : "Proxy-Authorization: " + via.authorization() + "\r\n")
+                    + "\r\n";
+            OutputStream up = upstream.getOutputStream();
+            up.write(connect.getBytes(StandardCharsets.ISO_8859_1));
+            up.flush();
+            // a proxy that accepts the connection but never answers must not hold the page
+            upstream.setSoTimeout(CONNECT_TIMEOUT_MS);
+            // unbuffered: after the head, the tunnel's bytes belong to the client
+            byte[] head = readHead(upstream.getInputStream());
+            upstream.setSoTimeout(0);
+            if (head == null) {
+                status = "closed the connection";
+            } else {
+                String text = new String(head, StandardCharsets.ISO_8859_1);
+                String line = text.substring(0, text.indexOf("\r\n"));
+                String[] parts = line.split(" ", 3);
+                if (parts.length >= 2 && parts[1].equals("200")) {
+                    return upstream;
+                }
+                status = "answered " + (parts.length >= 2 ? String.join(" ", List.of(parts).subList(1,
+                        parts.length)) : line);
+            }
+        } catch (IOException e) {
+            status = "failed (" + e.getMessage() + ")";
+        }
+        upstream.close();
+        LOG.warn("upstream proxy {} did not open a tunnel to {}: {}", via, authority, status);
+        upstreamFailed(client, method, target, "the upstream proxy " + status + " to CONNECT " + authority);
+        return null;
+    }
+
+    private void upstreamFailed(Socket client, String method, String target, String reason) throws IOException {
+        Listener l = listener;
+        if (l != null) {
+            l.upstreamFailed(method, target, reason);
+        }
+        respond(client, 502, reason, target);
+    }
+
+    private static String authority(String host, int port) {
+        return (host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + port;
     }
 
     private void report(String method, String target, String reason) {
@@ -262,6 +398,42 @@ public final class EgressProxy implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.debug("egress proxy upward copy did not end cleanly: {}", e.toString());
+        }
+    }
+
+    /**
+     * Like {@link #pipe}, but the answer's head is looked at first: a 407 is the upstream proxy refusing the
+     * operator's credentials, not the site's answer, and becomes the same 502 as a refused tunnel.
+     */
+    private void pipeFromUpstreamProxy(Socket client, InputStream clientIn, Socket upstream, String method,
+                                       String target) throws IOException {
+        client.setSoTimeout(0);
+        // the request's body goes up while the answer is awaited: a proxy may wait for the body before answering
+        java.util.concurrent.Future<?> upward = threads.submit(() -> copy(clientIn, client, upstream));
+        // unbuffered, so that the rest of the answer is still in the socket for the copy below
+        InputStream answer = upstream.getInputStream();
+        byte[] head = readHead(answer);
+        String[] statusLine = head == null ? new String[0]
+                : new String(head, StandardCharsets.ISO_8859_1).split(" ", 3);
+        if (head == null || statusLine.length > 1 && statusLine[1].equals("407")) {
+            upward.cancel(true);
+            String reason = head == null ? "the upstream proxy closed the connection without an answer"
+                    : "the upstream proxy answered 407 Proxy Authentication Required";
+            LOG.warn("upstream proxy did not carry {} {}: {}", method, target, reason);
+            upstreamFailed(client, method, target, reason);
+            return;
+        }
+        OutputStream out = client.getOutputStream();
+        out.write(head);
+        out.flush();
+        copy(answer, upstream, client);
+        try {
+            upward.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException
+                 | java.util.concurrent.CancellationException e) {
             LOG.debug("egress proxy upward copy did not end cleanly: {}", e.toString());
         }
     }
@@ -310,20 +482,37 @@ public final class EgressProxy implements AutoCloseable {
         return null;
     }
 
-    private static void respond(Socket client, int status, String reason, String target) throws IOException {
-        String body = status == 403
-                ? "<!doctype html><html><head><title>Blocked</title></head><body><h1>Blocked by Tabrunner</h1>"
-                + "<p>This destination is not allowed by the egress policy.</p></body></html>"
-                : "";
+    /**
+     * @param detail for a 403, the task's own reason shown on the page (null for the operator's, which stays
+     *               generic); for a 502 with a target, why the task's upstream proxy did not carry the request
+     */
+    private static void respond(Socket client, int status, String detail, String target) throws IOException {
+        boolean upstream = status == 502 && target != null;
+        String body;
+        if (status == 403) {
+            body = "<!doctype html><html><head><title>Blocked</title></head><body><h1>Blocked by Tabrunner</h1>"
+                    + (detail == null ? "<p>This destination is not allowed by the egress policy.</p>"
+                    : "<p>" + escape(detail) + ".</p>") + "</body></html>";
+        } else if (upstream) {
+            body = "<!doctype html><html><head><title>Proxy error</title></head><body><h1>Proxy error</h1><p>"
+                    + escape(detail) + ".</p></body></html>";
+        } else {
+            body = "";
+        }
         String text = status == 403 ? "Forbidden" : status == 502 ? "Bad Gateway" : "Bad Request";
         String head = "HTTP/1.1 " + status + " " + text + "\r\n"
                 + (status == 403 ? BLOCKED_HEADER + ": blocked\r\n" : "")
+                + (upstream ? BLOCKED_HEADER + ": " + UPSTREAM_FAILED + "\r\n" : "")
                 + "Content-Type: text/html; charset=utf-8\r\nContent-Length: "
                 + body.getBytes(StandardCharsets.UTF_8).length + "\r\nConnection: close\r\n\r\n";
         OutputStream out = client.getOutputStream();
         out.write(head.getBytes(StandardCharsets.ISO_8859_1));
         out.write(body.getBytes(StandardCharsets.UTF_8));
         out.flush();
+    }
+
+    private static String escape(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.tabrunner.engine;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tabrunner.egress.UpstreamProxies.Upstream;
 import dev.tabrunner.json.Json;
 
 import java.time.Clock;
@@ -10,23 +11,30 @@ import java.util.List;
 
 /**
  * The requests of one task, in order: what the page asked for (from the browser's own events, with full URLs)
- * and what the egress proxy refused (which the page never gets an answer for). Bounded, so that a page that
- * polls forever cannot grow a task record without limit; the number left out is kept.
+ * and what the egress proxy refused (which the page never gets an answer for) or the task's upstream proxy did not
+ * carry. Bounded, so that a page that polls forever cannot grow a task record without limit; the number left out
+ * is kept. It is also how the proxy learns the running task's {@link BrowsingRules}.
  */
 public final class NetworkLog implements EgressProxy.Listener {
     public static final int MAX_ENTRIES = 500;
 
     private final Clock clock;
     private final List<ObjectNode> entries = new ArrayList<>();
-    private final EgressProxy.Listener policy;
+    private final BrowsingRules rules;
     private int dropped;
     private int blocked;
     private String lastBlocked;
+    private int upstreamFailures;
+    private String lastUpstreamFailure;
 
-    /** @param policy per-task restrictions on top of the operator's policy, or null */
-    public NetworkLog(Clock clock, EgressProxy.Listener policy) {
+    /** @param rules the task's own rules on top of the operator's policy ({@link BrowsingRules#NONE} for none) */
+    public NetworkLog(Clock clock, BrowsingRules rules) {
         this.clock = clock;
-        this.policy = policy;
+        this.rules = rules == null ? BrowsingRules.NONE : rules;
+    }
+
+    public BrowsingRules rules() {
+        return rules;
     }
 
     /** A request the page made (the browser's request event). */
@@ -59,7 +67,27 @@ public final class NetworkLog implements EgressProxy.Listener {
 
     @Override
     public String refuse(String host) {
-        return policy == null ? null : policy.refuse(host);
+        return rules.refuse(host);
+    }
+
+    @Override
+    public Upstream upstream() {
+        return rules.upstream();
+    }
+
+    @Override
+    public void upstreamFailed(String method, String target, String reason) {
+        ObjectNode e = Json.mapper().createObjectNode();
+        e.put("at", clock.instant().toString());
+        e.put("method", method);
+        e.put("url", target);
+        e.put("failed", true);
+        e.put("reason", reason);
+        synchronized (this) {
+            upstreamFailures++;
+            lastUpstreamFailure = reason;
+        }
+        add(e);
     }
 
     private synchronized void add(ObjectNode entry) {
@@ -78,6 +106,16 @@ public final class NetworkLog implements EgressProxy.Listener {
     /** The last refusal, as {@code target: reason}. */
     public synchronized String lastBlocked() {
         return lastBlocked;
+    }
+
+    /** How many allowed requests the task's upstream proxy did not carry so far. */
+    public synchronized int upstreamFailureCount() {
+        return upstreamFailures;
+    }
+
+    /** Why the upstream proxy last failed a request. */
+    public synchronized String lastUpstreamFailure() {
+        return lastUpstreamFailure;
     }
 
     public synchronized ArrayNode toJson() {

@@ -21,6 +21,7 @@ import dev.tabrunner.action.PdfOptions;
 import dev.tabrunner.action.TaskRequest;
 import dev.tabrunner.action.WaitUntil;
 import dev.tabrunner.domain.Artifact;
+import dev.tabrunner.domain.BrowsingOptions;
 import dev.tabrunner.domain.SessionOptions;
 import dev.tabrunner.domain.TaskError;
 import dev.tabrunner.egress.EgressPolicy;
@@ -60,7 +61,7 @@ public final class PlaywrightEngine {
     public EngineOutcome run(BrowserHost host, SessionOptions options, String storageState, String resumeUrl,
                              TaskRequest request, ArrayNode done, EngineListener listener, TaskControl control) {
         ArrayNode results = done.deepCopy();
-        NetworkLog network = new NetworkLog(clock, null);
+        NetworkLog network = new NetworkLog(clock, BrowsingRules.NONE);
         Browser browser;
         try {
             browser = host.browser();
@@ -247,10 +248,16 @@ public final class PlaywrightEngine {
             o.setTimeout(timeoutMs);
         }
         int blockedBefore = run.network.blockedCount();
+        int upstreamFailuresBefore = run.network.upstreamFailureCount();
         try {
             Response response = page.navigate(url, o);
-            if (response != null && response.headers().containsKey(EgressProxy.BLOCKED_HEADER.toLowerCase())) {
-                // allowed itself, but redirected somewhere the proxy refused
+            String egress = response == null ? null
+                    : response.headers().get(EgressProxy.BLOCKED_HEADER.toLowerCase(java.util.Locale.ROOT));
+            if (EgressProxy.UPSTREAM_FAILED.equals(egress)) {
+                throw upstreamFailed(url, run.network);
+            }
+            if (egress != null) {
+                // refused itself by the task's rules, or allowed but redirected somewhere the proxy refused
                 throw destinationBlocked(url, run.network.lastBlocked());
             }
             return response;
@@ -259,6 +266,9 @@ public final class PlaywrightEngine {
         } catch (PlaywrightException e) {
             if (!page.context().browser().isConnected()) {
                 throw ActionFailure.browserUnavailable("browser disconnected");
+            }
+            if (run.network.upstreamFailureCount() > upstreamFailuresBefore) {
+                throw upstreamFailed(url, run.network);
             }
             if (run.network.blockedCount() > blockedBefore) {
                 throw destinationBlocked(url, run.network.lastBlocked());
@@ -269,8 +279,15 @@ public final class PlaywrightEngine {
     }
 
     private static ActionFailure destinationBlocked(String url, String reason) {
+        // a task's own rules are the caller's to change; the operator's policy is not
         return new ActionFailure(403, "destination_blocked", "the browser may not reach " + url + " ("
-                + reason + "); operators allow destinations with TABRUNNER_EGRESS_ALLOW");
+                + reason + ")" + (BrowsingRules.isTaskRefusal(reason) ? ""
+                : "; operators allow destinations with TABRUNNER_EGRESS_ALLOW"));
+    }
+
+    private static ActionFailure upstreamFailed(String url, NetworkLog network) {
+        return new ActionFailure(502, "upstream_proxy_failed", "navigating to " + url + " failed: the proxy for '"
+                + network.rules().country() + "' did not carry the request (" + network.lastUpstreamFailure() + ")");
     }
 
     private static ActionFailure scriptTimeout(long timeoutMs) {
@@ -507,11 +524,21 @@ public final class PlaywrightEngine {
      * Unlike a scripted task, the page accepts downloads, which the program keeps as the task's files.
      *
      * @param resumeUrl the URL to open first (the session's, or the task's own when it continues), or null
+     * @param browsing  the task's own network rules: allowed domains, ad blocking, the country of the operator's
+     *                  proxy its traffic leaves through ({@code proxy_not_configured} when this worker has none)
      */
     public EngineOutcome runProgram(BrowserHost host, SessionOptions options, String storageState, String resumeUrl,
-                                    PageProgram program, EngineListener listener, TaskControl control) {
+                                    BrowsingOptions browsing, PageProgram program, EngineListener listener,
+                                    TaskControl control) {
         ArrayNode results = Json.mapper().createArrayNode();
-        NetworkLog network = new NetworkLog(clock, null);
+        BrowsingRules rules;
+        try {
+            rules = BrowsingRules.of(browsing, settings.proxies());
+        } catch (ActionFailure f) {
+            return new EngineOutcome(results, resumeUrl, null, TaskError.of(f.status(), f.code(), f.getMessage()),
+                    null, Json.mapper().createArrayNode());
+        }
+        NetworkLog network = new NetworkLog(clock, rules);
         Browser browser;
         try {
             browser = host.browser();

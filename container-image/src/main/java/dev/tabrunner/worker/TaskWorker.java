@@ -262,8 +262,8 @@ public final class TaskWorker implements TaskExecutor {
         ScheduledFuture<?> watcher = watchers.scheduleWithFixedDelay(control::watch, 1, 1, TimeUnit.SECONDS);
         EngineOutcome outcome;
         try {
-            outcome = engine.runProgram(host.get(), session.options(), storageState, resumeUrl, agent.program(),
-                    listener, control);
+            outcome = engine.runProgram(host.get(), session.options(), storageState, resumeUrl,
+                    prepared.request().browsing(), agent.program(), listener, control);
         } finally {
             watcher.cancel(false);
         }

@@ -1,5 +1,7 @@
 package dev.tabrunner.egress;
 
+import java.net.IDN;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -43,7 +45,10 @@ public final class DomainAllowList {
 
     /**
      * An entry in its canonical form ({@code host} or {@code .domain} for a wildcard), or empty when it is not a
-     * domain or IP address a browser could visit.
+     * domain or IP address a browser could visit. Names are lower-cased and internationalized names turned into the
+     * ASCII form a browser puts on the wire ({@code bücher.example} becomes {@code xn--bcher-kva.example}); IP
+     * addresses take the canonical form of {@link HostLiteral} in any spelling, so that they compare equal to the
+     * host the egress proxy sees.
      */
     public static Optional<String> normalize(String entry) {
         if (entry == null) {
@@ -58,9 +63,20 @@ public final class DomainAllowList {
         if (end >= 0) {
             e = e.substring(0, end);
         }
+        // user information of a URL form (https://user@example.com) is not part of the host
+        e = e.substring(e.lastIndexOf('@') + 1);
+        if (e.startsWith("[")) {
+            int close = e.indexOf(']');
+            if (close < 0 || close + 1 < e.length() && e.charAt(close + 1) != ':') {
+                return Optional.empty();
+            }
+            return ipLiteral(e.substring(0, close + 1));
+        }
         int port = e.lastIndexOf(':');
         if (port >= 0 && e.indexOf(':') == port) {
             e = e.substring(0, port);
+        } else if (port >= 0) {
+            return ipLiteral(e); // an IPv6 address without brackets
         }
         boolean wildcard = false;
         if (e.startsWith("*.")) {
@@ -73,10 +89,33 @@ public final class DomainAllowList {
         if (e.endsWith(".")) {
             e = e.substring(0, e.length() - 1);
         }
+        try {
+            e = IDN.toASCII(e, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
+        } catch (IllegalArgumentException notAName) {
+            return Optional.empty();
+        }
         if (!HOST.matcher(e).matches()) {
             return Optional.empty();
         }
+        Optional<String> ip;
+        try {
+            ip = HostLiteral.address(e).map(InetAddress::getHostAddress);
+        } catch (IllegalArgumentException malformedNumber) {
+            return Optional.empty();
+        }
+        if (ip.isPresent()) {
+            // a wildcard means subdomains, which an address does not have
+            return wildcard ? Optional.empty() : ip;
+        }
         return Optional.of(wildcard ? "." + e : e);
+    }
+
+    private static Optional<String> ipLiteral(String text) {
+        try {
+            return HostLiteral.address(text).map(InetAddress::getHostAddress);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 
     private static int indexOfAny(String s, String chars) {
@@ -88,7 +127,10 @@ public final class DomainAllowList {
         return -1;
     }
 
-    /** True when the host may be visited: the list is empty, or an entry covers it. */
+    /**
+     * True when the host may be visited: the list is empty, or an entry covers it. The host is read as a browser
+     * reads it ({@link HostLiteral}), so {@code 0x7f.1} is {@code 127.0.0.1} and {@code [::1]} is {@code ::1}.
+     */
     public boolean allows(String host) {
         if (isEmpty()) {
             return true;
@@ -96,12 +138,11 @@ public final class DomainAllowList {
         if (host == null) {
             return false;
         }
-        String h = host.toLowerCase(Locale.ROOT);
-        if (h.startsWith("[") && h.endsWith("]")) {
-            h = h.substring(1, h.length() - 1);
-        }
-        if (h.endsWith(".")) {
-            h = h.substring(0, h.length() - 1);
+        String h;
+        try {
+            h = HostLiteral.canonical(host);
+        } catch (IllegalArgumentException e) {
+            return false;
         }
         if (exact.contains(h)) {
             return true;
@@ -112,5 +153,12 @@ public final class DomainAllowList {
             }
         }
         return false;
+    }
+
+    /** The entries in canonical form (see {@link #normalize}). */
+    public List<String> entries() {
+        List<String> out = new ArrayList<>(exact);
+        suffixes.forEach(s -> out.add("." + s));
+        return List.copyOf(out);
     }
 }

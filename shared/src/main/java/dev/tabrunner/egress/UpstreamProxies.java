@@ -52,7 +52,7 @@ public final class UpstreamProxies {
     public static UpstreamProxies from(Map<String, String> settings) {
         Map<String, Upstream> out = new TreeMap<>();
         for (String country : COUNTRIES) {
-            String name = SETTING_PREFIX + country.toUpperCase(Locale.ROOT);
+            String name = setting(country);
             String value = settings.get(name);
             if (value == null || value.isBlank()) {
                 continue;
@@ -60,6 +60,11 @@ public final class UpstreamProxies {
             out.put(country, parse(name, value.trim()));
         }
         return new UpstreamProxies(Map.copyOf(out));
+    }
+
+    /** The setting that holds a country's proxy ({@code us} gives {@code TABRUNNER_PROXY_US}). */
+    public static String setting(String country) {
+        return SETTING_PREFIX + country.toUpperCase(Locale.ROOT);
     }
 
     private static Upstream parse(String name, String value) {
@@ -72,18 +77,26 @@ public final class UpstreamProxies {
         if (!"http".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
             throw new IllegalArgumentException(name + " must be http://[user:password@]host:port");
         }
+        if (uri.getPort() == 0 || uri.getPort() > 65_535) {
+            throw new IllegalArgumentException(name + " has an invalid port");
+        }
         int port = uri.getPort() > 0 ? uri.getPort() : 80;
         String authorization = null;
         if (uri.getUserInfo() != null) {
+            // decoded: a password holding '@' or ':' is written percent-encoded in the URL
             String userInfo = uri.getUserInfo();
+            if (userInfo.indexOf(':') < 0) {
+                userInfo += ":"; // Basic credentials are always user-id ':' password, even an empty one
+            }
             authorization = "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
         }
         return new Upstream(uri.getHost(), port, authorization);
     }
 
-    /** The proxy for a country (lower-case code), if the operator configured one. */
+    /** The proxy for a country (its ISO code, in either case), if the operator configured one. */
     public Optional<Upstream> forCountry(String country) {
-        return country == null ? Optional.empty() : Optional.ofNullable(byCountry.get(country));
+        return country == null ? Optional.empty()
+                : Optional.ofNullable(byCountry.get(country.trim().toLowerCase(Locale.ROOT)));
     }
 
     /** The countries with a proxy. */
