@@ -21,7 +21,7 @@ import dev.tabrunner.engine.EngineOutcome;
 import dev.tabrunner.engine.PageProgram;
 import dev.tabrunner.engine.PlaywrightEngine;
 import dev.tabrunner.engine.TaskControl;
-import dev.tabrunner.engine.UpstreamProxyFixture;
+import dev.tabrunner.testing.UpstreamProxyFixture;
 import dev.tabrunner.json.Json;
 import dev.tabrunner.llm.ModelCatalog;
 import dev.tabrunner.llm.ModelInfo;

@@ -5,6 +5,7 @@ import dev.tabrunner.domain.BrowsingOptions;
 import dev.tabrunner.egress.EgressPolicy;
 import dev.tabrunner.egress.UpstreamProxies;
 import dev.tabrunner.testing.FixtureServer;
+import dev.tabrunner.testing.UpstreamProxyFixture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;

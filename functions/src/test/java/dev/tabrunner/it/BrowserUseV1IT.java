@@ -7,6 +7,7 @@ import dev.tabrunner.testing.FixtureServer;
 import dev.tabrunner.testing.ScriptedModelServer;
 import dev.tabrunner.testing.ScriptedModelServer.Call;
 import dev.tabrunner.testing.ScriptedModelServer.Reply;
+import dev.tabrunner.testing.UpstreamProxyFixture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,12 +53,18 @@ class BrowserUseV1IT {
     private static final String SECRET = "hunter2-but-longer";
     private static final FixtureServer site = FixtureServer.start();
     private static final ScriptedModelServer model = ScriptedModelServer.start();
+    /** The operator's US proxy ({@code TABRUNNER_PROXY_US}); the only country configured. */
+    private static final String PROXY_AUTH = "Basic " + java.util.Base64.getEncoder()
+            .encodeToString("op:proxy-pw".getBytes(StandardCharsets.UTF_8));
+    private static UpstreamProxyFixture usProxy;
     private static LocalServer server;
     private static Api admin;
 
     @BeforeAll
-    static void start() {
+    static void start() throws java.io.IOException {
+        usProxy = UpstreamProxyFixture.start(PROXY_AUTH);
         Map<String, String> env = new HashMap<>();
+        env.put("TABRUNNER_PROXY_US", "http://op:proxy-pw@127.0.0.1:" + usProxy.port());
         env.put("TABRUNNER_LLM_BASE_URL", model.baseUrl());
         env.put("TABRUNNER_LLM_API_KEY", "sk-scripted");
         env.put("TABRUNNER_LLM_MAX_ATTEMPTS", "1");
@@ -66,8 +73,9 @@ class BrowserUseV1IT {
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws java.io.IOException {
         server.close();
+        usProxy.close();
         model.close();
         site.close();
     }
@@ -170,16 +178,21 @@ class BrowserUseV1IT {
                 .replace("[\"<string>\"],\n  \"save", "[\"127.0.0.1\"],\n  \"save")
                 .replace("\"structured_output_json\": \"<string>\"", "\"structured_output_json\": "
                         + Json.mapper().valueToTree(schema))
-                .replace("\"use_proxy\": true", "\"use_proxy\": false")
                 .replace("\"included_file_names\": [\"<string>\"]", "\"included_file_names\": [\"orders.csv\"]")
                 .replace("\"browser_viewport_width\": 123", "\"browser_viewport_width\": 1024")
                 .replace("\"browser_viewport_height\": 123", "\"browser_viewport_height\": 700")
                 .replace("\"max_agent_steps\": 123", "\"max_agent_steps\": 5");
         assertThat(body).doesNotContain("<string>");
 
+        usProxy.clear();
+
         String id = run(api, body);
 
         assertThat(awaitStatus(api, id, "finished", "failed", "stopped")).isEqualTo("finished");
+        // use_proxy + us: the page came through the operator's US proxy, with its credentials
+        assertThat(usProxy.seen()).extracting(UpstreamProxyFixture.Seen::requestLine)
+                .anyMatch(line -> line.contains("/viewport.html"));
+        assertThat(usProxy.seen()).extracting(UpstreamProxyFixture.Seen::authorization).containsOnly(PROXY_AUTH);
         var r = api.get("/api/v1/task/" + id);
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         JsonNode t = r.json();
@@ -489,5 +502,31 @@ class BrowserUseV1IT {
         assertThat(awaitStatus(api, id, "finished", "failed")).isEqualTo("finished");
         assertThat(api.get("/api/v1/task/" + id).json().get("live_url").isNull()).isTrue();
         assertThat(anonymous.send(HttpRequest.newBuilder(URI.create(live)).GET().build()).status()).isEqualTo(404);
+    }
+
+    @Test
+    void allowedDomains_blockEveryOtherHost_andUseProxyFalse_connectsDirectly() throws Exception {
+        Api api = newTenant();
+        String elsewhere = site.url("/viewport.html").replace("127.0.0.1", "localhost");
+        model.then(r -> Reply.tool("navigate", "{\"url\":\"" + elsewhere + "\"}"))
+                .then(r -> {
+                    assertThat(String.join(" ", ScriptedModelServer.toolResults(r)))
+                            .contains("destination_blocked").contains("allowed_domains");
+                    return Reply.tool("navigate", "{\"url\":\"" + site.url("/viewport.html") + "\"}");
+                })
+                .then(r -> {
+                    assertThat(ScriptedModelServer.lastUserText(r)).contains("Viewport is");
+                    return Reply.tool("done", "{\"message\":\"stayed inside\"}");
+                });
+        usProxy.clear();
+
+        String id = run(api, "{\"task\":\"Stay on 127.0.0.1\",\"allowed_domains\":[\"127.0.0.1\"],"
+                + "\"use_proxy\":false}");
+
+        assertThat(awaitStatus(api, id, "finished", "failed")).isEqualTo("finished");
+        assertThat(api.get("/api/v1/task/" + id).json().get("output").asText()).isEqualTo("stayed inside");
+        assertThat(usProxy.seen()).isEmpty();
+        // the agent is told which domains it may visit
+        assertThat(model.requests().get(0).toString()).contains("You may only visit these domains");
     }
 }

@@ -1,4 +1,4 @@
-package dev.tabrunner.engine;
+package dev.tabrunner.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
