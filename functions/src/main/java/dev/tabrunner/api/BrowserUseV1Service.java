@@ -162,7 +162,12 @@ public final class BrowserUseV1Service {
     }
 
     static boolean isV1(TaskRecord t) {
-        return DIALECT.equals(t.request().path(AgentTaskRequestParser.DIALECT_FIELD).path("name").asText());
+        return DIALECT.equals(dialect(t).path("name").asText());
+    }
+
+    /** What the v1 dialect keeps with a task ({@code request.dialect}); a missing node for other tasks. */
+    static JsonNode dialect(TaskRecord t) {
+        return t.request().path(AgentTaskRequestParser.DIALECT_FIELD);
     }
 
     public TaskStore.Slice<TaskRecord> list(Caller caller, int page, int limit) {
@@ -198,7 +203,7 @@ public final class BrowserUseV1Service {
 
     /** The cookies a task saved ({@code save_browser_data}), once it has ended; empty before or without. */
     public Optional<JsonNode> browserData(TaskRecord t) {
-        if (!t.status().isTerminal() || !t.request().path("dialect").path("saveBrowserData").asBoolean(false)) {
+        if (!t.status().isTerminal() || !dialect(t).path("saveBrowserData").asBoolean(false)) {
             return Optional.empty();
         }
         return blobs.get(BrowserProfile.taskDataKey(t.tenantId(), t.id())).flatMap(bytes -> {
@@ -217,7 +222,7 @@ public final class BrowserUseV1Service {
      */
     public TaskRecord shared(String taskId, String token) {
         TaskRecord t = store.findForWorker(taskId).filter(BrowserUseV1Service::isV1).orElse(null);
-        String expected = t == null ? null : t.request().path("dialect").path("shareToken").asText(null);
+        String expected = t == null ? null : dialect(t).path("shareToken").asText(null);
         if (expected == null || token == null || !java.security.MessageDigest.isEqual(
                 expected.getBytes(java.nio.charset.StandardCharsets.UTF_8),
                 token.getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
@@ -226,7 +231,7 @@ public final class BrowserUseV1Service {
         return t;
     }
 
-    TaskService scripted() {
+    TaskService taskService() {
         return tasks;
     }
 }

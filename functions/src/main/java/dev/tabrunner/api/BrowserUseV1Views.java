@@ -40,7 +40,7 @@ final class BrowserUseV1Views {
 
     /** The full view: {@code GET /api/v1/task/{task_id}}. */
     static Map<String, Object> task(TaskRecord t, String base, Optional<JsonNode> browserData) {
-        JsonNode dialect = t.request().path("dialect");
+        JsonNode dialect = BrowserUseV1Service.dialect(t);
         Map<String, Object> out = summary(t, base);
         out.put("steps", steps(t));
         out.put("browser_data", browserData.orElse(null));
@@ -53,7 +53,7 @@ final class BrowserUseV1Views {
 
     /** The list entry: {@code GET /api/v1/tasks}. */
     static Map<String, Object> summary(TaskRecord t, String base) {
-        JsonNode dialect = t.request().path("dialect");
+        JsonNode dialect = BrowserUseV1Service.dialect(t);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", t.id());
         out.put("task", dialect.path("task").asText(t.request().path("taskDetails").asText()));
@@ -126,7 +126,7 @@ final class BrowserUseV1Views {
     }
 
     static String shareUrl(TaskRecord t, String base) {
-        String token = t.request().path("dialect").path("shareToken").asText(null);
+        String token = BrowserUseV1Service.dialect(t).path("shareToken").asText(null);
         return token == null ? null : base + "/share/" + t.id() + "?token=" + token;
     }
 }

@@ -54,14 +54,14 @@ final class PublicShareController {
     @Get("/screenshots/{artifactId}")
     HttpResponse<?> screenshot(String taskId, String artifactId, @Nullable @QueryValue String token) {
         TaskRecord t = service.shared(taskId, token);
-        Artifact a = service.scripted().artifact(t, artifactId).filter(x -> x.contentType().startsWith("image/"))
+        Artifact a = service.taskService().artifact(t, artifactId).filter(x -> x.contentType().startsWith("image/"))
                 .orElseThrow(() -> new NotFoundException("artifact_not_found", "no such screenshot"));
-        Optional<URI> link = service.scripted().artifactLink(a);
+        Optional<URI> link = service.taskService().artifactLink(a);
         if (link.isPresent()) {
             return HttpResponse.status(HttpStatus.FOUND).header(HttpHeaders.LOCATION, link.get().toString())
                     .header(HttpHeaders.CACHE_CONTROL, "no-store");
         }
-        return HttpResponse.ok(service.scripted().artifactBytes(a)).contentType(MediaType.of(a.contentType()))
+        return HttpResponse.ok(service.taskService().artifactBytes(a)).contentType(MediaType.of(a.contentType()))
                 .header(HttpHeaders.CACHE_CONTROL, "no-store");
     }
 
