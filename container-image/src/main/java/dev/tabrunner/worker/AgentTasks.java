@@ -10,24 +10,21 @@ import dev.tabrunner.adapter.LanguageModelClients;
 import dev.tabrunner.agent.AgentSettings;
 import dev.tabrunner.agent.AgentState;
 import dev.tabrunner.domain.BrowserProfile;
-import dev.tabrunner.domain.Session;
 import dev.tabrunner.domain.TaskError;
 import dev.tabrunner.domain.TaskRecord;
 import dev.tabrunner.domain.TaskSecrets;
 import dev.tabrunner.llm.LanguageModel;
 import dev.tabrunner.llm.LanguageModelSettings;
 import dev.tabrunner.llm.ModelRouter;
-import dev.tabrunner.port.ConflictException;
 import dev.tabrunner.port.StoreUnavailableException;
 import dev.tabrunner.port.WorkerEnvironment;
 import dev.tabrunner.json.Json;
-import dev.tabrunner.service.TaskSecretsVault;
+import dev.tabrunner.service.TaskEnds;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Optional;
 
 /**
  * What the worker needs to run natural-language tasks: the configured language models, the task's secrets from
@@ -39,15 +36,15 @@ final class AgentTasks implements AutoCloseable {
     private final WorkerEnvironment env;
     private final ModelRouter router;
     private final LanguageModelClients clients;
-    private final TaskSecretsVault secrets;
+    private final TaskEnds ends;
     private final AgentSettings settings;
 
-    AgentTasks(WorkerEnvironment env) {
+    AgentTasks(WorkerEnvironment env, TaskEnds ends) {
         this.env = env;
         LanguageModelSettings llm = LanguageModelSettings.from(env.settings());
         this.router = new ModelRouter(llm);
         this.clients = new LanguageModelClients(llm, env.vault());
-        this.secrets = new TaskSecretsVault(env.vault());
+        this.ends = ends;
         AgentSettings d = AgentSettings.DEFAULTS;
         this.settings = new AgentSettings(d.maxTokensPerCall(), d.memorySteps(), d.maxSummaryLines(),
                 d.maxElements(), d.maxPageText(), d.maxCorrections(), d.maxFailedSteps(), llm.timeout());
@@ -89,7 +86,7 @@ final class AgentTasks implements AutoCloseable {
         } catch (InvalidRequestException e) {
             throw new CannotRun(TaskError.of(400, "invalid_model", e.getMessage()));
         }
-        TaskSecrets taskSecrets = secrets.open(task.tenantId(), task.id());
+        TaskSecrets taskSecrets = ends.open(task.tenantId(), task.id());
         if (!taskSecrets.names().containsAll(request.secretNames())) {
             throw new CannotRun(TaskError.of(500, "secrets_missing", "the task's secrets are no longer in the"
                     + " vault"));
@@ -133,32 +130,6 @@ final class AgentTasks implements AutoCloseable {
         }
         // the count only: cookie values are credentials
         LOG.info("task {} saved {} cookie(s) into profile {}", task.id(), data.get("cookies").size(), profile.id());
-    }
-
-    /** Removes the secrets of a task that has ended. */
-    void discardSecrets(TaskRecord task) {
-        try {
-            secrets.discard(task.tenantId(), task.id());
-        } catch (RuntimeException e) {
-            LOG.warn("could not discard the secrets of task {}: {}", task.id(), e.getMessage());
-        }
-    }
-
-    /** Terminates the task's session (terminateOnCompletion, run-task). */
-    void terminateSession(TaskRecord task) {
-        for (int attempt = 0; attempt < 5; attempt++) {
-            Optional<Session> s = env.sessions().find(task.tenantId(), task.sessionId());
-            if (s.isEmpty() || s.get().status() == dev.tabrunner.domain.SessionStatus.TERMINATED) {
-                return;
-            }
-            try {
-                env.sessions().update(s.get().terminated(env.clock().instant()), s.get().version());
-                return;
-            } catch (ConflictException e) {
-                // the session changed (a turn given back): read it again
-            }
-        }
-        LOG.warn("could not terminate session {} after task {}", task.sessionId(), task.id());
     }
 
     Duration modelTimeout() {

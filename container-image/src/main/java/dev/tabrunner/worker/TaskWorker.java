@@ -22,6 +22,7 @@ import dev.tabrunner.port.ConflictException;
 import dev.tabrunner.port.TaskExecutor;
 import dev.tabrunner.port.WorkerEnvironment;
 import dev.tabrunner.service.SessionTurns;
+import dev.tabrunner.service.TaskEnds;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,6 +66,7 @@ public final class TaskWorker implements TaskExecutor {
     private final int maxAttempts;
     private final String workerId = "worker-" + UUID.randomUUID();
     private final AgentTasks agents;
+    private final TaskEnds ends;
     private final List<BrowserHost> hosts = new CopyOnWriteArrayList<>();
     private final ThreadLocal<BrowserHost> host = ThreadLocal.withInitial(this::newHost);
     private final ExecutorService writers = Executors.newCachedThreadPool(daemon("tabrunner-checkpoint"));
@@ -78,7 +80,8 @@ public final class TaskWorker implements TaskExecutor {
         this.turns = new SessionTurns(env.sessions(), env.tasks(), env.dispatcher());
         this.lease = Duration.ofMillis(Long.parseLong(env.setting("TABRUNNER_LEASE_MS", "60000")));
         this.maxAttempts = Integer.parseInt(env.setting("TABRUNNER_MAX_ATTEMPTS", "3"));
-        this.agents = new AgentTasks(env);
+        this.ends = new TaskEnds(env.vault(), env.sessions(), env.clock());
+        this.agents = new AgentTasks(env, ends);
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {
@@ -210,7 +213,7 @@ public final class TaskWorker implements TaskExecutor {
         if (interrupted == TaskInterrupted.Reason.PAUSE || interrupted == TaskInterrupted.Reason.YIELD) {
             boolean pause = interrupted == TaskInterrupted.Reason.PAUSE;
             // the session's turn stays with the task: it continues where it stopped, before anything else runs
-            updateSession(session, s -> s.withState(url, key, env.clock().instant()));
+            ends.updateSession(session, s -> s.withState(url, key, env.clock().instant()));
             TaskRecord held = writer.write(t -> t.toBuilder().status(pause ? TaskStatus.PAUSED : TaskStatus.CREATED)
                     .control(null).results(progress.results).finalUrl(url).network(progress.network)
                     .artifacts(List.copyOf(progress.artifacts)).lease(null, pause ? null : env.clock().instant())
@@ -241,10 +244,6 @@ public final class TaskWorker implements TaskExecutor {
             prepared = agents.prepare(claimed);
         } catch (AgentTasks.CannotRun e) {
             end(writer, progress, TaskStatus.FAILED, session, null, e.error());
-            agents.discardSecrets(claimed);
-            if (claimed.request().path("terminateOnCompletion").asBoolean(false)) {
-                agents.terminateSession(claimed);
-            }
             return;
         }
         String storageState = session.stateKey() == null ? null : env.blobs().get(session.stateKey())
@@ -284,7 +283,7 @@ public final class TaskWorker implements TaskExecutor {
         if (interrupted == TaskInterrupted.Reason.PAUSE || interrupted == TaskInterrupted.Reason.YIELD) {
             TaskStatus held = agent.waitingForAnswer() ? TaskStatus.GUARDRAIL
                     : interrupted == TaskInterrupted.Reason.PAUSE ? TaskStatus.PAUSED : TaskStatus.CREATED;
-            updateSession(session, s -> s.withState(url, key, env.clock().instant()));
+            ends.updateSession(session, s -> s.withState(url, key, env.clock().instant()));
             TaskRecord kept = writer.write(t -> t.toBuilder().status(held).control(null).checkpoint(checkpoint)
                     .agent(shown).finalUrl(url).network(progress.network)
                     .artifacts(List.copyOf(progress.artifacts))
@@ -302,13 +301,12 @@ public final class TaskWorker implements TaskExecutor {
                 : outcome.error() == null ? TaskStatus.FINISHED : TaskStatus.FAILED;
         progress.stateKey = key;
         end(writer, progress, status, session, url, status == TaskStatus.FAILED ? outcome.error() : null);
-        agents.discardSecrets(claimed);
-        if (prepared.request().terminateOnCompletion()) {
-            agents.terminateSession(claimed);
-        }
     }
 
-    /** Ends the task (a stop requested meanwhile wins over any other ending) and hands the session on. */
+    /**
+     * Ends the task (a stop requested meanwhile wins over any other ending), hands the session on, and applies the
+     * rules of a task's end ({@link TaskEnds#ended}).
+     */
     private void end(TaskWriter writer, Progress progress, TaskStatus status, Session session, String url,
                      TaskError error) {
         Instant now = env.clock().instant();
@@ -323,6 +321,7 @@ public final class TaskWorker implements TaskExecutor {
             turns.giveBack(done.tenantId(), done.sessionId(), done.id(), s -> progress.stateKey == null && url == null
                     ? s : s.withState(url != null ? url : s.currentUrl(), key != null ? key : s.stateKey(), now));
         }
+        ends.ended(done);
     }
 
     private String saveBrowserState(Session session, EngineOutcome outcome) {
@@ -332,23 +331,6 @@ public final class TaskWorker implements TaskExecutor {
         String key = "sessions/" + session.tenantId() + "/" + session.id() + "/state.json";
         env.blobs().put(key, outcome.storageState().getBytes(StandardCharsets.UTF_8), "application/json");
         return key;
-    }
-
-    private void updateSession(Session session, java.util.function.UnaryOperator<Session> change) {
-        Session current = session;
-        for (int attempt = 0; attempt < 5; attempt++) {
-            try {
-                env.sessions().update(change.apply(current), current.version());
-                return;
-            } catch (ConflictException e) {
-                Optional<Session> reread = env.sessions().find(session.tenantId(), session.id());
-                if (reread.isEmpty()) {
-                    return;
-                }
-                current = reread.get();
-            }
-        }
-        LOG.warn("could not save the state of session {} after repeated conflicts", session.id());
     }
 
     /** What the running task has produced so far. */

@@ -37,7 +37,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.net.http.HttpClient;
@@ -65,6 +64,7 @@ class BrowsingRulesIT {
     /** The Host header of every request the site received. */
     private static final List<String> hostsSeen = new CopyOnWriteArrayList<>();
     private static UpstreamProxyFixture upstream;
+    private static java.net.Socket refusingPort;
     private static BrowserHost host;
     private static PlaywrightEngine engine;
 
@@ -81,10 +81,11 @@ class BrowsingRulesIT {
         site.createContext("/", BrowsingRulesIT::serve);
         site.start();
         upstream = UpstreamProxyFixture.start(AUTH);
-        int closedPort;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closedPort = s.getLocalPort();
-        }
+        // a port bound but never listened on refuses connections, and stays ours (a closed port could be handed to
+        // the egress proxy started later, which would then carry the "unreachable" proxy's traffic)
+        refusingPort = new java.net.Socket();
+        refusingPort.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        int closedPort = refusingPort.getLocalPort();
         BrowserSettings defaults = BrowserSettings.from(Map.of());
         UpstreamProxies proxies = UpstreamProxies.from(Map.of(
                 "TABRUNNER_PROXY_US", "http://ada:s3cret@127.0.0.1:" + upstream.port(),
@@ -99,6 +100,7 @@ class BrowsingRulesIT {
     static void stop() throws IOException {
         host.close();
         upstream.close();
+        refusingPort.close();
         site.stop(0);
     }
 

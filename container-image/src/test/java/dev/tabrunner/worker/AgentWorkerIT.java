@@ -1,5 +1,6 @@
 package dev.tabrunner.worker;
 
+import dev.tabrunner.testing.Async;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tabrunner.action.AgentTaskRequestParser;
 import dev.tabrunner.adapter.dynamodb.DynamoDbCredentialStore;
@@ -158,7 +159,7 @@ class AgentWorkerIT {
         TaskRecord task = newTask(session, "{\"taskDetails\":\"Press Go\",\"startingUrl\":\""
                 + site.url("/live.html") + "\"}", null, true);
 
-        CompletableFuture<Void> run = CompletableFuture.runAsync(() -> worker.execute(task.id(), null));
+        CompletableFuture<Void> run = Async.run(() -> worker.execute(task.id(), null));
         TaskRecord running = awaitTask(task, t -> t.liveViewUrl() != null);
         String url = running.liveViewUrl();
         assertThat(url).startsWith("/live/" + task.id() + "?token=");
@@ -204,7 +205,7 @@ class AgentWorkerIT {
                     return Reply.tool("done", "{\"message\":\"logged in\"}");
                 });
 
-        CompletableFuture<Void> run = CompletableFuture.runAsync(() -> worker.execute(task.id(), null));
+        CompletableFuture<Void> run = Async.run(() -> worker.execute(task.id(), null));
         viewUrl.set(awaitTask(task, t -> t.liveViewUrl() != null).liveViewUrl());
         // the person logs in on the view they already watch (the prompt drains what they send)
         for (String event : List.of("{\"type\":\"click\",\"x\":120,\"y\":35}",
@@ -230,7 +231,7 @@ class AgentWorkerIT {
         model.then(r -> Reply.tool("done", "{\"message\":\"ok\"}").delayed(800));
         TaskRecord task = newTask(session, "{\"taskDetails\":\"Look\",\"startingUrl\":\""
                 + site.url("/live.html") + "\"}", null, false);
-        CompletableFuture<Void> run = CompletableFuture.runAsync(() -> worker.execute(task.id(), null));
+        CompletableFuture<Void> run = Async.run(() -> worker.execute(task.id(), null));
         awaitTask(task, t -> t.status() == TaskStatus.RUNNING);
         Thread.sleep(400);
         assertThat(stored(task).liveViewUrl()).isNull();

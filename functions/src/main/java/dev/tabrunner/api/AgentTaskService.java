@@ -15,6 +15,7 @@ import dev.tabrunner.port.FileStore;
 import dev.tabrunner.port.NotFoundException;
 import dev.tabrunner.port.TaskDispatcher;
 import dev.tabrunner.port.TaskStore;
+import dev.tabrunner.service.TaskEnds;
 import jakarta.inject.Singleton;
 
 import java.time.Clock;
@@ -42,13 +43,13 @@ public final class AgentTaskService {
     private final ApiSettings apiSettings;
     private final AgentApiSettings settings;
     private final ModelRouter models;
-    private final AgentTaskEnds ends;
+    private final TaskEnds ends;
     private final Clock clock;
     private final TaskService scripted;
 
     public AgentTaskService(SessionService sessions, TaskStore tasks, FileStore files, TaskDispatcher dispatcher,
                             ApiSettings apiSettings, AgentApiSettings settings,
-                            ModelRouter models, AgentTaskEnds ends, Clock clock, TaskService scripted) {
+                            ModelRouter models, TaskEnds ends, Clock clock, TaskService scripted) {
         this.scripted = scripted;
         this.sessions = sessions;
         this.tasks = tasks;
@@ -166,11 +167,11 @@ public final class AgentTaskService {
         TaskRecord task = TaskRecord.created(UUID.randomUUID().toString(), caller.tenantId(), session.id(),
                 TaskRecord.KIND_AGENT, stored, clock.instant());
         // the values go to the vault before the task exists, so that no worker can start without them
-        ends.secrets().seal(caller.tenantId(), task.id(), parsed.secrets());
+        ends.seal(caller.tenantId(), task.id(), parsed.secrets());
         try {
             tasks.create(task);
         } catch (RuntimeException e) {
-            ends.secrets().discard(caller.tenantId(), task.id());
+            ends.discard(caller.tenantId(), task.id());
             throw e;
         }
         dispatcher.dispatch(task);

@@ -18,6 +18,7 @@ import dev.tabrunner.port.SessionStore;
 import dev.tabrunner.port.ConflictException;
 import dev.tabrunner.domain.TaskStatus;
 import dev.tabrunner.service.SessionTurns;
+import dev.tabrunner.service.TaskEnds;
 import jakarta.inject.Singleton;
 
 import java.net.URI;
@@ -49,12 +50,12 @@ public final class TaskService {
     private final ApiSettings settings;
     private final Clock clock;
     private final SessionTurns turns;
-    private final AgentTaskEnds agentEnds;
+    private final TaskEnds ends;
 
     public TaskService(SessionService sessions, TaskStore tasks, TaskDispatcher dispatcher,
                        TaskCompletions completions, BlobStore blobs, ApiSettings settings, Clock clock,
-                       SessionStore sessionStore, AgentTaskEnds agentEnds) {
-        this.agentEnds = agentEnds;
+                       SessionStore sessionStore, TaskEnds ends) {
+        this.ends = ends;
         this.turns = new SessionTurns(sessionStore, tasks, dispatcher);
         this.sessions = sessions;
         this.tasks = tasks;
@@ -193,7 +194,7 @@ public final class TaskService {
             if (next.status() == TaskStatus.STOPPED) {
                 // a paused task keeps its session's turn; a stopped one gives it to the next waiting task
                 turns.giveBack(next.tenantId(), next.sessionId(), next.id(), s -> s);
-                agentEnds.ended(next);
+                ends.ended(next);
             }
             return next;
         }

@@ -1,5 +1,6 @@
 package dev.tabrunner.aws;
 
+import dev.tabrunner.testing.Async;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tabrunner.adapter.dynamodb.DynamoDbTaskStore;
 import dev.tabrunner.domain.TaskRecord;
@@ -295,7 +296,7 @@ class ApiHandlerIT {
         assertThat(accepted.status()).as(accepted.text()).isEqualTo(202);
         String taskId = accepted.json().get("taskId").asText();
 
-        CompletableFuture<JsonNode> running = CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<JsonNode> running = Async.supply(() -> {
             try {
                 return runWorker("{\"taskId\":\"" + taskId + "\"}");
             } catch (IOException e) {

@@ -1,5 +1,6 @@
 package dev.tabrunner.it;
 
+import dev.tabrunner.testing.Async;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tabrunner.json.Json;
 import dev.tabrunner.local.LocalServer;
@@ -208,7 +209,7 @@ class AgentTasksIT {
                                 + ",\"text\":\"grace@example.com\"}"),
                         Call.of("click", "{\"index\":" + ScriptedModelServer.index(r, "Next") + "}"))
                         .delayed(2500));
-        var posted = CompletableFuture.supplyAsync(() -> api.post(tasks(session), "{\"taskDetails\":\"Sign up"
+        var posted = Async.supply(() -> api.post(tasks(session), "{\"taskDetails\":\"Sign up"
                 + " Grace Hopper, grace@example.com, Team plan\",\"startingUrl\":\"" + url("/wizard-1.html") + "\"}"));
         String taskId = null;
         for (int i = 0; i < 100 && taskId == null; i++) {
@@ -256,7 +257,7 @@ class AgentTasksIT {
         String session = newSession();
         model.then(Reply.tool("scroll", "{\"direction\":\"down\"}"))
                 .then(Reply.tool("done", "{\"message\":\"too late\"}").delayed(5000));
-        var posted = CompletableFuture.supplyAsync(() -> api.post(tasks(session), "{\"taskDetails\":\"read\","
+        var posted = Async.supply(() -> api.post(tasks(session), "{\"taskDetails\":\"read\","
                 + "\"startingUrl\":\"" + url("/long.html") + "\"}"));
         for (int i = 0; i < 100 && model.requests().size() < 2; i++) {
             Thread.sleep(100);
@@ -361,7 +362,7 @@ class AgentTasksIT {
                     return Reply.tool("extract", "{\"name\":\"cookie\",\"selector\":\"#status\"}");
                 })
                 .then(Reply.tool("done", "{\"message\":\"still signed in\"}"));
-        var first = CompletableFuture.supplyAsync(() -> api.post(tasks(session), "{\"taskDetails\":\"Sign in\","
+        var first = Async.supply(() -> api.post(tasks(session), "{\"taskDetails\":\"Sign in\","
                 + "\"startingUrl\":\"" + url("/agent-login.html") + "\",\"secrets\":[{\"name\":\"password\","
                 + "\"value\":\"" + PASSWORD + "\"}]}"));
         for (int i = 0; i < 100 && model.requests().isEmpty(); i++) {

@@ -1,5 +1,6 @@
 package dev.tabrunner.it;
 
+import dev.tabrunner.testing.Async;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -30,7 +31,7 @@ class BrowserCrashIT {
         String session = sys.newSession(api);
         assertThat(api.runTask(session, "{\"url\":\"" + sys.url("/index.html") + "\"}").status()).isEqualTo(201);
 
-        CompletableFuture<Api.Response> running = CompletableFuture.supplyAsync(() -> api.runTask(session,
+        CompletableFuture<Api.Response> running = Async.supply(() -> api.runTask(session,
                 "{\"actions\":[{\"type\":\"wait\",\"selector\":\"#never-appears\",\"timeoutMs\":20000}]}"));
         Thread.sleep(1500);
         List<String> profilesBefore = ProcessHandle.current().descendants().map(BrowserCrashIT::commandLine)
@@ -50,8 +51,8 @@ class BrowserCrashIT {
         String a = sys.newSession(api);
         String b = sys.newSession(api);
         String slow = "{\"url\":\"" + sys.url("/slow?ms=700") + "\"}";
-        CompletableFuture<Api.Response> first = CompletableFuture.supplyAsync(() -> api.runTask(a, slow));
-        CompletableFuture<Api.Response> second = CompletableFuture.supplyAsync(() -> api.runTask(b, slow));
+        CompletableFuture<Api.Response> first = Async.supply(() -> api.runTask(a, slow));
+        CompletableFuture<Api.Response> second = Async.supply(() -> api.runTask(b, slow));
         assertThat(first.get().status()).isEqualTo(201);
         assertThat(second.get().status()).isEqualTo(201);
         // (a killed renderer may stay a zombie until its zygote reaps it; it holds nothing but its process entry)

@@ -1,5 +1,6 @@
 package dev.tabrunner.it;
 
+import dev.tabrunner.testing.Async;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
@@ -36,7 +37,7 @@ class LiveViewIT {
     void aPersonLogsInThroughTheLiveView() throws Exception {
         Api api = sys.newTenant("user");
         String session = sys.newSession(api);
-        CompletableFuture<Api.Response> task = CompletableFuture.supplyAsync(() -> api.runTask(session,
+        CompletableFuture<Api.Response> task = Async.supply(() -> api.runTask(session,
                 "{\"url\":\"" + sys.url("/live-login.html") + "\",\"actions\":[{\"type\":\"authenticate\","
                         + "\"mode\":\"prompt_user\",\"pauseTimeoutMs\":60000,"
                         + "\"success\":{\"condition\":\"selector\",\"value\":\"#welcome\"}}]}"));

@@ -1,5 +1,6 @@
 package dev.tabrunner.it;
 
+import dev.tabrunner.testing.Async;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tabrunner.local.LocalServer;
 import org.junit.jupiter.api.AfterAll;
@@ -250,7 +251,7 @@ class SecurityIT {
         List<CompletableFuture<Api.Response>> slow = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             String s = session(busy);
-            slow.add(CompletableFuture.supplyAsync(() -> busy.runTask(s,
+            slow.add(Async.supply(() -> busy.runTask(s,
                     "{\"url\":\"" + FIXTURES.url("/slow?ms=3000") + "\"}")));
         }
         Thread.sleep(800);
@@ -350,7 +351,7 @@ class SecurityIT {
         try {
             Api other = tenant("user");
             String s2 = session(other);
-            CompletableFuture<Api.Response> running = CompletableFuture.supplyAsync(() -> other.runTask(s2,
+            CompletableFuture<Api.Response> running = Async.supply(() -> other.runTask(s2,
                     "{\"url\":\"" + FIXTURES.url("/index.html") + "\",\"actions\":[{\"type\":\"wait\","
                             + "\"text\":\"never\",\"timeoutMs\":1500}]}"));
             String raceId = null;
@@ -401,7 +402,7 @@ class SecurityIT {
     void stop_endsALongWaitWithinAboutASecond_andPauseResume_continuesFromTheCheckpoint() throws Exception {
         Api api = tenant("user");
         String s = session(api);
-        CompletableFuture<Api.Response> running = CompletableFuture.supplyAsync(() -> api.runTask(s,
+        CompletableFuture<Api.Response> running = Async.supply(() -> api.runTask(s,
                 "{\"url\":\"" + FIXTURES.url("/index.html") + "\",\"actions\":[{\"type\":\"wait\","
                         + "\"text\":\"never\",\"timeoutMs\":60000}]}"));
         String id = runningTask(api, s);
@@ -417,7 +418,7 @@ class SecurityIT {
 
         String steps = String.join(",", java.util.Collections.nCopies(6,
                 "{\"type\":\"evaluate\",\"script\":\"new Promise(r => setTimeout(() => r(location.pathname), 400))\"}"));
-        CompletableFuture<Api.Response> paused = CompletableFuture.supplyAsync(() -> api.runTask(s,
+        CompletableFuture<Api.Response> paused = Async.supply(() -> api.runTask(s,
                 "{\"url\":\"" + FIXTURES.url("/form.html") + "\",\"actions\":[" + steps + "]}"));
         String second = runningTask(api, s);
         Thread.sleep(600);

@@ -1,5 +1,6 @@
 package dev.tabrunner.it;
 
+import dev.tabrunner.testing.Async;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tabrunner.local.LocalServer;
 import org.junit.jupiter.api.Test;
@@ -53,7 +54,7 @@ class WorkerKillIT {
             if (line.startsWith("Tabrunner is running at ")) {
                 String base = line.substring("Tabrunner is running at ".length()).trim();
                 // keep draining its output so that it never blocks on a full pipe
-                CompletableFuture.runAsync(() -> out.lines().forEach(l -> { }));
+                Async.run(() -> out.lines().forEach(l -> { }));
                 return Map.entry(p, base);
             }
         }
@@ -69,12 +70,22 @@ class WorkerKillIT {
     /** Submits a slow task to the child, waits until it has done some actions, then kills the child. */
     private static String startTaskAndKill(Path data, String maxAttempts, String[] session) throws Exception {
         var child = child(env(data, maxAttempts));
+        try {
+            return startTaskAndKill(child, session);
+        } catch (Throwable t) {
+            // never leave a server JVM (and its Chromium) running behind a failed test
+            killHard(child.getKey());
+            throw t;
+        }
+    }
+
+    private static String startTaskAndKill(Map.Entry<Process, String> child, String[] session) throws Exception {
         Api api = new Api(child.getValue(), TestSystem.ADMIN_KEY);
         String s = api.post("/browser/sessions", "{}").json().get("id").asText();
         session[0] = s;
         String body = "{\"url\":\"" + FIXTURES.url("/form.html") + "\",\"actions\":["
                 + String.join(",", Collections.nCopies(8, STEP)) + "]}";
-        CompletableFuture.runAsync(() -> {
+        Async.run(() -> {
             try {
                 api.runTask(s, body);
             } catch (AssertionError expected) {

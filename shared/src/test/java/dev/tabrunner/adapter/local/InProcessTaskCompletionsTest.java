@@ -1,5 +1,6 @@
 package dev.tabrunner.adapter.local;
 
+import dev.tabrunner.testing.Async;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -13,7 +14,7 @@ class InProcessTaskCompletionsTest {
     void waiter_wakesAsSoonAsTheTaskCompletes() throws Exception {
         InProcessTaskCompletions completions = new InProcessTaskCompletions();
         long start = System.nanoTime();
-        CompletableFuture<Void> waiter = CompletableFuture.runAsync(() -> {
+        CompletableFuture<Void> waiter = Async.run(() -> {
             try {
                 completions.await("t1", Duration.ofSeconds(10));
             } catch (InterruptedException e) {
