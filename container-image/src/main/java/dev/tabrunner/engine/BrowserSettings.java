@@ -24,12 +24,16 @@ import java.util.Map;
 public record BrowserSettings(Path executable, List<String> args, long actionTimeoutMs, long navigationTimeoutMs,
                               EgressPolicy egress, UpstreamProxies proxies) {
     /**
-     * WebRTC may only use the proxy (no direct UDP that would bypass the egress check); a page's JavaScript heap is
-     * capped so that a page allocating without end crashes its own renderer quickly instead of the machine.
+     * WebRTC may only use the proxy (no direct UDP that would bypass the egress check): the full browser reads the
+     * policy from {@code --webrtc-ip-handling-policy}, the headless shell from {@code --force-...}; each ignores the
+     * other's, so both are given (proven by {@code NetworkIsolationIT}). QUIC is off, so nothing else speaks UDP. A
+     * page's JavaScript heap is capped so that a page allocating without end crashes its own renderer quickly instead
+     * of the machine.
      */
     static final List<String> BASE_ARGS = List.of("--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
             "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
             "--disable-default-apps", "--disable-extensions", "--disable-quic", "--mute-audio",
+            "--webrtc-ip-handling-policy=disable_non_proxied_udp",
             "--force-webrtc-ip-handling-policy=disable_non_proxied_udp", "--js-flags=--max-old-space-size=1024");
 
     public BrowserSettings {

@@ -198,9 +198,9 @@ public final class EgressPolicy {
         }
         InetAddress embedded = embeddedIpv4(a);
         if (embedded != null) {
-            return allowedNetworks.stream().anyMatch(c -> c.contains(embedded)) || !forbidden(embedded);
+            return permittedIpv4(embedded);
         }
-        return !forbidden(a);
+        return !forbidden(a) && !forbiddenEmbedding(a);
     }
 
     private static boolean forbidden(InetAddress a) {
@@ -233,8 +233,9 @@ public final class EgressPolicy {
 
     /**
      * The IPv4 address an IPv6 address carries and that the network would actually reach: IPv4-mapped
-     * ({@code ::ffff:a.b.c.d}), IPv4-compatible ({@code ::a.b.c.d}), NAT64 ({@code 64:ff9b::/96}) and 6to4
-     * ({@code 2002:AABB:CCDD::/48}). Null for anything else.
+     * ({@code ::ffff:a.b.c.d}), IPv4-translated ({@code ::ffff:0:a.b.c.d}, RFC 2765), IPv4-compatible
+     * ({@code ::a.b.c.d}), NAT64 ({@code 64:ff9b::/96}) and 6to4 ({@code 2002:AABB:CCDD::/48}). Null for anything
+     * else. Teredo and local-use NAT64 carry addresses in other places; {@link #forbiddenEmbedding} checks them.
      */
     static InetAddress embeddedIpv4(InetAddress a) {
         if (!(a instanceof Inet6Address)) {
@@ -242,23 +243,57 @@ public final class EgressPolicy {
         }
         byte[] b = a.getAddress();
         boolean zeroPrefix = true;
-        for (int i = 0; i < 10; i++) {
+        for (int i = 0; i < 8; i++) {
             zeroPrefix &= b[i] == 0;
         }
+        boolean mapped = b[8] == 0 && b[9] == 0 && b[10] == (byte) 0xff && b[11] == (byte) 0xff;
+        boolean translated = b[8] == (byte) 0xff && b[9] == (byte) 0xff && b[10] == 0 && b[11] == 0;
+        boolean compatible = b[8] == 0 && b[9] == 0 && b[10] == 0 && b[11] == 0;
         byte[] v4 = null;
-        if (zeroPrefix && ((b[10] == (byte) 0xff && b[11] == (byte) 0xff) || (b[10] == 0 && b[11] == 0))) {
-            if (b[10] == 0 && b[12] == 0 && b[13] == 0 && b[14] == 0 && (b[15] == 0 || b[15] == 1)) {
+        if (zeroPrefix && (mapped || translated || compatible)) {
+            if (compatible && b[12] == 0 && b[13] == 0 && b[14] == 0 && (b[15] == 0 || b[15] == 1)) {
                 return null; // :: and ::1 are IPv6's own unspecified and loopback
             }
             v4 = Arrays.copyOfRange(b, 12, 16);
-        } else if (b[0] == 0 && b[1] == 0x64 && b[2] == (byte) 0xff && b[3] == (byte) 0x9b) {
+        } else if (b[0] == 0 && b[1] == 0x64 && b[2] == (byte) 0xff && b[3] == (byte) 0x9b && b[4] == 0
+                && b[5] == 0) {
             v4 = Arrays.copyOfRange(b, 12, 16);
         } else if (b[0] == 0x20 && b[1] == 0x02) {
             v4 = Arrays.copyOfRange(b, 2, 6);
         }
-        if (v4 == null) {
-            return null;
+        return v4 == null ? null : ipv4(v4);
+    }
+
+    /**
+     * True for the IPv6 forms that carry an IPv4 address somewhere {@link #embeddedIpv4} does not look, when that
+     * address is one the browser may not reach: Teredo ({@code 2001:0::/32}: the relay's IPv4 in bits 32-63, the
+     * client's, bit-inverted, in the last 32 bits) and local-use NAT64 ({@code 64:ff9b:1::/48}, RFC 8215, whose
+     * prefix length, and so the place of the address, is the operator's: never a public destination).
+     */
+    private boolean forbiddenEmbedding(InetAddress a) {
+        if (!(a instanceof Inet6Address)) {
+            return false;
         }
+        byte[] b = a.getAddress();
+        if (b[0] == 0 && b[1] == 0x64 && b[2] == (byte) 0xff && b[3] == (byte) 0x9b && b[4] == 0 && b[5] == 1) {
+            return true;
+        }
+        if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0 && b[3] == 0) {
+            InetAddress relay = ipv4(Arrays.copyOfRange(b, 4, 8));
+            byte[] client = Arrays.copyOfRange(b, 12, 16);
+            for (int i = 0; i < 4; i++) {
+                client[i] = (byte) ~client[i];
+            }
+            return !permittedIpv4(relay) || !permittedIpv4(ipv4(client));
+        }
+        return false;
+    }
+
+    private boolean permittedIpv4(InetAddress v4) {
+        return allowedNetworks.stream().anyMatch(c -> c.contains(v4)) || !forbidden(v4);
+    }
+
+    private static InetAddress ipv4(byte[] v4) {
         try {
             return Inet4Address.getByAddress(v4);
         } catch (UnknownHostException e) {

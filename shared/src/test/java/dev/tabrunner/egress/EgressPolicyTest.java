@@ -56,7 +56,13 @@ class EgressPolicyTest {
         "http://[0:0:0:0:0:ffff:7f00:1]/", "http://0.0.0.0/", "http://0/", "http://[::]/",
         "http://10.1.2.3/", "http://172.16.0.1/", "http://172.31.255.255/", "http://192.168.0.1/",
         "http://100.64.0.1/", "http://[fc00::1]/", "http://[fe80::1]/", "http://224.0.0.1/",
-        "http://255.255.255.255/", "http://mixed.example/", "http://mapped.example/", "https://10.0.0.1:8443/x"})
+        "http://255.255.255.255/", "http://mixed.example/", "http://mapped.example/", "https://10.0.0.1:8443/x",
+        // IPv6 forms that carry an internal IPv4 address: IPv4-translated, NAT64 (well-known and local-use), 6to4,
+        // Teredo (relay, and client bit-inverted)
+        "http://[::ffff:0:7f00:1]/", "http://[::ffff:0:127.0.0.1]/", "http://[64:ff9b::7f00:1]/",
+        "http://[64:ff9b::10.0.0.1]/", "http://[64:ff9b:1::a00:1]/", "http://[64:ff9b:1:ffff::1]/",
+        "http://[2002:7f00:1::1]/", "http://[2002:c0a8:101::]/", "http://[2001:0:7f00:1::1]/",
+        "http://[2001:0:0808:0808:0:0:80ff:fffe]/", "http://[2001:0:a9fe:a9fe::]/"})
     void loopbackPrivateAndSpecialAddresses_areBlocked(String url) {
         assertThat(defaults.checkUrl(url).allowed()).as(url).isFalse();
     }
@@ -76,6 +82,10 @@ class EgressPolicyTest {
         assertThat(v.allowed()).isTrue();
         assertThat(v.addresses()).containsExactly(InetAddress.getByName("93.184.215.14"));
         assertThat(defaults.checkUrl("http://8.8.8.8/").allowed()).isTrue();
+        // IPv6 forms carrying public IPv4 addresses stay reachable
+        assertThat(defaults.checkUrl("http://[2002:808:808::1]/").allowed()).isTrue();
+        assertThat(defaults.checkUrl("http://[2001:0:4136:e378:8000:63bf:f7f7:fbfb]/").allowed()).isTrue();
+        assertThat(defaults.checkUrl("http://[64:ff9b::808:808]/").allowed()).isTrue();
         assertThat(defaults.checkUrl("http://v6.example/").allowed()).isTrue();
         assertThat(defaults.checkHost("172.32.0.1").allowed()).isTrue();
         assertThat(defaults.checkHost("100.128.0.1").allowed()).isTrue();
