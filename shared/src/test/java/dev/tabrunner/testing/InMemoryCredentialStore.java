@@ -38,15 +38,8 @@ public final class InMemoryCredentialStore implements CredentialStore {
 
     @Override
     public void update(Credential next) {
-        boolean[] written = {false};
-        byId.computeIfPresent(next.id(), (id, current) -> {
-            if (current.version() != next.version() - 1 || !current.tenantId().equals(next.tenantId())) {
-                return current;
-            }
-            written[0] = true;
-            return next;
-        });
-        if (!written[0]) {
+        if (!ConditionalWrites.replaceIf(byId, next.id(), current -> current.version() == next.version() - 1
+                && current.tenantId().equals(next.tenantId()), next)) {
             throw new ConflictException("credential_changed", "credential " + next.id() + " changed concurrently");
         }
     }

@@ -35,15 +35,8 @@ public final class InMemorySessionStore implements SessionStore {
     @Override
     public Session update(Session session, long expectedVersion) {
         Session stored = session.withVersion(expectedVersion + 1);
-        boolean[] written = {false};
-        byId.computeIfPresent(session.id(), (id, current) -> {
-            if (current.version() != expectedVersion || !current.tenantId().equals(session.tenantId())) {
-                return current;
-            }
-            written[0] = true;
-            return stored;
-        });
-        if (!written[0]) {
+        if (!ConditionalWrites.replaceIf(byId, session.id(), current -> current.version() == expectedVersion
+                && current.tenantId().equals(session.tenantId()), stored)) {
             throw new ConflictException("session_changed", "session " + session.id() + " changed concurrently");
         }
         return stored;

@@ -73,17 +73,10 @@ public final class InMemoryTaskStore implements TaskStore {
 
     @Override
     public void update(TaskRecord next) {
-        byte[] json = write(next);
-        boolean[] written = {false};
-        byId.computeIfPresent(next.id(), (id, stored) -> {
+        if (!ConditionalWrites.replaceIf(byId, next.id(), stored -> {
             TaskRecord current = read(stored);
-            if (current.version() != next.version() - 1 || !current.tenantId().equals(next.tenantId())) {
-                return stored;
-            }
-            written[0] = true;
-            return json;
-        });
-        if (!written[0]) {
+            return current.version() == next.version() - 1 && current.tenantId().equals(next.tenantId());
+        }, write(next))) {
             throw new ConflictException("task_changed", "task " + next.id() + " changed concurrently");
         }
     }

@@ -2,6 +2,7 @@ package dev.tabrunner.testing.contract;
 
 import dev.tabrunner.port.IdempotencyStore;
 import dev.tabrunner.port.IdempotencyStore.Entry;
+import dev.tabrunner.testing.Race;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -9,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -155,5 +157,11 @@ public abstract class IdempotencyStoreContract {
         store.complete(key, 201, utf8("one"));
         assertThat(store.reserve(otherKey, "fp-9", T0, KEEP, STALE)).isEmpty();
         assertThat(reserve("fp-1", T0).orElseThrow().body()).asString(StandardCharsets.UTF_8).isEqualTo("one");
+    }
+
+    @Test
+    void requestsRacingForOneKey_runOnlyOnce() {
+        List<Boolean> reserved = Race.run(6, n -> reserve("fp-1", T0).isEmpty());
+        assertThat(reserved).containsOnlyOnce(true);
     }
 }

@@ -7,6 +7,7 @@ import dev.tabrunner.domain.Viewport;
 import dev.tabrunner.port.ConflictException;
 import dev.tabrunner.port.Page;
 import dev.tabrunner.port.SessionStore;
+import dev.tabrunner.testing.Race;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -169,5 +170,23 @@ public abstract class SessionStoreContract {
         assertThat(sessions.countActive(tenant, now, 10)).isEqualTo(1);
         sessions.update(s.terminated(now), 0);
         assertThat(sessions.countActive(tenant, now, 10)).isZero();
+    }
+
+    @Test
+    void updatesRacingFromOneVersion_neverBothWin() {
+        Session s = session(Instant.now());
+        sessions.create(s);
+        List<Boolean> won = Race.run(6, n -> {
+            try {
+                sessions.update(s.heldBy("task-" + n), 0);
+                return true;
+            } catch (ConflictException lost) {
+                return false;
+            }
+        });
+        assertThat(won).containsOnlyOnce(true);
+        Session stored = sessions.find(tenant, s.id()).orElseThrow();
+        assertThat(stored.activeTaskId()).isEqualTo("task-" + won.indexOf(true));
+        assertThat(stored.version()).isEqualTo(1);
     }
 }

@@ -10,6 +10,7 @@ import dev.tabrunner.json.Json;
 import dev.tabrunner.port.ConflictException;
 import dev.tabrunner.port.Page;
 import dev.tabrunner.port.TaskStore;
+import dev.tabrunner.testing.Race;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -299,5 +300,21 @@ public abstract class TaskStoreContract {
         assertThat(tasks.countUnfinished(tenant, 10)).isEqualTo(1);
         tasks.update(moved(running, TaskStatus.FINISHED));
         assertThat(tasks.countUnfinished(tenant, 10)).isZero();
+    }
+
+    @Test
+    void writersRacingFromOneVersion_neverBothWin() {
+        TaskRecord t = task(tenant, session, Instant.now());
+        tasks.create(t);
+        List<Boolean> won = Race.run(6, n -> {
+            try {
+                tasks.update(t.toBuilder().status(TaskStatus.RUNNING).lease("worker-" + n, Instant.now()).build());
+                return true;
+            } catch (ConflictException lost) {
+                return false;
+            }
+        });
+        assertThat(won).containsOnlyOnce(true);
+        assertThat(tasks.find(tenant, t.id()).orElseThrow().leaseOwner()).isEqualTo("worker-" + won.indexOf(true));
     }
 }
