@@ -175,7 +175,8 @@ public final class DynamoDbTaskStore implements TaskStore {
                             .select(Select.COUNT).exclusiveStartKey(from));
                     count += r.count();
                     if (count >= upTo) {
-                        return count;
+                        // a page counts all its matches at once; the port counts no further than upTo
+                        return upTo;
                     }
                     start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
                 } while (start != null);

@@ -19,8 +19,10 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -85,10 +87,18 @@ public final class EncryptedFileVault implements CredentialVault {
     @Override
     public void put(String tenantId, String credentialId, CredentialSecret secret, String requestToken) {
         Path target = file(tenantId, credentialId);
+        // like Secrets Manager's client request token: a repeated call, also a late retry after a newer version,
+        // stores nothing new; the tokens applied so far are sealed with the secret
+        List<String> tokens = new ArrayList<>(appliedTokens(tenantId, credentialId));
+        if (tokens.contains(requestToken)) {
+            return;
+        }
+        tokens.add(requestToken);
         byte[] plain = null;
         try {
             plain = Json.mapper().writeValueAsBytes(Map.of("username", secret.username(), "password",
-                    secret.password(), "totpSecret", secret.totpSecret() == null ? "" : secret.totpSecret()));
+                    secret.password(), "totpSecret", secret.totpSecret() == null ? "" : secret.totpSecret(),
+                    "requestTokens", tokens));
             byte[] nonce = new byte[NONCE_BYTES];
             RANDOM.nextBytes(nonce);
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
@@ -111,8 +121,30 @@ public final class EncryptedFileVault implements CredentialVault {
         }
     }
 
+    /** The request tokens the stored secret was written with (none for files written before they were kept). */
+    private List<String> appliedTokens(String tenantId, String credentialId) {
+        Optional<Map<?, ?>> stored;
+        try {
+            stored = open(tenantId, credentialId);
+        } catch (StoreUnavailableException unreadable) {
+            // a secret this key cannot open is replaced, as it always was
+            return List.of();
+        }
+        Object tokens = stored.map(m -> m.get("requestTokens")).orElse(null);
+        return tokens instanceof List<?> list ? list.stream().map(String::valueOf).toList() : List.of();
+    }
+
     @Override
     public Optional<CredentialSecret> get(String tenantId, String credentialId) {
+        return open(tenantId, credentialId).map(m -> {
+            String totp = (String) m.get("totpSecret");
+            return new CredentialSecret((String) m.get("username"), (String) m.get("password"),
+                    totp == null || totp.isEmpty() ? null : totp);
+        });
+    }
+
+    /** The decrypted fields of the stored secret, or empty when there is none. */
+    private Optional<Map<?, ?>> open(String tenantId, String credentialId) {
         byte[] stored;
         try {
             stored = Files.readAllBytes(file(tenantId, credentialId));
@@ -128,9 +160,7 @@ public final class EncryptedFileVault implements CredentialVault {
             byte[] plain = cipher.doFinal(stored, NONCE_BYTES, stored.length - NONCE_BYTES);
             Map<?, ?> m = Json.mapper().readValue(plain, Map.class);
             Arrays.fill(plain, (byte) 0);
-            String totp = (String) m.get("totpSecret");
-            return Optional.of(new CredentialSecret((String) m.get("username"), (String) m.get("password"),
-                    totp == null || totp.isEmpty() ? null : totp));
+            return Optional.of(m);
         } catch (GeneralSecurityException | IOException e) {
             throw new StoreUnavailableException("credential " + credentialId + " cannot be decrypted with this key",
                     e);

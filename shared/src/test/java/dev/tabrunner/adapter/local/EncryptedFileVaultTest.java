@@ -1,7 +1,9 @@
 package dev.tabrunner.adapter.local;
 
 import dev.tabrunner.domain.CredentialSecret;
+import dev.tabrunner.port.CredentialVault;
 import dev.tabrunner.port.StoreUnavailableException;
+import dev.tabrunner.testing.contract.CredentialVaultContract;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,11 +19,17 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class EncryptedFileVaultTest {
+/** The local vault runs the vault contract and shows that what it writes is sealed. */
+class EncryptedFileVaultTest extends CredentialVaultContract {
     private static final String CANARY = "canary-Pa55w0rd-7f3e";
 
     @TempDir
     Path dir;
+
+    @Override
+    protected CredentialVault vault() {
+        return new EncryptedFileVault(dir.resolve("contract"), new byte[32]);
+    }
 
     @Test
     void storedBytes_neverContainThePlaintext_andReadBack() throws IOException {
@@ -64,10 +72,13 @@ class EncryptedFileVaultTest {
     }
 
     @Test
-    void delete_removesTheSecret() {
-        EncryptedFileVault vault = new EncryptedFileVault(dir, new byte[32]);
-        vault.put("t", "one", new CredentialSecret("u", "p", null), "x");
-        vault.delete("t", "one");
-        assertThat(vault.get("t", "one")).isEmpty();
+    void aSecretSealedWithAnotherKey_isStillReplacedByAPut() {
+        new EncryptedFileVault(dir, new byte[32]).put("t", "one", new CredentialSecret("u", "old", null), "x");
+        byte[] otherKey = new byte[32];
+        otherKey[0] = 1;
+        EncryptedFileVault rekeyed = new EncryptedFileVault(dir, otherKey);
+        assertThatThrownBy(() -> rekeyed.get("t", "one")).isInstanceOf(StoreUnavailableException.class);
+        rekeyed.put("t", "one", new CredentialSecret("u", "new", null), "x");
+        assertThat(rekeyed.get("t", "one").orElseThrow().password()).isEqualTo("new");
     }
 }

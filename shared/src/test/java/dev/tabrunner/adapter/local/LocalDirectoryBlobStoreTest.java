@@ -1,26 +1,31 @@
 package dev.tabrunner.adapter.local;
 
+import dev.tabrunner.port.BlobStore;
+import dev.tabrunner.testing.contract.BlobStoreContract;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class LocalDirectoryBlobStoreTest {
+/** The directory store runs the blob store contract (round trip, overwrite, delete) and checks its own key rules. */
+class LocalDirectoryBlobStoreTest extends BlobStoreContract {
     @TempDir
     Path dir;
 
+    @Override
+    protected BlobStore store() {
+        return new LocalDirectoryBlobStore(dir);
+    }
+
     @Test
-    void put_get_delete_roundTrip() {
+    void downloadUrl_isEmpty_soTheApiServesTheBytes() {
         LocalDirectoryBlobStore blobs = new LocalDirectoryBlobStore(dir);
-        blobs.put("tasks/t1/a.png", new byte[]{1, 2, 3}, "image/png");
-        assertThat(blobs.get("tasks/t1/a.png")).contains(new byte[]{1, 2, 3});
-        blobs.put("tasks/t1/a.png", new byte[]{4}, "image/png");
-        assertThat(blobs.get("tasks/t1/a.png")).contains(new byte[]{4});
-        blobs.delete("tasks/t1/a.png");
-        assertThat(blobs.get("tasks/t1/a.png")).isEmpty();
+        blobs.put("tasks/t1/a.png", new byte[]{1}, "image/png");
+        assertThat(blobs.downloadUrl("tasks/t1/a.png", "a.png", "image/png", Duration.ofMinutes(5))).isEmpty();
     }
 
     @Test

@@ -1,7 +1,9 @@
 package dev.tabrunner.adapter.secretsmanager;
 
 import dev.tabrunner.domain.CredentialSecret;
+import dev.tabrunner.port.CredentialVault;
 import dev.tabrunner.testing.InMemorySecretsManager;
+import dev.tabrunner.testing.contract.CredentialVaultContract;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.secretsmanager.model.CreateSecretRequest;
 import software.amazon.awssdk.services.secretsmanager.model.DeleteSecretRequest;
@@ -11,14 +13,22 @@ import software.amazon.awssdk.services.secretsmanager.model.PutSecretValueReques
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The adapter against an in-JVM substitute of the SDK client that keeps secrets and checks each request. */
-class SecretsManagerCredentialVaultTest {
+/**
+ * The adapter against an in-JVM substitute of the SDK client that keeps secrets and checks each request; it runs
+ * the vault contract too.
+ */
+class SecretsManagerCredentialVaultTest extends CredentialVaultContract {
     private static final String TENANT = "acme";
     private static final String ID = "3f2504e0-4f89-11d3-9a0c-0305e82c3301";
 
     private final InMemorySecretsManager sm = new InMemorySecretsManager();
     private final SecretsManagerCredentialVault vault = new SecretsManagerCredentialVault(sm, "tabrunner/", "kms-key-1",
             7);
+
+    @Override
+    protected CredentialVault vault() {
+        return vault;
+    }
 
     @Test
     void create_namesTheSecretByIdsOnly_withKmsKeyAndRequestToken() {

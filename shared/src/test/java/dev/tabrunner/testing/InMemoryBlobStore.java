@@ -1,0 +1,64 @@
+package dev.tabrunner.testing;
+
+import dev.tabrunner.port.BlobStore;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * Blobs in memory, for unit tests of whatever stores artifacts, uploads or browser state. Refuses the keys the real
+ * stores refuse, copies bytes in and out (a caller that changes its array does not change the blob) and hands out
+ * no download links, like the local directory store, so the API serves the bytes. Thread-safe.
+ */
+public final class InMemoryBlobStore implements BlobStore {
+    /** What {@code S3BlobStore} and {@code LocalDirectoryBlobStore} accept. */
+    private static final Pattern KEY = Pattern.compile("[A-Za-z0-9._/-]{1,1024}");
+
+    private record Blob(byte[] bytes, String contentType) {
+    }
+
+    private final ConcurrentHashMap<String, Blob> blobs = new ConcurrentHashMap<>();
+
+    private static String checked(String key) {
+        if (!KEY.matcher(key).matches() || key.contains("..") || key.startsWith("/")) {
+            throw new IllegalArgumentException("invalid blob key");
+        }
+        return key;
+    }
+
+    @Override
+    public void put(String key, byte[] bytes, String contentType) {
+        blobs.put(checked(key), new Blob(bytes.clone(), contentType));
+    }
+
+    @Override
+    public Optional<byte[]> get(String key) {
+        return Optional.ofNullable(blobs.get(checked(key))).map(b -> b.bytes().clone());
+    }
+
+    @Override
+    public void delete(String key) {
+        blobs.remove(checked(key));
+    }
+
+    @Override
+    public Optional<URI> downloadUrl(String key, String filename, String contentType, Duration ttl) {
+        checked(key);
+        return Optional.empty();
+    }
+
+    /** The keys stored now, sorted: lets a test check what a service left behind. */
+    public SortedSet<String> keys() {
+        return new TreeSet<>(blobs.keySet());
+    }
+
+    /** The content type a blob was stored with. */
+    public Optional<String> contentType(String key) {
+        return Optional.ofNullable(blobs.get(checked(key))).map(Blob::contentType);
+    }
+}
