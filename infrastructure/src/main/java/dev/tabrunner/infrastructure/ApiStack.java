@@ -615,7 +615,8 @@ public final class ApiStack extends Stack {
         File jar = new File(config.apiJar());
         if (!jar.isFile()) {
             throw new IllegalArgumentException("API jar not found at " + jar.getAbsolutePath()
-                    + ": run `mvn -pl functions -am package` first, or pass -c apiJar=<path>");
+                    + ": run `mvn -B -ntp -pl functions -am package -DskipTests` at the repository root first, or"
+                    + " pass -c apiJar=<path>");
         }
         return Code.fromAsset(jar.getPath());
     }

@@ -178,7 +178,7 @@ class TabrunnerAppTest {
         assertThatThrownBy(() -> TabrunnerApp.build(app, Map.of()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("absent.jar")
-                .hasMessageContaining("mvn -pl functions -am package");
+                .hasMessageContaining("mvn -B -ntp -pl functions -am package -DskipTests");
     }
 
     @Test
