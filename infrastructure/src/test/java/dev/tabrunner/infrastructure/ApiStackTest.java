@@ -280,9 +280,7 @@ class ApiStackTest {
 
     @Test
     void browsingSync_isServedByAFunctionUrl_onItsLiveAlias_withTheAppCheckingTheKey() {
-        Map<String, Map<String, Object>> urls = api.resources("AWS::Lambda::Url");
-        assertThat(urls).hasSize(1);
-        String urlId = urls.keySet().iterator().next();
+        String urlId = onlyResourceOf("AWS::Lambda::Url");
         Map<String, Object> url = api.properties(urlId);
         assertThat(url)
                 .containsEntry("AuthType", "NONE")
@@ -362,9 +360,7 @@ class ApiStackTest {
 
     @Test
     void recoveryRule_invokesTheRecoveryFunction_everyMinute() {
-        Map<String, Map<String, Object>> rules = api.resources("AWS::Events::Rule");
-        assertThat(rules).hasSize(1);
-        String ruleId = rules.keySet().iterator().next();
+        String ruleId = onlyResourceOf("AWS::Events::Rule");
         Map<String, Object> rule = api.properties(ruleId);
         assertThat(rule).containsEntry("ScheduleExpression", "rate(1 minute)").containsEntry("State", "ENABLED");
         List<Object> targets = list(rule.get("Targets"));
@@ -588,6 +584,13 @@ class ApiStackTest {
             routes.put(route, "credentials");
         }
         return routes;
+    }
+
+    /** The logical id of the template's one resource of {@code type}. */
+    private static String onlyResourceOf(String type) {
+        Map<String, Map<String, Object>> resources = api.resources(type);
+        assertThat(resources).as(type).hasSize(1);
+        return resources.keySet().iterator().next();
     }
 
     private static Map<String, Object> asyncInvokeConfigOf(String function) {
