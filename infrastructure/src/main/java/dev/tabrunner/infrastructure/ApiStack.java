@@ -30,6 +30,7 @@ import software.amazon.awscdk.services.events.targets.LambdaFunctionProps;
 import software.amazon.awscdk.services.iam.Grant;
 import software.amazon.awscdk.services.iam.GrantOnPrincipalOptions;
 import software.amazon.awscdk.services.iam.IGrantable;
+import software.amazon.awscdk.services.iam.IRole;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.kms.IKey;
 import software.amazon.awscdk.services.lambda.Alias;
@@ -39,6 +40,10 @@ import software.amazon.awscdk.services.lambda.DockerImageCode;
 import software.amazon.awscdk.services.lambda.DockerImageFunction;
 import software.amazon.awscdk.services.lambda.EventInvokeConfigOptions;
 import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.lambda.FunctionUrl;
+import software.amazon.awscdk.services.lambda.FunctionUrlAuthType;
+import software.amazon.awscdk.services.lambda.FunctionUrlOptions;
+import software.amazon.awscdk.services.lambda.InvokeMode;
 import software.amazon.awscdk.services.lambda.RecursiveLoop;
 import software.amazon.awscdk.services.lambda.Runtime;
 import software.amazon.awscdk.services.lambda.SnapStartConf;
@@ -56,10 +61,16 @@ import software.constructs.Construct;
  * dead-letter path that fails tasks whose worker invocations ran out of retries, and the scheduled recovery function
  * that finds tasks whose worker vanished (its lease ran out) and dispatches them again.
  *
+ * <p>The browsing dialect's {@code sync} endpoint waits up to 10 minutes, past the HTTP API's 30 s, so a second
+ * function with the tasks function's code, environment and role serves the tasks routes through a Lambda function
+ * URL with an 11-minute timeout (ADR 0010).
+ *
  * <p>Secrets Manager and Bedrock are granted by hand (the vault's secrets are created at run time, and models are
- * not constructs, so there is nothing to call {@code grant*} on): only the credentials function may write secrets,
- * only the worker may read their values, and both only under {@code <secretPrefix>*}; only the worker may invoke
- * Bedrock models, and only when {@code llmProvider} is {@code bedrock}.
+ * not constructs, so there is nothing to call {@code grant*} on): only the credentials function may write
+ * credentials' secrets; the tasks function may write only agent tasks' secrets
+ * ({@code <secretPrefix><tenantId>/task-<taskId>}) and the worker delete them; only the worker may read secret
+ * values; all only under {@code <secretPrefix>}. Only the worker may invoke Bedrock models, and only when
+ * {@code llmProvider} is {@code bedrock}.
  */
 public final class ApiStack extends Stack {
 
@@ -72,6 +83,11 @@ public final class ApiStack extends Stack {
     /** API Gateway ends every request at 30 s; the sync endpoints answer 202 with a poll URL a little before. */
     static final int SYNC_WAIT_MS = 25_000;
     private static final Duration API_TIMEOUT = Duration.seconds(30);
+    /**
+     * The browsing dialect's sync endpoint waits up to 10 minutes for its task (seed 003); the last minute is for
+     * reading the task's end and writing the answer.
+     */
+    static final Duration BROWSING_SYNC_TIMEOUT = Duration.minutes(11);
     /** Lambda's maximum; the worker checkpoints, yields and re-invokes itself before it is reached. */
     private static final Duration WORKER_TIMEOUT = Duration.minutes(15);
     private static final Duration DEAD_LETTER_TIMEOUT = Duration.seconds(60);
@@ -96,6 +112,19 @@ public final class ApiStack extends Stack {
             "secretsmanager:DescribeSecret",
             "secretsmanager:TagResource");
     static final List<String> SECRET_READ_ACTIONS = List.of("secretsmanager:GetSecretValue");
+    /**
+     * What {@code SecretsManagerCredentialVault.put} and {@code delete} call for an agent task's secrets (create,
+     * or a new value when the create is retried), plus what Secrets Manager checks alongside: tags given with a
+     * create, and the description it reads. No {@code UpdateSecret}: a task's secret never changes its settings.
+     */
+    static final List<String> TASK_SECRET_WRITE_ACTIONS = List.of(
+            "secretsmanager:CreateSecret",
+            "secretsmanager:PutSecretValue",
+            "secretsmanager:DeleteSecret",
+            "secretsmanager:DescribeSecret",
+            "secretsmanager:TagResource");
+    /** The worker discards a task's secrets when the task ends ({@code TaskEnds.ended}). */
+    static final List<String> TASK_SECRET_DISCARD_ACTIONS = List.of("secretsmanager:DeleteSecret");
     static final List<String> BEDROCK_ACTIONS = List.of("bedrock:InvokeModel");
 
     /**
@@ -132,8 +161,12 @@ public final class ApiStack extends Stack {
                     "GET /live/{taskId}",
                     "GET /live/{taskId}/frame",
                     "POST /live/{taskId}/input",
-                    // the browser-use and browsing dialects
+                    // the browser-use v1 dialect
                     "ANY /api/v1/{proxy+}",
+                    // the browsing dialect (seed 003); its sync endpoint is best called on the function URL
+                    "ANY /api/v1/browsing/{proxy+}",
+                    // the browser-use v2 dialect, as the official SDK calls it
+                    "ANY /api/v2/{proxy+}",
                     // browser-use v1 public share pages (token-guarded, no API key)
                     "GET /share/{taskId}",
                     "GET /share/{taskId}/{proxy+}"),
@@ -179,11 +212,15 @@ public final class ApiStack extends Stack {
         // Empty: the browser reaches the public internet only (no private, link-local or loopback addresses).
         workerEnvironment.put("TABRUNNER_EGRESS_ALLOW", config.egressAllow());
         workerEnvironment.putAll(config.llm().environment());
+        WorkerPlatform workerPlatform = WorkerPlatform.of(config.architecture());
         DockerImageFunction.Builder workerBuilder = DockerImageFunction.Builder.create(this, "Worker")
                 .functionName(workerName)
                 .description("Tabrunner worker: runs tasks in Chromium")
                 .code(DockerImageCode.fromImageAsset(workerImageDir(config), AssetImageCodeProps.builder()
                         .cmd(List.of(WORKER_HANDLER))
+                        // The image copies one platform's node binary of the Playwright driver: the one Lambda runs.
+                        .platform(workerPlatform.docker())
+                        .buildArgs(Map.of(WorkerPlatform.BUILD_ARG, workerPlatform.node()))
                         .build()))
                 .architecture(config.architecture())
                 // Chromium with a few tabs needs 1.5-2.5 GB, and Lambda allots CPU in proportion to memory: at
@@ -226,7 +263,8 @@ public final class ApiStack extends Stack {
         tables.live().grantReadWriteData(worker);
         tables.credentials().grantReadData(worker);
         bucket.grantReadWrite(worker);
-        grantSecrets(worker, SECRET_READ_ACTIONS, config);
+        grantSecrets(worker, SECRET_READ_ACTIONS, config.secretPrefix() + "*");
+        grantSecrets(worker, TASK_SECRET_DISCARD_ACTIONS, taskSecrets(config));
         key.grantDecrypt(worker);
         // Not worker.grantInvoke(worker): its policy would reference the function it is a dependency of (a cycle).
         // The explicit function name gives the ARN without a reference.
@@ -323,6 +361,21 @@ public final class ApiStack extends Stack {
         tables.apiKeys().grantReadData(tasksFn);
         bucket.grantReadWrite(tasksFn);
         worker.grantInvoke(tasksFn);
+        // An agent task's secrets are sealed in the vault when it is accepted, and discarded when it ends without a
+        // worker (stopped while waiting, or its creation failed); never another secret, never a value read back.
+        grantSecrets(tasksFn, TASK_SECRET_WRITE_ACTIONS, taskSecrets(config));
+        // Secrets Manager asks KMS for a data key (and decrypts it) as the caller when it stores a value.
+        key.grantEncryptDecrypt(tasksFn);
+
+        // The same slice of the app, role and all (every tasks route can reach it through the URL), without the
+        // HTTP API's 30 s limit. Auth NONE: the app checks the bearer key itself, as behind the HTTP API.
+        ApiFunction browsingSync = apiFunction(new ApiFunctionSpec("BrowsingSync", "browsing-sync",
+                "Tabrunner API: tasks routes through a function URL, for the browsing dialect's 10-minute sync",
+                FunctionRole.TASKS, BROWSING_SYNC_TIMEOUT, tasksFn.getRole()), config, apiCode, tasksEnvironment);
+        FunctionUrl browsingSyncUrl = browsingSync.alias().addFunctionUrl(FunctionUrlOptions.builder()
+                .authType(FunctionUrlAuthType.NONE)
+                .invokeMode(InvokeMode.BUFFERED)
+                .build());
 
         ApiFunction credentials = apiFunction(FunctionRole.CREDENTIALS, config, apiCode, environment);
         Function credentialsFn = credentials.function();
@@ -332,7 +385,7 @@ public final class ApiStack extends Stack {
         tables.rateLimits().grantReadWriteData(credentialsFn);
         // Only the large idempotent responses (a credential's own data never goes to the bucket).
         bucket.grantReadWrite(credentialsFn, DataStack.IDEMPOTENCY_PREFIX + "*");
-        grantSecrets(credentialsFn, SECRET_WRITE_ACTIONS, config);
+        grantSecrets(credentialsFn, SECRET_WRITE_ACTIONS, config.secretPrefix() + "*");
         // Secrets Manager asks KMS for a data key (and decrypts it) as the caller when it stores a value.
         key.grantEncryptDecrypt(credentialsFn);
 
@@ -371,6 +424,11 @@ public final class ApiStack extends Stack {
         CfnOutput.Builder.create(this, "WorkerFunctionName").value(workerName).build();
         CfnOutput.Builder.create(this, "WorkerFailuresQueueUrl").value(workerFailures.getQueueUrl()).build();
         CfnOutput.Builder.create(this, "RecoveryFunctionName").value(recovery.getFunctionName()).build();
+        CfnOutput.Builder.create(this, "BrowsingSyncUrl")
+                .description("Base URL of the tasks routes without the 30 s limit: call"
+                        + " <BrowsingSyncUrl>api/v1/browsing/sync here, not on ApiUrl")
+                .value(browsingSyncUrl.getUrl())
+                .build();
     }
 
     public HttpApi httpApi() {
@@ -381,28 +439,49 @@ public final class ApiStack extends Stack {
         return stage;
     }
 
-    /** An API function and the alias that the HTTP API calls. */
+    /** An API function and the alias that the HTTP API (or the function URL) calls. */
     private record ApiFunction(Function function, Alias alias) {
     }
 
+    /**
+     * @param id          construct id, also the prefix of the log group's and alias's ids
+     * @param name        the function's name after {@code functionPrefix}
+     * @param role        the slice of the app it serves ({@code TABRUNNER_FUNCTION})
+     * @param sharedRole  the execution role of another function serving the same slice, or null for its own
+     */
+    private record ApiFunctionSpec(String id, String name, String description, FunctionRole role, Duration timeout,
+                                   IRole sharedRole) {
+
+        static ApiFunctionSpec behindTheHttpApi(FunctionRole role) {
+            return new ApiFunctionSpec(capitalize(role.id), role.id, "Tabrunner API: " + role.id + " routes", role,
+                    API_TIMEOUT, null);
+        }
+    }
+
     private ApiFunction apiFunction(FunctionRole role, DeploymentConfig config, Code code,
-                              Map<String, String> commonEnvironment) {
+                                    Map<String, String> commonEnvironment) {
+        return apiFunction(ApiFunctionSpec.behindTheHttpApi(role), config, code, commonEnvironment);
+    }
+
+    private ApiFunction apiFunction(ApiFunctionSpec spec, DeploymentConfig config, Code code,
+                                    Map<String, String> commonEnvironment) {
         Map<String, String> environment = new LinkedHashMap<>(commonEnvironment);
-        environment.put("TABRUNNER_FUNCTION", role.id);
+        environment.put("TABRUNNER_FUNCTION", spec.role().id);
         environment.put("JAVA_TOOL_OPTIONS", API_JAVA_TOOL_OPTIONS);
         environment.put("TABRUNNER_TENANT_RPS", Integer.toString(config.tenantRps()));
         environment.put("TABRUNNER_TENANT_MAX_SESSIONS", Integer.toString(config.tenantMaxSessions()));
         environment.put("TABRUNNER_TENANT_MAX_TASKS", Integer.toString(config.tenantMaxTasks()));
-        String id = capitalize(role.id);
+        String id = spec.id();
         Function function = Function.Builder.create(this, id)
-                .functionName(config.functionPrefix() + role.id)
-                .description("Tabrunner API: " + role.id + " routes")
+                .functionName(config.functionPrefix() + spec.name())
+                .description(spec.description())
                 .runtime(Runtime.JAVA_21)
                 .architecture(config.architecture())
                 .code(code)
                 .handler(API_HANDLER)
                 .memorySize(config.apiMemoryMb())
-                .timeout(API_TIMEOUT)
+                .timeout(spec.timeout())
+                .role(spec.sharedRole())
                 // The Micronaut context starts once per published version and is restored from a snapshot.
                 .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS)
                 .logGroup(logGroup(id + "Logs", config))
@@ -453,17 +532,29 @@ public final class ApiStack extends Stack {
         return environment;
     }
 
-    private void grantSecrets(IGrantable grantee, List<String> actions, DeploymentConfig config) {
+    /**
+     * @param secretNames a secret name pattern; Secrets Manager appends {@code -} and six random characters to a
+     *                    secret's name in its ARN, so a pattern ends with {@code *}
+     */
+    private void grantSecrets(IGrantable grantee, List<String> actions, String secretNames) {
         Grant.addToPrincipal(GrantOnPrincipalOptions.builder()
                 .grantee(grantee)
                 .actions(actions)
                 .resourceArns(List.of(formatArn(ArnComponents.builder()
                         .service("secretsmanager")
                         .resource("secret")
-                        .resourceName(config.secretPrefix() + "*")
+                        .resourceName(secretNames)
                         .arnFormat(ArnFormat.COLON_RESOURCE_NAME)
                         .build())))
                 .build());
+    }
+
+    /**
+     * Agent tasks' secrets, {@code <secretPrefix><tenantId>/task-<taskId>} ({@code TaskSecretsVault}). Tenant ids
+     * hold no {@code /} and credential ids are UUIDs, so no credential's secret matches.
+     */
+    static String taskSecrets(DeploymentConfig config) {
+        return config.secretPrefix() + "*/task-*";
     }
 
     /**
@@ -524,7 +615,8 @@ public final class ApiStack extends Stack {
         File jar = new File(config.apiJar());
         if (!jar.isFile()) {
             throw new IllegalArgumentException("API jar not found at " + jar.getAbsolutePath()
-                    + ": run `mvn -pl functions -am package` first, or pass -c apiJar=<path>");
+                    + ": run `mvn -B -ntp -pl functions -am package -DskipTests` at the repository root first, or"
+                    + " pass -c apiJar=<path>");
         }
         return Code.fromAsset(jar.getPath());
     }
@@ -535,6 +627,7 @@ public final class ApiStack extends Stack {
             throw new IllegalArgumentException("no Dockerfile in " + directory.getAbsolutePath()
                     + ": pass -c workerImageDir=<directory holding the worker's Dockerfile>");
         }
+        WorkerPlatform.of(config.architecture()).requireBuiltFor(directory);
         return directory.getPath();
     }
 

@@ -53,6 +53,13 @@ public final class DataStack extends Stack {
      */
     static final String IDEMPOTENCY_PREFIX = "idempotency/";
     private static final int IDEMPOTENCY_RETENTION_DAYS = 2;
+    /**
+     * Screenshots of browsing-dialect tasks (seed 003): the dialect promises they are deleted 5 days after the task
+     * ends, whatever {@code artifactRetentionDays} says. S3 counts from the object's creation (rounded up to the next
+     * midnight UTC), which for a task of at most 3 hours is its end; the API answers 404 past the 5 days itself.
+     */
+    static final String BROWSING_PREFIX = "browsing/";
+    static final int BROWSING_RETENTION_DAYS = 5;
 
     /**
      * @param stack  the stack's environment, description and so on
@@ -122,6 +129,11 @@ public final class DataStack extends Stack {
                                 .id("expire-idempotent-responses")
                                 .prefix(IDEMPOTENCY_PREFIX)
                                 .expiration(Duration.days(IDEMPOTENCY_RETENTION_DAYS))
+                                .build(),
+                        LifecycleRule.builder()
+                                .id("expire-browsing-screenshots")
+                                .prefix(BROWSING_PREFIX)
+                                .expiration(Duration.days(BROWSING_RETENTION_DAYS))
                                 .build(),
                         LifecycleRule.builder()
                                 .id("abort-incomplete-uploads")

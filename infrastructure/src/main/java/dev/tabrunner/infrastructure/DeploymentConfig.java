@@ -16,7 +16,8 @@ import software.constructs.Node;
  * Everything a deployment may vary, read once from CDK context (`cdk.json`, or `-c key=value` on the command line)
  * so the stacks themselves contain no literals an operator would want to change.
  *
- * @param stackPrefix               prefix of the two stack names ({@code <prefix>-Data}, {@code <prefix>-Api})
+ * @param stackPrefix               prefix of the two stack names ({@code <prefix>-Data}, {@code <prefix>-Api}); the
+ *                                  other name prefixes default to it in lower case, so one key names a deployment
  * @param tablePrefix               prefix of every DynamoDB table name; reaches the functions as
  *                                  {@code TABRUNNER_TABLE_PREFIX}
  * @param functionPrefix            prefix of every Lambda function name
@@ -27,7 +28,8 @@ import software.constructs.Node;
  * @param apiMemoryMb               memory of the API and dead-letter functions
  * @param workerMemoryMb            memory of the worker (Lambda gives CPU in proportion to memory)
  * @param workerEphemeralStorageMb  size of the worker's {@code /tmp} (Chromium profile, downloads, traces)
- * @param workerReservedConcurrency optional cap on concurrent workers (and so on concurrent browsers)
+ * @param workerReservedConcurrency cap on concurrent workers (and so on concurrent browsers and their spend);
+ *                                  empty for none ({@code -c workerReservedConcurrency=none})
  * @param workerRetryAttempts       retries of a failed asynchronous worker invocation before the dead-letter queue
  * @param artifactRetentionDays     days before objects under {@code tasks/} in the bucket expire
  * @param logRetentionDays          retention of every log group; one of CloudWatch's allowed values
@@ -70,6 +72,15 @@ public record DeploymentConfig(
         LanguageModel llm,
         Optional<Environment> environment) {
 
+    static final String DEFAULT_STACK_PREFIX = "Tabrunner";
+    /**
+     * Workers run up to 15 minutes each, so an uncapped burst of tasks could take the whole account's concurrency
+     * (1,000 by default) from the API functions. 50 leaves 950 on a default account (Lambda keeps at least 100
+     * unreserved anyway) and bounds the worker spend to 50 browsers at a time.
+     */
+    static final int DEFAULT_WORKER_RESERVED_CONCURRENCY = 50;
+    /** The value of {@code workerReservedConcurrency} that reserves nothing (accounts whose quota is too small). */
+    static final String NO_RESERVATION = "none";
     static final String DEFAULT_API_JAR = "../functions/target/tabrunner-api-lambda.jar";
     static final String DEFAULT_WORKER_IMAGE_DIR = "../container-image";
     /**
@@ -78,19 +89,27 @@ public record DeploymentConfig(
      * semicolons, which would otherwise only show up as a worker that fails every task.
      */
     private static final Pattern EGRESS_ENTRY = Pattern.compile("[A-Za-z0-9_.:/*-]+");
+    /** A CloudFormation stack name starts with a letter; {@code -Data} and {@code -Api} are appended. */
+    private static final Pattern STACK_PREFIX = Pattern.compile("[A-Za-z][A-Za-z0-9-]{0,63}");
+    /** Lambda function names are at most 64 characters; the longest suffix is {@code browsing-sync} (13). */
+    private static final Pattern FUNCTION_PREFIX = Pattern.compile("[A-Za-z0-9_-]{1,51}");
+    private static final Pattern TABLE_PREFIX = Pattern.compile("[A-Za-z0-9_.-]{1,200}");
+    private static final Pattern SECRET_PREFIX = Pattern.compile("[A-Za-z0-9/_+=.@-]{1,200}");
 
     public DeploymentConfig {
-        requireName("stackPrefix", stackPrefix);
-        requireName("tablePrefix", tablePrefix);
-        requireName("functionPrefix", functionPrefix);
-        requireName("secretPrefix", secretPrefix);
+        requirePattern("stackPrefix", stackPrefix, STACK_PREFIX);
+        requirePattern("tablePrefix", tablePrefix, TABLE_PREFIX);
+        requirePattern("functionPrefix", functionPrefix, FUNCTION_PREFIX);
+        requirePattern("secretPrefix", secretPrefix, SECRET_PREFIX);
         requireName("apiJar", apiJar);
         requireName("workerImageDir", workerImageDir);
         // Lambda's own bounds; failing at synth beats failing half-way through a deployment.
         requireRange("apiMemoryMb", apiMemoryMb, 128, 10240);
         requireRange("workerMemoryMb", workerMemoryMb, 128, 10240);
         requireRange("workerEphemeralStorageMb", workerEphemeralStorageMb, 512, 10240);
-        workerReservedConcurrency.ifPresent(value -> requireRange("workerReservedConcurrency", value, 1, 100000));
+        // 0 would stop every worker; "none" is how to reserve nothing.
+        workerReservedConcurrency.ifPresent(value -> requireRange("workerReservedConcurrency (or none)", value, 1,
+                100000));
         requireRange("workerRetryAttempts", workerRetryAttempts, 0, 2);
         requireRange("artifactRetentionDays", artifactRetentionDays, 1, 3650);
         LogRetention.of(logRetentionDays);
@@ -202,18 +221,22 @@ public record DeploymentConfig(
      */
     public static DeploymentConfig fromContext(Node node, Map<String, String> env) {
         ContextReader context = new ContextReader(node);
+        String stackPrefix = context.string("stackPrefix", DEFAULT_STACK_PREFIX);
+        // Named by the stack: a second deployment (or one after `cdk destroy`, whose retained tables keep their
+        // names) needs only another stackPrefix, not four keys that must agree.
+        String names = stackPrefix.toLowerCase(Locale.ROOT);
         return new DeploymentConfig(
-                context.string("stackPrefix", "Tabrunner"),
-                context.string("tablePrefix", "tabrunner-"),
-                context.string("functionPrefix", "tabrunner-"),
-                context.string("secretPrefix", "tabrunner/"),
+                stackPrefix,
+                context.string("tablePrefix", names + "-"),
+                context.string("functionPrefix", names + "-"),
+                context.string("secretPrefix", names + "/"),
                 context.string("apiJar", DEFAULT_API_JAR),
                 context.string("workerImageDir", DEFAULT_WORKER_IMAGE_DIR),
                 architecture(context.string("architecture", "x86_64")),
                 context.integer("apiMemoryMb", 1024),
                 context.integer("workerMemoryMb", 3008),
                 context.integer("workerEphemeralStorageMb", 2048),
-                context.optionalInteger("workerReservedConcurrency"),
+                workerReservedConcurrency(context),
                 context.integer("workerRetryAttempts", 2),
                 context.integer("artifactRetentionDays", 30),
                 context.integer("logRetentionDays", 30),
@@ -242,6 +265,14 @@ public record DeploymentConfig(
                 context.string("llmRegion", ""));
     }
 
+    private static Optional<Integer> workerReservedConcurrency(ContextReader context) {
+        Optional<String> value = context.optionalString("workerReservedConcurrency");
+        if (value.isPresent() && value.get().equalsIgnoreCase(NO_RESERVATION)) {
+            return Optional.empty();
+        }
+        return Optional.of(context.integer("workerReservedConcurrency", DEFAULT_WORKER_RESERVED_CONCURRENCY));
+    }
+
     private static Optional<Environment> environment(ContextReader context, Map<String, String> env) {
         String account = context.optionalString("account").orElse(env.get("CDK_DEFAULT_ACCOUNT"));
         String region = context.optionalString("region").orElse(env.get("CDK_DEFAULT_REGION"));
@@ -267,6 +298,14 @@ public record DeploymentConfig(
     private static void requireName(String key, String value) {
         if (value == null || value.isBlank()) {
             throw new IllegalArgumentException("context " + key + " must not be blank");
+        }
+    }
+
+    private static void requirePattern(String key, String value, Pattern pattern) {
+        requireName(key, value);
+        if (!pattern.matcher(value).matches()) {
+            throw new IllegalArgumentException("context " + key + " must match " + pattern.pattern() + ", got "
+                    + value);
         }
     }
 

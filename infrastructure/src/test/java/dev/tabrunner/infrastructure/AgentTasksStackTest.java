@@ -23,7 +23,8 @@ import software.amazon.awscdk.assertions.Template;
  */
 class AgentTasksStackTest {
 
-    private static final Set<String> READERS = Set.of("worker", "tasks");
+    // browsing-sync serves the tasks routes through its function URL, so it reads what the tasks function reads.
+    private static final Set<String> READERS = Set.of("worker", "tasks", "browsing-sync");
 
     @Test
     void bedrock_inAnotherRegion_reachesWorkerAndTasks_andOnlyTheWorkerMayInvokeModelsThere(@TempDir Path dir) {
@@ -33,7 +34,7 @@ class AgentTasksStackTest {
                 "llmProvider", "Bedrock",
                 "llmModel", "claude-sonnet-4-20250514",
                 "llmRegion", "eu-central-1"));
-        Map<String, String> functions = api.functionsByEnvironment("TABRUNNER_FUNCTION");
+        Map<String, String> functions = api.functionsByName("tabrunner-");
 
         functions.forEach((name, id) -> {
             Map<String, Object> llm = llmEnvironment(api, id);
@@ -75,7 +76,7 @@ class AgentTasksStackTest {
     @Test
     void bedrock_withoutLlmRegion_usesTheStacksRegionAndAccount(@TempDir Path dir) {
         CfnTemplate api = synthesize(dir, Map.of("llmProvider", "bedrock"));
-        Map<String, String> functions = api.functionsByEnvironment("TABRUNNER_FUNCTION");
+        Map<String, String> functions = api.functionsByName("tabrunner-");
 
         // The functions fall back to AWS_REGION, which Lambda sets to the stack's region.
         assertThat(llmEnvironment(api, functions.get("worker")))
@@ -96,7 +97,7 @@ class AgentTasksStackTest {
                 "llmBaseUrl", "https://llm.example/v1",
                 "llmModel", "gpt-4.1",
                 "llmApiKeyCredentialId", "cred_0123456789"));
-        Map<String, String> functions = api.functionsByEnvironment("TABRUNNER_FUNCTION");
+        Map<String, String> functions = api.functionsByName("tabrunner-");
 
         functions.forEach((name, id) -> {
             Map<String, Object> llm = llmEnvironment(api, id);

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,6 +36,12 @@ class ApiStackTest {
     private static final Map<String, String> EXPECTED_ROUTES = expectedRoutes();
 
     private static final List<String> API_FUNCTIONS = List.of("sessions", "tasks", "credentials");
+    private static final String SECRET_ARN =
+            "arn:{AWS::Partition}:secretsmanager:{AWS::Region}:{AWS::AccountId}:secret:";
+    /** Every secret of the vault: credentials' and agent tasks'. */
+    private static final String VAULT = SECRET_ARN + "tabrunner/*";
+    /** Agent tasks' secrets only, {@code <secretPrefix><tenantId>/task-<taskId>}. */
+    private static final String TASK_SECRETS = SECRET_ARN + "tabrunner/*/task-*";
 
     @TempDir
     static Path workDirectory;
@@ -43,7 +50,7 @@ class ApiStackTest {
     private static Template template;
     private static CfnTemplate api;
     private static CfnTemplate data;
-    /** Logical ids by TABRUNNER_FUNCTION (the API functions, worker and recovery), plus "dead-letter". */
+    /** Logical ids by function name without the prefix: the API functions, browsing-sync, worker, recovery, ... */
     private static Map<String, String> functions;
 
     @BeforeAll
@@ -52,12 +59,7 @@ class ApiStackTest {
         template = Template.fromStack(stacks.api());
         api = new CfnTemplate(template);
         data = new CfnTemplate(Template.fromStack(stacks.data()));
-        functions = new LinkedHashMap<>(api.functionsByEnvironment("TABRUNNER_FUNCTION"));
-        api.resources("AWS::Lambda::Function").forEach((id, resource) -> {
-            if (ApiStack.DEAD_LETTER_HANDLER.equals(map(resource.get("Properties")).get("Handler"))) {
-                functions.put("dead-letter", id);
-            }
-        });
+        functions = api.functionsByName("tabrunner-");
     }
 
     // ---- routes ------------------------------------------------------------------------------------------------
@@ -80,6 +82,21 @@ class ApiStackTest {
         });
 
         assertThat(actual).isEqualTo(new TreeMap<>(EXPECTED_ROUTES));
+    }
+
+    @Test
+    void browsingAndV2Dialects_reachTheTasksFunction_withEveryMethod() {
+        Map<String, String> routes = new TreeMap<>();
+        api.resources("AWS::ApiGatewayV2::Route").values().forEach(route -> {
+            Map<String, Object> properties = map(route.get("Properties"));
+            String aliasId = ref(api.properties(integrationOf(properties.get("Target"))).get("IntegrationUri"));
+            routes.put(properties.get("RouteKey").toString(),
+                    api.properties(ref(api.properties(aliasId).get("FunctionName"))).get("FunctionName").toString());
+        });
+
+        assertThat(routes)
+                .containsEntry("ANY /api/v1/browsing/{proxy+}", "tabrunner-tasks")
+                .containsEntry("ANY /api/v2/{proxy+}", "tabrunner-tasks");
     }
 
     @Test
@@ -128,7 +145,9 @@ class ApiStackTest {
     @Test
     void apiFunctions_runTheSharedJar_withSnapStart_andTheirSliceOfTheApp() {
         assertThat(functions).containsOnlyKeys("sessions", "tasks", "credentials", "worker", "dead-letter",
-                "recovery");
+                "recovery", "browsing-sync");
+        assertThat(api.properties(functions.get("dead-letter")))
+                .containsEntry("Handler", "dev.tabrunner.aws.DeadLetterHandler::handleRequest");
         for (String name : API_FUNCTIONS) {
             Map<String, Object> properties = api.properties(functions.get(name));
             assertThat(properties)
@@ -205,9 +224,22 @@ class ApiStackTest {
                 .containsEntry("MemorySize", 3008)
                 .containsEntry("Timeout", 900)
                 .containsEntry("EphemeralStorage", Map.of("Size", 2048))
-                .containsEntry("ImageConfig", Map.of("Command", List.of("dev.tabrunner.aws.WorkerHandler::handleRequest")))
+                .containsEntry("ImageConfig",
+                        Map.of("Command", List.of("dev.tabrunner.aws.WorkerHandler::handleRequest")))
                 .containsEntry("RecursiveLoop", "Allow")
-                .doesNotContainKeys("SnapStart", "ReservedConcurrentExecutions", "Handler");
+                .doesNotContainKeys("SnapStart", "Handler");
+    }
+
+    @Test
+    void worker_isCappedAtFiftyConcurrentInvocations_byDefault_andNoOtherFunctionReservesAny() {
+        // 15-minute workers would otherwise take the account's pool (1,000 by default) from the API functions.
+        functions.forEach((name, id) -> {
+            if (name.equals("worker")) {
+                assertThat(api.properties(id)).containsEntry("ReservedConcurrentExecutions", 50);
+            } else {
+                assertThat(api.properties(id)).as(name).doesNotContainKey("ReservedConcurrentExecutions");
+            }
+        });
     }
 
     @Test
@@ -221,6 +253,65 @@ class ApiStackTest {
             groups.add(group);
         }
         assertThat(groups).hasSameSizeAs(functions.values());
+    }
+
+    // ---- browsing sync (function URL) --------------------------------------------------------------------------
+
+    @Test
+    void browsingSync_runsTheTasksSlice_withItsCodeEnvironmentAndRole_forElevenMinutes() {
+        Map<String, Object> sync = api.properties(functions.get("browsing-sync"));
+        Map<String, Object> tasks = api.properties(functions.get("tasks"));
+
+        assertThat(sync)
+                .containsEntry("Handler", "dev.tabrunner.aws.ApiHandler")
+                .containsEntry("Runtime", "java21")
+                .containsEntry("MemorySize", 1024)
+                // The dialect's sync waits up to 10 minutes; the HTTP API would cut it at 30 s.
+                .containsEntry("Timeout", 660)
+                .containsEntry("SnapStart", Map.of("ApplyOn", "PublishedVersions"));
+        assertThat(sync.get("Code")).isEqualTo(tasks.get("Code"));
+        assertThat(api.environment(functions.get("browsing-sync")))
+                .isEqualTo(api.environment(functions.get("tasks")))
+                .containsEntry("TABRUNNER_FUNCTION", "tasks");
+        // One role: whatever a tasks route may do, it may do through the URL, and nothing more.
+        assertThat(getAtt(sync.get("Role"))).isEqualTo(getAtt(tasks.get("Role")));
+        assertThat(api.properties(functions.get("tasks"))).containsEntry("Timeout", 30);
+    }
+
+    @Test
+    void browsingSync_isServedByAFunctionUrl_onItsLiveAlias_withTheAppCheckingTheKey() {
+        String urlId = onlyResourceOf("AWS::Lambda::Url");
+        Map<String, Object> url = api.properties(urlId);
+        assertThat(url)
+                .containsEntry("AuthType", "NONE")
+                .containsEntry("InvokeMode", "BUFFERED")
+                .containsEntry("Qualifier", "live")
+                .doesNotContainKey("Cors");
+        assertThat(getAtt(url.get("TargetFunctionArn"))).isEqualTo(functions.get("browsing-sync"));
+
+        Map<String, Object> output = map(api.outputs().get("BrowsingSyncUrl"));
+        assertThat(getAtt(output.get("Value"))).isEqualTo(urlId);
+        assertThat(list(map(output.get("Value")).get("Fn::GetAtt")).get(1)).isEqualTo("FunctionUrl");
+    }
+
+    @Test
+    void onlyTheFunctionUrl_isOpenToAnyone_andOnlyThroughTheUrl() {
+        String syncAlias = aliasOf(functions.get("browsing-sync"));
+        List<Map<String, Object>> open = api.resources("AWS::Lambda::Permission").values().stream()
+                .map(permission -> map(permission.get("Properties")))
+                .filter(properties -> "*".equals(properties.get("Principal")))
+                .toList();
+
+        assertThat(open).isNotEmpty().allSatisfy(permission -> {
+            assertThat(ref(permission.get("FunctionName"))).isEqualTo(syncAlias);
+            // Invoke, for anyone, only as a request through the function URL (never the Invoke API).
+            if ("lambda:InvokeFunction".equals(permission.get("Action"))) {
+                assertThat(permission).containsEntry("InvokedViaFunctionUrl", true);
+            } else {
+                assertThat(permission).containsEntry("Action", "lambda:InvokeFunctionUrl")
+                        .containsEntry("FunctionUrlAuthType", "NONE");
+            }
+        });
     }
 
     // ---- dispatch and dead letters -----------------------------------------------------------------------------
@@ -269,9 +360,7 @@ class ApiStackTest {
 
     @Test
     void recoveryRule_invokesTheRecoveryFunction_everyMinute() {
-        Map<String, Map<String, Object>> rules = api.resources("AWS::Events::Rule");
-        assertThat(rules).hasSize(1);
-        String ruleId = rules.keySet().iterator().next();
+        String ruleId = onlyResourceOf("AWS::Events::Rule");
         Map<String, Object> rule = api.properties(ruleId);
         assertThat(rule).containsEntry("ScheduleExpression", "rate(1 minute)").containsEntry("State", "ENABLED");
         List<Object> targets = list(rule.get("Targets"));
@@ -345,13 +434,11 @@ class ApiStackTest {
 
     @Test
     void secretsStatements_coverOnlyTheVaultPrefix() {
-        for (String name : List.of("worker", "credentials")) {
-            api.statementsOf(functions.get(name)).stream()
-                    .filter(statement -> actions(statement).stream().anyMatch(a -> a.startsWith("secretsmanager:")))
-                    .forEach(statement -> assertThat(resourcesOf(statement)).singleElement()
-                            .satisfies(resource -> assertThat(joined(resource))
-                                    .isEqualTo("arn:{AWS::Partition}:secretsmanager:{AWS::Region}:{AWS::AccountId}"
-                                            + ":secret:tabrunner/*")));
+        for (String name : List.of("worker", "credentials", "tasks")) {
+            List<Map<String, Object>> statements = secretsStatements(name);
+            assertThat(statements).as(name).isNotEmpty();
+            statements.forEach(statement -> assertThat(resourcesOf(statement)).singleElement()
+                    .satisfies(resource -> assertThat(joined(resource)).startsWith(SECRET_ARN + "tabrunner/")));
         }
     }
 
@@ -362,19 +449,72 @@ class ApiStackTest {
                     || api.actionsOf(id).contains("secretsmanager:BatchGetSecretValue");
             assertThat(reads).as(name).isEqualTo(name.equals("worker"));
         });
-        assertThat(secretsActions("worker")).containsExactly("secretsmanager:GetSecretValue");
+        assertThat(secretsActionsOn("worker", VAULT)).containsExactly("secretsmanager:GetSecretValue");
         assertThat(api.actionsOf(functions.get("worker"))).contains("kms:Decrypt");
     }
 
     @Test
-    void onlyTheCredentialsFunction_writesSecrets() {
+    void onlyTheCredentialsFunction_writesCredentialsSecrets() {
         assertThat(secretsActions("credentials")).containsExactlyInAnyOrder(
                 "secretsmanager:CreateSecret", "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecret",
                 "secretsmanager:DeleteSecret", "secretsmanager:DescribeSecret", "secretsmanager:TagResource");
         assertThat(api.actionsOf(functions.get("credentials"))).contains("kms:GenerateDataKey*", "kms:Encrypt");
-        for (String name : List.of("sessions", "tasks", "dead-letter", "recovery")) {
+        for (String name : List.of("sessions", "dead-letter", "recovery")) {
             assertThat(secretsActions(name)).as(name).isEmpty();
         }
+        for (String name : List.of("tasks", "worker")) {
+            assertThat(secretsStatements(name)).as(name).noneSatisfy(statement -> {
+                assertThat(actions(statement)).containsAnyOf("secretsmanager:CreateSecret",
+                        "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecret");
+                assertThat(resourcesOf(statement)).map(CfnTemplate::joined).contains(VAULT);
+            });
+        }
+    }
+
+    @Test
+    void tasksFunction_sealsAndDiscardsAgentTaskSecrets_onlyUnderTheTaskPattern() {
+        assertThat(secretsStatements("tasks")).singleElement().satisfies(statement -> {
+            assertThat(actions(statement)).containsExactlyInAnyOrder(
+                    "secretsmanager:CreateSecret", "secretsmanager:PutSecretValue", "secretsmanager:DeleteSecret",
+                    "secretsmanager:DescribeSecret", "secretsmanager:TagResource");
+            assertThat(resourcesOf(statement)).map(CfnTemplate::joined).containsExactly(TASK_SECRETS);
+        });
+        // Secrets Manager generates and encrypts the value's data key with the vault's key as the caller.
+        assertThat(keyActions("tasks")).contains("kms:GenerateDataKey*", "kms:Encrypt", "kms:Decrypt");
+    }
+
+    @Test
+    void worker_discardsAgentTaskSecrets_onlyUnderTheTaskPattern() {
+        assertThat(secretsStatements("worker").stream()
+                .filter(statement -> actions(statement).contains("secretsmanager:DeleteSecret")))
+                .singleElement().satisfies(statement -> {
+                    assertThat(actions(statement)).containsExactly("secretsmanager:DeleteSecret");
+                    assertThat(resourcesOf(statement)).map(CfnTemplate::joined).containsExactly(TASK_SECRETS);
+                });
+        assertThat(secretsActions("worker")).containsExactlyInAnyOrder(
+                "secretsmanager:GetSecretValue", "secretsmanager:DeleteSecret");
+    }
+
+    @Test
+    void tasksFunction_cannotReadSecretValues_norTouchCredentialsSecrets() {
+        // Real ARNs as Secrets Manager makes them: the name, a dash and six random characters.
+        String taskSecret = "arn:aws:secretsmanager:us-east-1:111122223333:secret:tabrunner/acme/task-7Hq2x-AbC123";
+        String credential = "arn:aws:secretsmanager:us-east-1:111122223333:secret:"
+                + "tabrunner/acme/0b7e4f0e-9c1d-4c55-8a39-2f6c9d3e1a20-AbC123";
+        String modelKey = "arn:aws:secretsmanager:us-east-1:111122223333:secret:"
+                + "tabrunner/default/5d0c3b9e-1f7a-4e2b-9a44-6c1d2e3f4a5b-XyZ789";
+
+        List<Map<String, Object>> statements = secretsStatements("tasks");
+        assertThat(statements).flatExtracting(CfnTemplate::actions)
+                .doesNotContain("secretsmanager:GetSecretValue", "secretsmanager:BatchGetSecretValue",
+                        "secretsmanager:UpdateSecret", "secretsmanager:*");
+        assertThat(statements).anySatisfy(statement -> assertThat(allows(statement, taskSecret)).isTrue());
+        assertThat(statements).noneSatisfy(statement -> assertThat(allows(statement, credential)).isTrue());
+        assertThat(statements).noneSatisfy(statement -> assertThat(allows(statement, modelKey)).isTrue());
+        // The worker's discarding is as narrow.
+        secretsStatements("worker").stream()
+                .filter(statement -> actions(statement).contains("secretsmanager:DeleteSecret"))
+                .forEach(statement -> assertThat(allows(statement, credential)).isFalse());
     }
 
     // ---- tables and bucket -------------------------------------------------------------------------------------
@@ -434,6 +574,7 @@ class ApiStackTest {
                 "GET /browser/sessions/{sessionId}/tasks/{taskId}/artifacts/{artifactId}",
                 "POST /browser/sessions/{sessionId}/pdf", "POST /browser/run-task", "GET /live/{taskId}",
                 "GET /live/{taskId}/frame", "POST /live/{taskId}/input", "ANY /api/v1/{proxy+}",
+                "ANY /api/v1/browsing/{proxy+}", "ANY /api/v2/{proxy+}",
                 "GET /share/{taskId}", "GET /share/{taskId}/{proxy+}")) {
             routes.put(route, "tasks");
         }
@@ -443,6 +584,13 @@ class ApiStackTest {
             routes.put(route, "credentials");
         }
         return routes;
+    }
+
+    /** The logical id of the template's one resource of {@code type}. */
+    private static String onlyResourceOf(String type) {
+        Map<String, Map<String, Object>> resources = api.resources(type);
+        assertThat(resources).as(type).hasSize(1);
+        return resources.keySet().iterator().next();
     }
 
     private static Map<String, Object> asyncInvokeConfigOf(String function) {
@@ -489,6 +637,56 @@ class ApiStackTest {
         List<Object> parts = list(join.get(1));
         assertThat(parts.get(0)).isEqualTo("integrations/");
         return ref(parts.get(1));
+    }
+
+    private static List<Map<String, Object>> secretsStatements(String function) {
+        return api.statementsOf(functions.get(function)).stream()
+                .filter(statement -> actions(statement).stream().anyMatch(a -> a.startsWith("secretsmanager:")))
+                .toList();
+    }
+
+    /** Secrets Manager actions of the statements whose resource is exactly {@code arn}. */
+    private static Set<String> secretsActionsOn(String function, String arn) {
+        Set<String> actions = new TreeSet<>();
+        secretsStatements(function).stream()
+                .filter(statement -> resourcesOf(statement).stream().map(CfnTemplate::joined).anyMatch(arn::equals))
+                .forEach(statement -> actions.addAll(actions(statement)));
+        return actions;
+    }
+
+    /** KMS actions the function may use on the data stack's key. */
+    private static Set<String> keyActions(String function) {
+        Set<String> actions = new TreeSet<>();
+        api.statementsOf(functions.get(function)).stream()
+                .filter(statement -> resourcesOf(statement).stream()
+                        .anyMatch(resource -> map(resource).containsKey("Fn::ImportValue")
+                                && dataResourceOf(resource).startsWith("Key")))
+                .forEach(statement -> actions.addAll(actions(statement)));
+        return actions;
+    }
+
+    /**
+     * Whether a statement's resources match an ARN as IAM matches them: {@code *} any run of characters (slashes
+     * included), {@code ?} one; the pseudo parameters as in us-east-1 of account 111122223333.
+     */
+    private static boolean allows(Map<String, Object> statement, String arn) {
+        return resourcesOf(statement).stream().map(CfnTemplate::joined).anyMatch(pattern -> {
+            String concrete = pattern.replace("{AWS::Partition}", "aws").replace("{AWS::Region}", "us-east-1")
+                    .replace("{AWS::AccountId}", "111122223333");
+            StringBuilder regex = new StringBuilder();
+            for (char c : concrete.toCharArray()) {
+                regex.append(c == '*' ? ".*" : c == '?' ? "." : Pattern.quote(String.valueOf(c)));
+            }
+            return arn.matches(regex.toString());
+        });
+    }
+
+    private static String aliasOf(String functionId) {
+        return api.resources("AWS::Lambda::Alias").entrySet().stream()
+                .filter(entry -> functionId.equals(ref(map(entry.getValue().get("Properties")).get("FunctionName"))))
+                .map(Map.Entry::getKey)
+                .findFirst()
+                .orElseThrow();
     }
 
     private static Set<String> secretsActions(String function) {

@@ -49,13 +49,16 @@ final class CfnTemplate {
         return outputs == null ? Map.of() : map(outputs);
     }
 
-    /** Logical ids of the {@code AWS::Lambda::Function}s, by their environment variable {@code name}. */
-    Map<String, String> functionsByEnvironment(String name) {
+    /**
+     * Logical ids of the {@code AWS::Lambda::Function}s, by their {@code FunctionName} without {@code prefix}
+     * ({@code tabrunner-worker} → {@code worker}); two functions may serve the same {@code TABRUNNER_FUNCTION}.
+     */
+    Map<String, String> functionsByName(String prefix) {
         Map<String, String> result = new LinkedHashMap<>();
         resources("AWS::Lambda::Function").forEach((id, resource) -> {
-            Object value = environment(id).get(name);
-            if (value != null) {
-                result.put(value.toString(), id);
+            String name = map(resource.get("Properties")).get("FunctionName").toString();
+            if (!name.startsWith(prefix) || result.put(name.substring(prefix.length()), id) != null) {
+                throw new AssertionError("function " + name + " is not named <" + prefix + "><name> once");
             }
         });
         return result;

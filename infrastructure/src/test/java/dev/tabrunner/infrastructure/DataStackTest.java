@@ -5,6 +5,9 @@ import static dev.tabrunner.infrastructure.CfnTemplate.list;
 import static dev.tabrunner.infrastructure.CfnTemplate.map;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -140,7 +143,23 @@ class DataStackTest {
         // Saved browser state lives under sessions/ and must never match an expiring rule.
         rules.stream().map(CfnTemplate::map).filter(rule -> rule.containsKey("ExpirationInDays"))
                 .forEach(rule -> assertThat(rule.get("Prefix")).as("expiring rule %s", rule.get("Id"))
-                        .isIn("tasks/", "idempotency/"));
+                        .isIn("tasks/", "idempotency/", "browsing/"));
+    }
+
+    @Test
+    void bucket_deletesBrowsingScreenshots_fiveDaysAfterTheyAreWritten_whateverTheArtifactRetention() {
+        for (CfnTemplate bucketOf : List.of(data, synthesizeData(Map.of("artifactRetentionDays", "90")))) {
+            String bucketId = bucketOf.resources("AWS::S3::Bucket").keySet().iterator().next();
+            List<Object> rules = list(map(bucketOf.properties(bucketId).get("LifecycleConfiguration")).get("Rules"));
+            assertThat(rules.stream().map(CfnTemplate::map).filter(rule -> "browsing/".equals(rule.get("Prefix"))))
+                    .singleElement().satisfies(rule -> assertThat(rule)
+                            .containsEntry("ExpirationInDays", 5)
+                            .containsEntry("Status", "Enabled"));
+            // No other rule reaches into the prefix (tasks/ does not start with browsing/ and vice versa).
+            rules.stream().map(CfnTemplate::map).filter(rule -> rule.containsKey("Prefix"))
+                    .filter(rule -> !"browsing/".equals(rule.get("Prefix")))
+                    .forEach(rule -> assertThat("browsing/").doesNotStartWith(rule.get("Prefix").toString()));
+        }
     }
 
     @Test
@@ -148,6 +167,15 @@ class DataStackTest {
         Annotations annotations = Annotations.fromStack(stacks.data());
         annotations.hasNoWarning("*", Match.anyValue());
         annotations.hasNoError("*", Match.anyValue());
+    }
+
+    private static CfnTemplate synthesizeData(Map<String, Object> context) {
+        try {
+            Path directory = Files.createDirectories(workDirectory.resolve("custom"));
+            return new CfnTemplate(Template.fromStack(TestApps.build(directory, context).data()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static List<String> keySchema(Object schema) {

@@ -22,7 +22,9 @@ class DeploymentConfigTest {
     void withoutContext_theDefaultsAreTheDocumentedOnes_andTheStackIsEnvironmentAgnostic() {
         DeploymentConfig config = DeploymentConfig.fromContext(app(Map.of()).getNode(), Map.of());
 
+        assertThat(config.stackPrefix()).isEqualTo("Tabrunner");
         assertThat(config.tablePrefix()).isEqualTo("tabrunner-");
+        assertThat(config.functionPrefix()).isEqualTo("tabrunner-");
         assertThat(config.secretPrefix()).isEqualTo("tabrunner/");
         assertThat(config.apiJar()).isEqualTo("../functions/target/tabrunner-api-lambda.jar");
         assertThat(config.workerImageDir()).isEqualTo("../container-image");
@@ -30,7 +32,7 @@ class DeploymentConfigTest {
         assertThat(config.apiMemoryMb()).isEqualTo(1024);
         assertThat(config.workerMemoryMb()).isEqualTo(3008);
         assertThat(config.workerEphemeralStorageMb()).isEqualTo(2048);
-        assertThat(config.workerReservedConcurrency()).isEmpty();
+        assertThat(config.workerReservedConcurrency()).hasValue(50);
         assertThat(config.workerRetryAttempts()).isEqualTo(2);
         assertThat(config.artifactRetentionDays()).isEqualTo(30);
         assertThat(config.logRetentionDays()).isEqualTo(30);
@@ -86,6 +88,47 @@ class DeploymentConfigTest {
                 .hasMessageContaining("recoveryIntervalMinutes must be between 1 and 1440");
         assertThatThrownBy(() -> fromContext(Map.of("tenantMaxTasks", "0")))
                 .hasMessageContaining("tenantMaxTasks must be between 1");
+    }
+
+    @Test
+    void theStackPrefix_namesTablesFunctionsAndSecrets_unlessTheyAreSetThemselves() {
+        DeploymentConfig staging = fromContext(Map.of("stackPrefix", "Staging2"));
+        assertThat(staging.tablePrefix()).isEqualTo("staging2-");
+        assertThat(staging.functionPrefix()).isEqualTo("staging2-");
+        assertThat(staging.secretPrefix()).isEqualTo("staging2/");
+
+        DeploymentConfig kept = fromContext(Map.of("stackPrefix", "Staging2", "tablePrefix", "tabrunner-"));
+        assertThat(kept.tablePrefix()).isEqualTo("tabrunner-");
+        assertThat(kept.functionPrefix()).isEqualTo("staging2-");
+    }
+
+    @Test
+    void namesCloudFormationOrLambdaWouldRefuse_failAtSynth() {
+        assertThatThrownBy(() -> fromContext(Map.of("stackPrefix", "2nd")))
+                .hasMessageContaining("stackPrefix must match");
+        assertThatThrownBy(() -> fromContext(Map.of("stackPrefix", "my_stack")))
+                .hasMessageContaining("stackPrefix must match");
+        // 52 characters and browsing-sync (13) would pass the 64 of a Lambda function name.
+        assertThatThrownBy(() -> fromContext(Map.of("functionPrefix", "f".repeat(52))))
+                .hasMessageContaining("functionPrefix must match");
+        assertThatThrownBy(() -> fromContext(Map.of("tablePrefix", "tab runner-")))
+                .hasMessageContaining("tablePrefix must match");
+        assertThatThrownBy(() -> fromContext(Map.of("secretPrefix", "tab runner/")))
+                .hasMessageContaining("secretPrefix must match");
+    }
+
+    @Test
+    void workerReservedConcurrency_isFiftyByDefault_noneReservesNothing_andZeroIsRefused() {
+        assertThat(fromContext(Map.of()).workerReservedConcurrency()).hasValue(50);
+        assertThat(fromContext(Map.of("workerReservedConcurrency", "200")).workerReservedConcurrency())
+                .hasValue(200);
+        assertThat(fromContext(Map.of("workerReservedConcurrency", "none")).workerReservedConcurrency()).isEmpty();
+        assertThat(fromContext(Map.of("workerReservedConcurrency", "NONE")).workerReservedConcurrency()).isEmpty();
+        // Reserved concurrency 0 would throttle every worker invocation: no task would ever run.
+        assertThatThrownBy(() -> fromContext(Map.of("workerReservedConcurrency", "0")))
+                .hasMessageContaining("workerReservedConcurrency (or none) must be between 1 and 100000");
+        assertThatThrownBy(() -> fromContext(Map.of("workerReservedConcurrency", "unlimited")))
+                .hasMessageContaining("workerReservedConcurrency must be a whole number");
     }
 
     @Test

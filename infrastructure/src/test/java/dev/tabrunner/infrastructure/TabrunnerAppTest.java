@@ -41,7 +41,8 @@ class TabrunnerAppTest {
         assertThat(images).hasSize(1);
         Map<String, Object> imageSource = map(map(images.values().iterator().next()).get("source"));
         assertThat(outdir.resolve(imageSource.get("directory").toString()).resolve("Dockerfile")).isRegularFile();
-        assertThat(imageSource).containsEntry("platform", "linux/amd64");
+        assertThat(imageSource).containsEntry("platform", "linux/amd64")
+                .containsEntry("dockerBuildArgs", Map.of("NODE_PLATFORM", "linux"));
         // The API jar travels as-is (a .jar is already an archive Lambda accepts).
         assertThat(map(assets.get("files")).values()).anySatisfy(file -> {
             Map<String, Object> source = map(map(file).get("source"));
@@ -112,13 +113,72 @@ class TabrunnerAppTest {
     }
 
     @Test
+    void arm64_buildsTheImageForArm_withTheDriversArmNode(@TempDir Path directory) throws Exception {
+        App app = TestApps.app(directory, Map.of("architecture", "arm64"));
+        TabrunnerApp.build(app, Map.of());
+
+        Map<String, Object> imageSource = workerImageSource(app.synth());
+
+        // The Dockerfile's COPY of driver/${NODE_PLATFORM}/node then takes the arm64 binary Maven extracted.
+        assertThat(imageSource).containsEntry("platform", "linux/arm64")
+                .containsEntry("dockerBuildArgs", Map.of("NODE_PLATFORM", "linux-arm64"));
+    }
+
+    @Test
+    void aWorkerBuildForTheOtherPlatform_failsSynth_withTheMavenCommandThatFixesIt(@TempDir Path directory)
+            throws Exception {
+        Path image = Files.createDirectories(directory.resolve("image"));
+        Files.copy(TestApps.workerImageDir().resolve("Dockerfile"), image.resolve("Dockerfile"));
+        Path driver = image.resolve("target/worker/playwright-driver/driver");
+        Files.createDirectories(driver.resolve("linux"));
+        Files.writeString(driver.resolve("linux/node"), "x86-64 ELF");
+
+        App arm = TestApps.app(directory, Map.of("architecture", "arm64", "workerImageDir", image.toString()));
+        assertThatThrownBy(() -> TabrunnerApp.build(arm, Map.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no Playwright node for linux-arm64")
+                .hasMessageContaining("-Dworker.node.platform=linux-arm64");
+
+        // The build it was made for passes.
+        Path x86 = Files.createDirectories(directory.resolve("x86"));
+        TabrunnerApp.build(TestApps.app(x86, Map.of("workerImageDir", image.toString())), Map.of());
+    }
+
+    @Test
+    void theWorkerDockerfile_copiesTheNodeTheBuildArgumentNames_andMavenExtractsItByPlatform() throws Exception {
+        // The contract the build argument relies on, read from the container-image module itself.
+        String dockerfile = Files.readString(Path.of("../container-image/Dockerfile"));
+        assertThat(dockerfile).containsPattern("(?m)^ARG NODE_PLATFORM=linux$")
+                .containsPattern("(?m)^COPY target/worker/playwright-driver/driver/\\$\\{NODE_PLATFORM}/node ");
+        String pom = Files.readString(Path.of("../container-image/pom.xml"));
+        assertThat(pom).contains("<includes>driver/${worker.node.platform}/node</includes>");
+        String dockerignore = Files.readString(Path.of("../container-image/.dockerignore"));
+        assertThat(dockerignore).contains("!target/worker/playwright-driver/driver/linux/node",
+                "!target/worker/playwright-driver/driver/linux-arm64/node");
+    }
+
+    @Test
+    void theStackPrefixAlone_namesANewDeploymentBesideRetainedTables(@TempDir Path directory) {
+        TabrunnerApp.Stacks stacks = TestApps.build(directory, Map.of("stackPrefix", "Staging"));
+
+        Template data = Template.fromStack(stacks.data());
+        data.hasResourceProperties("AWS::DynamoDB::Table", Map.of("TableName", "staging-tasks"));
+        Template api = Template.fromStack(stacks.api());
+        api.hasResourceProperties("AWS::Lambda::Function", Map.of("FunctionName", "staging-worker"));
+        api.hasResourceProperties("AWS::Lambda::Function", Map.of("FunctionName", "staging-browsing-sync"));
+        assertThat(api.toJSON().toString()).contains(":secret:staging/*")
+                .doesNotContain("tabrunner-", "tabrunner/");
+        assertThat(data.toJSON().toString()).doesNotContain("tabrunner-");
+    }
+
+    @Test
     void aMissingApiJar_failsSynth_withTheCommandThatBuildsIt(@TempDir Path directory) {
         App app = TestApps.app(directory, Map.of("apiJar", directory.resolve("absent.jar").toString()));
 
         assertThatThrownBy(() -> TabrunnerApp.build(app, Map.of()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("absent.jar")
-                .hasMessageContaining("mvn -pl functions -am package");
+                .hasMessageContaining("mvn -B -ntp -pl functions -am package -DskipTests");
     }
 
     @Test
@@ -136,7 +196,7 @@ class TabrunnerAppTest {
 
         assertThat(props.getOutdir()).isEqualTo("cdk.out");
         assertThat(props.getContext())
-                .containsEntry("tablePrefix", "tabrunner-")
+                .containsEntry("stackPrefix", "Tabrunner")
                 .containsEntry("@aws-cdk/core:defaultCrossStackReferences", "strong");
     }
 
@@ -153,5 +213,13 @@ class TabrunnerAppTest {
         Map<String, Object> cdkJson = new ObjectMapper().readValue(Files.readString(Path.of("cdk.json")), Map.class);
 
         assertThat(cdkJson.get("app").toString()).startsWith("mvn ").contains("exec:java");
+    }
+
+    private static Map<String, Object> workerImageSource(CloudAssembly assembly) throws Exception {
+        Map<String, Object> assets = new ObjectMapper().readValue(
+                Path.of(assembly.getDirectory()).resolve("Tabrunner-Api.assets.json").toFile(), Map.class);
+        Map<String, Object> images = map(assets.get("dockerImages"));
+        assertThat(images).hasSize(1);
+        return map(map(images.values().iterator().next()).get("source"));
     }
 }
