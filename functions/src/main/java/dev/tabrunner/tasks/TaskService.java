@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 /**
@@ -37,6 +38,8 @@ import java.util.function.UnaryOperator;
 @Singleton
 public final class TaskService {
     private static final Duration POLL = Duration.ofMillis(250);
+    /** A running task pauses at its worker's next check, within about a second: worth reading more often. */
+    private static final Duration STATUS_POLL = Duration.ofMillis(100);
     private static final Duration STOP_WAIT = Duration.ofSeconds(10);
     private static final int CONTROL_ATTEMPTS = 10;
     /** Long enough to follow a redirect, short enough that a leaked link soon stops working. */
@@ -85,24 +88,9 @@ public final class TaskService {
      * person's answer); returns its latest state either way.
      */
     public TaskRecord awaitEnd(TaskRecord task, Duration bound) {
-        Instant deadline = clock.instant().plus(bound);
-        TaskRecord current = task;
         // a paused task, or one waiting for a person's answer, makes no progress worth waiting for
-        while (!current.status().isTerminal() && current.status() != TaskStatus.PAUSED
-                && current.status() != TaskStatus.GUARDRAIL) {
-            Duration left = Duration.between(clock.instant(), deadline);
-            if (left.isNegative() || left.isZero()) {
-                break;
-            }
-            try {
-                completions.await(task.id(), left.compareTo(POLL) < 0 ? left : POLL);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-            current = tasks.find(task.tenantId(), task.id()).orElse(current);
-        }
-        return current;
+        return awaitUntil(task, bound, POLL, t -> t.status().isTerminal() || t.status() == TaskStatus.PAUSED
+                || t.status() == TaskStatus.GUARDRAIL);
     }
 
     /**
@@ -196,11 +184,23 @@ public final class TaskService {
     }
 
     private TaskRecord awaitStatus(TaskRecord task, TaskStatus wanted, Duration bound) {
+        return awaitUntil(task, bound, STATUS_POLL, t -> t.status() == wanted || t.status().isTerminal());
+    }
+
+    /**
+     * Reads the task again every {@code poll} (sooner when this process's worker signals its end) until it is
+     * {@code done} or {@code bound} has passed; returns its latest state either way.
+     */
+    private TaskRecord awaitUntil(TaskRecord task, Duration bound, Duration poll, Predicate<TaskRecord> done) {
         Instant deadline = clock.instant().plus(bound);
         TaskRecord current = task;
-        while (current.status() != wanted && !current.status().isTerminal() && clock.instant().isBefore(deadline)) {
+        while (!done.test(current)) {
+            Duration left = Duration.between(clock.instant(), deadline);
+            if (left.isNegative() || left.isZero()) {
+                break;
+            }
             try {
-                Thread.sleep(100);
+                completions.await(task.id(), left.compareTo(poll) < 0 ? left : poll);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;

@@ -168,7 +168,8 @@ class BrowserUseV1RequestTest {
     void maxAgentSteps_isAnIntegerFrom1To200() {
         assertThat(parse(withTask("\"max_agent_steps\":1")).maxAgentSteps()).isEqualTo(1);
         assertThat(only(withTask("\"max_agent_steps\":0"))).isEqualTo(new RequestProblem(
-                List.of("body", "max_agent_steps"), "Input should be greater than or equal to 1", "greater_than_equal"));
+                List.of("body", "max_agent_steps"), "Input should be greater than or equal to 1",
+                "greater_than_equal"));
         assertThat(only(withTask("\"max_agent_steps\":201"))).isEqualTo(new RequestProblem(
                 List.of("body", "max_agent_steps"), "Input should be less than or equal to 200", "less_than_equal"));
         assertThat(only(withTask("\"max_agent_steps\":2.5")).type()).isEqualTo("int_type");
