@@ -1,5 +1,6 @@
 package dev.tabrunner.browseruse;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tabrunner.action.AgentTaskRequestParser;
 import dev.tabrunner.domain.Viewport;
 import dev.tabrunner.http.ApiException;
@@ -312,5 +313,21 @@ class BrowserUseV1RequestTest {
                 List.of("body", "browser_viewport_width"), List.of("body", "max_agent_steps"));
         assertThat(found).extracting(RequestProblem::type).containsExactly("extra_forbidden", "missing", "enum",
                 "bool_type", "less_than_equal", "greater_than_equal");
+    }
+
+    @Test
+    void severalProblems_areAnswered422_withEveryOneInTheDetailList() throws Exception {
+        RequestProblems e = (RequestProblems) catchThrowable(() -> parse("{\"max_agent_steps\":0,"
+                + "\"secrets\":{\"pw\":\"abc\"}}"));
+
+        var answer = BrowserUseV1ErrorFormat.INSTANCE.problems(e.problems());
+
+        assertThat(answer.status()).isEqualTo(422);
+        assertThat(new ObjectMapper().writeValueAsString(answer.body()))
+                .isEqualTo("{\"detail\":[{\"loc\":[\"body\",\"task\"],\"msg\":\"Field required\","
+                        + "\"type\":\"missing\"},{\"loc\":[\"body\",\"secrets\",\"pw\"],\"msg\":\"Value error, a"
+                        + " secret must have at least 4 characters: shorter values cannot be kept out of results"
+                        + " reliably\",\"type\":\"value_error\"},{\"loc\":[\"body\",\"max_agent_steps\"],"
+                        + "\"msg\":\"Input should be greater than or equal to 1\",\"type\":\"greater_than_equal\"}]}");
     }
 }
