@@ -78,8 +78,8 @@ public final class BrowserUseV1Service {
     /**
      * Validates, stores and dispatches a v1 task.
      *
-     * @throws RequestProblems when an option cannot be honoured here (no proxy for the country, a file
-     *                                     not uploaded)
+     * @throws RequestProblems when an option cannot be honoured here (no proxy for the country, a file not
+     *                         uploaded)
      */
     public TaskRecord run(Caller caller, BrowserUseV1Request r) {
         AgentTaskRequestParser.Parsed checked = agents.check(r.toAgentBody(), AgentTaskRequestParser.FIELDS);
