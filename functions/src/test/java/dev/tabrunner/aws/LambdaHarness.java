@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tabrunner.adapter.aws.AwsClients;
 import dev.tabrunner.adapter.aws.AwsSettings;
 import dev.tabrunner.adapter.dynamodb.DynamoDbTables;
-import dev.tabrunner.api.ApiSettings;
+import dev.tabrunner.http.ApiSettings;
 import dev.tabrunner.json.Json;
 import dev.tabrunner.testing.DynamoDbLocalFixture;
 import dev.tabrunner.testing.FakeLambdaContext;

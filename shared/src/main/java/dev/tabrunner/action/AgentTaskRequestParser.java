@@ -57,15 +57,14 @@ public final class AgentTaskRequestParser {
     }
 
     /**
-     * Fields only the stored form holds: what the API adds (browsing options, profile, live view) and what a
-     * dialect keeps for its own view ({@value #DIALECT_FIELD}), which the worker ignores.
+     * Fields only the stored form holds: what the API adds (browsing options, profile, live view). What a dialect
+     * keeps for its own view is not part of the request ({@link dev.tabrunner.domain.TaskRecord#dialect()}).
      */
-    public static final String DIALECT_FIELD = "dialect";
     private static final Set<String> STORED_FIELDS;
 
     static {
         Set<String> s = new java.util.HashSet<>(FIELDS);
-        s.addAll(Set.of("browsing", "profile", "liveView", DIALECT_FIELD));
+        s.addAll(Set.of("browsing", "profile", "liveView"));
         STORED_FIELDS = Set.copyOf(s);
     }
 

@@ -2,6 +2,7 @@ package dev.tabrunner.domain;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.time.Instant;
 import java.util.List;
@@ -25,16 +26,20 @@ import java.util.Objects;
  * @param agent         for a natural-language task: what callers see of the agent's progress (steps, usage, the
  *                      replay list, the question waiting for a person and its answer, the result data); null for
  *                      other kinds
+ * @param dialect       what the API dialect that created the task keeps with it for its own views; null for tasks of
+ *                      the native API
  */
 public record TaskRecord(String id, String tenantId, String sessionId, String kind, TaskStatus status,
                          JsonNode request, ArrayNode results, String finalUrl, List<Artifact> artifacts,
                          TaskError error, Instant createdAt, Instant startedAt, Instant finishedAt,
                          String leaseOwner, Instant leaseExpiresAt, int attempts, long version,
                          String liveViewUrl, Control control, JsonNode checkpoint, ArrayNode network,
-                         JsonNode agent) {
+                         JsonNode agent, DialectData dialect) {
     public static final String KIND_SCRIPTED = "scripted";
     /** A natural-language task carried out by the agent (seed 001). */
     public static final String KIND_AGENT = "agent";
+    /** Where rows written before {@link DialectData} kept it: inside the request, with its name. */
+    private static final String LEGACY_DIALECT_FIELD = "dialect";
 
     /** What a caller asked a running task to do. */
     public enum Control {
@@ -51,13 +56,29 @@ public record TaskRecord(String id, String tenantId, String sessionId, String ki
         Objects.requireNonNull(results, "results");
         Objects.requireNonNull(createdAt, "createdAt");
         artifacts = artifacts == null ? List.of() : List.copyOf(artifacts);
+        if (dialect == null && request.path(LEGACY_DIALECT_FIELD).path("name").isTextual()) {
+            // a row written before the dialect had a field of its own: lifted out of the request, so that nobody
+            // (the worker's request parser, a store's index) has to know the old place
+            ObjectNode data = request.get(LEGACY_DIALECT_FIELD).deepCopy();
+            String name = data.remove("name").textValue();
+            ObjectNode rest = request.deepCopy();
+            rest.remove(LEGACY_DIALECT_FIELD);
+            request = rest;
+            dialect = new DialectData(name, data);
+        }
     }
 
     public static TaskRecord created(String id, String tenantId, String sessionId, String kind, JsonNode request,
                                      Instant now) {
+        return created(id, tenantId, sessionId, kind, request, null, now);
+    }
+
+    /** A new task; {@code dialect} is what the dialect that creates it keeps with it, or null. */
+    public static TaskRecord created(String id, String tenantId, String sessionId, String kind, JsonNode request,
+                                     DialectData dialect, Instant now) {
         return new TaskRecord(id, tenantId, sessionId, kind, TaskStatus.CREATED, request,
                 dev.tabrunner.json.Json.mapper().createArrayNode(), null, List.of(), null, now, null, null, null,
-                null, 0, 0, null, null, null, null, null);
+                null, 0, 0, null, null, null, null, null, dialect);
     }
 
     public Builder toBuilder() {
@@ -181,7 +202,7 @@ public record TaskRecord(String id, String tenantId, String sessionId, String ki
             }
             return new TaskRecord(base.id, base.tenantId, base.sessionId, base.kind, status, base.request, results,
                     finalUrl, artifacts, error, base.createdAt, startedAt, finishedAt, leaseOwner, leaseExpiresAt,
-                    attempts, base.version + 1, liveViewUrl, control, checkpoint, network, agent);
+                    attempts, base.version + 1, liveViewUrl, control, checkpoint, network, agent, base.dialect);
         }
     }
 }

@@ -35,7 +35,7 @@ public interface TaskStore {
     Page<TaskRecord> listBySession(String tenantId, String sessionId, int limit, String cursor);
 
     /**
-     * One page of the tenant's tasks created through a dialect (the {@code dialect.name} of their request), newest
+     * One page of the tenant's tasks created through a dialect (the name of their {@code dialect}), newest
      * first, and how many such tasks there are. Offset paging reads through the tasks before the page, so deep pages
      * cost more.
      */

@@ -37,9 +37,9 @@ public final class DynamoDbTaskStore implements TaskStore {
 
     private static final String DIALECT_TENANT = "dialectTenant";
 
+    /** The index key comes from the dialect's name alone: what the dialect keeps with the task is not read. */
     private static String dialectOf(TaskRecord t) {
-        String name = t.request().path("dialect").path("name").asText("");
-        return name.isEmpty() ? null : name;
+        return t.dialect() == null ? null : t.dialect().name();
     }
 
     private static String dialectTenant(String dialect, String tenantId) {

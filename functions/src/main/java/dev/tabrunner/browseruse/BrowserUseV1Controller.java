@@ -1,0 +1,149 @@
+package dev.tabrunner.browseruse;
+
+import dev.tabrunner.domain.Caller;
+import dev.tabrunner.domain.TaskRecord;
+import dev.tabrunner.http.Idempotency;
+import dev.tabrunner.http.PublicBase;
+import dev.tabrunner.http.RequestProblems;
+import dev.tabrunner.port.TaskStore;
+import dev.tabrunner.tasks.FileService;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Header;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.Put;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.http.multipart.CompletedFileUpload;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * The browser-use v1 Tasks API (seeds 002 and 004) under {@code /api/v1}: a client of that service works here
+ * after changing its base URL and key. Errors keep that API's shapes ({@link BrowserUseV1ErrorFormat}).
+ */
+@Controller("/api/v1")
+final class BrowserUseV1Controller {
+    private static final int MAX_LIMIT = 100;
+
+    private final BrowserUseV1Service service;
+    private final FileService files;
+    private final Idempotency idempotency;
+
+    BrowserUseV1Controller(BrowserUseV1Service service, FileService files, Idempotency idempotency) {
+        this.service = service;
+        this.files = files;
+        this.idempotency = idempotency;
+    }
+
+    @Post("/run-task")
+    HttpResponse<?> run(Caller caller, @Nullable @Body String body,
+                        @Nullable @Header(Idempotency.HEADER) String idempotencyKey) {
+        return idempotency.once(caller, idempotencyKey, "POST /api/v1/run-task", body,
+                () -> HttpResponse.ok(new BrowserUseV1Views.Created(service.run(caller,
+                        BrowserUseV1Request.parse(body)).id())));
+    }
+
+    @Put("/stop-task")
+    HttpResponse<?> stop(Caller caller, @Nullable @QueryValue("task_id") String taskId) {
+        service.stop(caller, taskId(taskId));
+        return HttpResponse.ok();
+    }
+
+    @Put("/pause-task")
+    HttpResponse<?> pause(Caller caller, @Nullable @QueryValue("task_id") String taskId) {
+        service.pause(caller, taskId(taskId));
+        return HttpResponse.ok();
+    }
+
+    @Put("/resume-task")
+    HttpResponse<?> resume(Caller caller, @Nullable @QueryValue("task_id") String taskId) {
+        service.resume(caller, taskId(taskId));
+        return HttpResponse.ok();
+    }
+
+    @Get("/task/{task_id}")
+    BrowserUseV1Views.Task task(Caller caller, @PathVariable("task_id") String taskId, HttpRequest<?> request) {
+        TaskRecord t = service.get(caller, taskId);
+        return BrowserUseV1Views.task(t, PublicBase.of(request), service.browserData(t));
+    }
+
+    /** The status alone, as a bare JSON string ({@code "running"}). */
+    @Get(value = "/task/{task_id}/status", produces = MediaType.APPLICATION_JSON)
+    HttpResponse<String> status(Caller caller, @PathVariable("task_id") String taskId) {
+        return HttpResponse.ok("\"" + BrowserUseV1Views.status(service.get(caller, taskId)) + "\"")
+                .contentType(MediaType.APPLICATION_JSON_TYPE);
+    }
+
+    @Get("/tasks")
+    BrowserUseV1Views.TaskList list(Caller caller, @Nullable @QueryValue String page,
+                                    @Nullable @QueryValue String limit, HttpRequest<?> request) {
+        int p = queryInt("page", page, 1, 1, Integer.MAX_VALUE);
+        int l = queryInt("limit", limit, 10, 1, MAX_LIMIT);
+        TaskStore.Slice<TaskRecord> slice = service.list(caller, p, l);
+        String base = PublicBase.of(request);
+        return new BrowserUseV1Views.TaskList(slice.items().stream().map(t -> BrowserUseV1Views.summary(t, base))
+                .toList(), (slice.total() + l - 1) / l, p, l, slice.total());
+    }
+
+    /** Uploads a file for tasks' {@code included_file_names}: multipart ({@code file} part). */
+    @Post(value = "/uploads", consumes = MediaType.MULTIPART_FORM_DATA)
+    HttpResponse<?> uploadMultipart(Caller caller, CompletedFileUpload file) throws IOException {
+        files.checkSize(file.getSize());
+        String type = file.getContentType().map(MediaType::toString).orElse(null);
+        return HttpResponse.created(BrowserUseV1Views.Upload.of(service.upload(caller, file.getFilename(), type,
+                file.getBytes())));
+    }
+
+    /** Uploads a file for tasks' {@code included_file_names}: the raw bytes with {@code ?file_name=}. */
+    @Post(value = "/uploads", consumes = {MediaType.APPLICATION_OCTET_STREAM, MediaType.ALL, MediaType.TEXT_PLAIN,
+            MediaType.APPLICATION_PDF, MediaType.IMAGE_PNG, MediaType.IMAGE_JPEG, MediaType.APPLICATION_JSON})
+    HttpResponse<?> uploadRaw(Caller caller, @Nullable @QueryValue("file_name") String fileName,
+                              HttpRequest<?> request, @Nullable @Body byte[] body) {
+        if (fileName == null || fileName.isBlank()) {
+            throw RequestProblems.of(List.of("query", "file_name"), "Field required", "missing");
+        }
+        String type = request.getContentType().map(MediaType::toString).orElse("application/octet-stream");
+        return HttpResponse.created(BrowserUseV1Views.Upload.of(service.upload(caller, fileName, type,
+                body == null ? new byte[0] : body)));
+    }
+
+    /**
+     * {@code task_id}, a query parameter as in the seed (FastAPI's reading of a PUT's plain parameter). No body is
+     * bound: clients send none, often without a Content-Length, which body binding refuses on Lambda.
+     */
+    private static String taskId(String query) {
+        if (query != null && !query.isBlank()) {
+            return query;
+        }
+        throw RequestProblems.of(List.of("query", "task_id"), "Field required", "missing");
+    }
+
+    private static int queryInt(String name, String value, int fallback, int min, int max) {
+        if (value == null) {
+            return fallback;
+        }
+        int n;
+        try {
+            n = Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw RequestProblems.of(List.of("query", name), "Input should be a valid integer, unable to"
+                    + " parse string as an integer", "int_parsing");
+        }
+        if (n < min) {
+            throw RequestProblems.of(List.of("query", name), "Input should be greater than or equal to "
+                    + min, "greater_than_equal");
+        }
+        if (n > max) {
+            throw RequestProblems.of(List.of("query", name), "Input should be less than or equal to "
+                    + max, "less_than_equal");
+        }
+        return n;
+    }
+}

@@ -1,0 +1,48 @@
+package dev.tabrunner.browseruse;
+
+import dev.tabrunner.http.ErrorFormat;
+import dev.tabrunner.http.RequestProblem;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * browser-use's (FastAPI's) error format: {@code {"detail": "..."}}, and request problems as 422
+ * {@code {"detail": [{"loc", "msg", "type"}]}}, a 400 of ours included.
+ */
+final class BrowserUseV1ErrorFormat implements ErrorFormat {
+    static final BrowserUseV1ErrorFormat INSTANCE = new BrowserUseV1ErrorFormat();
+
+    private BrowserUseV1ErrorFormat() {
+    }
+
+    /** {@code {"detail": "..."}}. */
+    record Message(String detail) {
+    }
+
+    /** {@code {"detail": [...]}}: every problem of the request. */
+    record Problems(List<RequestProblem> detail) {
+    }
+
+    /** A 400 becomes a 422 with one problem in the body, at {@code details.field} when that is known. */
+    @Override
+    public ErrorAnswer answer(int status, String code, String message, Map<String, Object> details) {
+        if (status != 400) {
+            return new ErrorAnswer(status, new Message(message));
+        }
+        List<Object> loc = new ArrayList<>();
+        loc.add("body");
+        Object field = details.get("field");
+        if (field != null) {
+            loc.add(field);
+        }
+        return problems(List.of(new RequestProblem(loc, message, "invalid_json".equals(code) ? "json_invalid"
+                : "value_error")));
+    }
+
+    @Override
+    public ErrorAnswer problems(List<RequestProblem> problems) {
+        return new ErrorAnswer(422, new Problems(problems));
+    }
+}

@@ -1,0 +1,71 @@
+package dev.tabrunner.http;
+
+import dev.tabrunner.domain.Caller;
+import dev.tabrunner.port.RateLimiter;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.annotation.RequestFilter;
+import io.micronaut.http.annotation.ServerFilter;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every route but {@code /health} and the token-guarded pages dialects declare (live view, public share) needs
+ * {@code Authorization: Bearer <key>}. Runs before routing so that an unauthenticated caller learns nothing, not
+ * even which paths exist; its answers are in the error format of the dialect the path belongs to.
+ */
+@ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
+final class AuthFilter {
+    private final KeyAuthenticator keys;
+    private final RateLimiter rateLimiter;
+    private final Clock clock;
+    private final Dialects dialects;
+
+    AuthFilter(KeyAuthenticator keys, RateLimiter rateLimiter, Clock clock, Dialects dialects) {
+        this.keys = keys;
+        this.rateLimiter = rateLimiter;
+        this.clock = clock;
+        this.dialects = dialects;
+    }
+
+    @RequestFilter
+    @ExecuteOn(TaskExecutors.BLOCKING)
+    @Nullable
+    HttpResponse<?> authenticate(HttpRequest<?> request) {
+        String path = request.getPath();
+        if (dialects.isPublic(path)) {
+            return null;
+        }
+        String header = request.getHeaders().getAuthorization().orElse(null);
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return unauthorized(path, "missing API key: send Authorization: Bearer <key>");
+        }
+        Optional<Caller> caller = keys.authenticate(header.substring(7).trim());
+        if (caller.isEmpty()) {
+            return unauthorized(path, "invalid or revoked API key");
+        }
+        Optional<Duration> wait = rateLimiter.acquire(caller.get().tenantId(), clock.instant());
+        if (wait.isPresent()) {
+            long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
+            return answer(path, 429, "rate_limited", "this tenant is over its request rate; retry after " + seconds
+                    + " s").header("Retry-After", Long.toString(seconds));
+        }
+        request.setAttribute(Callers.ATTRIBUTE, caller.get());
+        return null;
+    }
+
+    private HttpResponse<?> unauthorized(String path, String message) {
+        return answer(path, 401, "unauthorized", message).header("WWW-Authenticate", "Bearer");
+    }
+
+    private MutableHttpResponse<Object> answer(String path, int status, String code, String message) {
+        return ApiExceptionHandlers.respond(dialects.errorFormat(path).answer(status, code, message, Map.of()));
+    }
+}

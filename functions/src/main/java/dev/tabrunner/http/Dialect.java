@@ -1,0 +1,29 @@
+package dev.tabrunner.http;
+
+import java.util.List;
+
+/**
+ * An API dialect as the shared HTTP plumbing sees it: the paths it answers under and how it answers errors. Each
+ * dialect's package declares one as a bean; {@link Dialects} finds them all, so a new dialect is registered by
+ * declaring its own and nothing else changes.
+ */
+public interface Dialect {
+    /** A short name for logs and for the tasks it creates ({@code browser-use-v1}). */
+    String name();
+
+    /**
+     * The path prefixes of this dialect ({@code /api/v1/}); a request belongs to the dialect with the longest
+     * prefix that matches, so {@code /api/v1/browsing/} can belong to another dialect than {@code /api/v1/}.
+     */
+    List<String> pathPrefixes();
+
+    /**
+     * Path prefixes under which requests carry no API key because a token in the link authorises them (a live
+     * view, a public share page); the dialect's controllers check that token.
+     */
+    default List<String> publicPathPrefixes() {
+        return List.of();
+    }
+
+    ErrorFormat errorFormat();
+}

@@ -1,0 +1,48 @@
+package dev.tabrunner.http;
+
+import jakarta.inject.Singleton;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Which dialect a path belongs to, for what runs before or outside a controller (the auth filter, the exception
+ * handlers, the framework's own errors): the dialect whose declared prefix is the longest match. A path no dialect
+ * declares ({@code /health}, an unknown route) is answered in the {@link ProductErrorFormat}.
+ */
+@Singleton
+public final class Dialects {
+    private static final String HEALTH = "/health";
+
+    /** Every declared prefix with its dialect, longest first. */
+    private final List<Map.Entry<String, Dialect>> byPrefix;
+    private final List<String> publicPrefixes;
+
+    public Dialects(List<Dialect> dialects) {
+        this.byPrefix = dialects.stream()
+                .flatMap(d -> d.pathPrefixes().stream().map(p -> Map.entry(p, d)))
+                .sorted(Comparator.comparingInt((Map.Entry<String, Dialect> e) -> e.getKey().length()).reversed())
+                .toList();
+        this.publicPrefixes = dialects.stream().flatMap(d -> d.publicPathPrefixes().stream())
+                .collect(Collectors.toUnmodifiableList());
+    }
+
+    /** The error format of the dialect the path belongs to. */
+    public ErrorFormat errorFormat(String path) {
+        if (path != null) {
+            for (Map.Entry<String, Dialect> e : byPrefix) {
+                if (path.startsWith(e.getKey())) {
+                    return e.getValue().errorFormat();
+                }
+            }
+        }
+        return ProductErrorFormat.INSTANCE;
+    }
+
+    /** True for the paths that need no API key: liveness, and what a dialect authorises with a link's token. */
+    public boolean isPublic(String path) {
+        return path.equals(HEALTH) || publicPrefixes.stream().anyMatch(path::startsWith);
+    }
+}

@@ -1,0 +1,100 @@
+package dev.tabrunner.nativeapi;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+
+import java.util.List;
+
+/**
+ * A task as the native API shows it: seed 000's Run Task response ({@code url}, {@code screenshot}, {@code pdf},
+ * {@code content}, {@code results}) and the task's own fields, plus, for a natural-language task, seed 001's
+ * ({@link AgentFields}). Binary outputs are inlined as base64 once the task has ended.
+ *
+ * @param results   one entry per action, as the worker recorded it (its shape depends on the action type)
+ * @param pollUrl   where to read the task again, while it has not ended
+ * @param requested a stop or pause asked for and not yet carried out
+ * @param network   the task's network log, as the worker recorded it
+ */
+@JsonInclude(JsonInclude.Include.ALWAYS)
+record NativeTaskView(String taskId, String sessionId, String status, String url,
+                      @JsonInclude(JsonInclude.Include.NON_NULL) String screenshot,
+                      @JsonInclude(JsonInclude.Include.NON_NULL) String pdf,
+                      @JsonInclude(JsonInclude.Include.NON_NULL) PageContent content,
+                      List<JsonNode> results,
+                      @JsonInclude(JsonInclude.Include.NON_NULL) ErrorView error,
+                      String createdAt,
+                      @JsonInclude(JsonInclude.Include.NON_NULL) String startedAt,
+                      @JsonInclude(JsonInclude.Include.NON_NULL) String completedAt,
+                      List<ArtifactView> artifacts,
+                      @JsonInclude(JsonInclude.Include.NON_NULL) String pollUrl,
+                      @JsonInclude(JsonInclude.Include.NON_NULL) String liveViewUrl,
+                      @JsonInclude(JsonInclude.Include.NON_NULL) String requested,
+                      @JsonInclude(JsonInclude.Include.NON_NULL) ArrayNode network,
+                      @JsonUnwrapped AgentFields agent) {
+
+    /** {@code content: true}: the final page's HTML and URL. */
+    record PageContent(String html, String url) {
+    }
+
+    /** Why the task failed; {@link ActionFailure} when it failed inside an action. */
+    sealed interface ErrorView permits TaskFailure, ActionFailure {
+    }
+
+    record TaskFailure(int status, String code, String message) implements ErrorView {
+    }
+
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    record ActionFailure(int status, String code, String message, int actionIndex, String actionType)
+            implements ErrorView {
+    }
+
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    record ArtifactView(String id, String kind, String filename, String contentType, long size, String downloadUrl) {
+    }
+
+    /** One page of a session's tasks; {@code nextCursor} is null on the last. */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    record Listing(List<NativeTaskView> tasks, String nextCursor) {
+    }
+
+    /**
+     * What a natural-language task adds (seed 001's result): the agent's {@code steps}, {@code usage}, the
+     * {@code question} while it waits for a person, and once it has ended its {@code data} and {@code replay}, the
+     * seed-000 action list it executed.
+     *
+     * @param steps one entry per agent step, as the worker recorded it, with a link to its screenshot
+     * @param usage tokens, time and cost, as the worker recorded them
+     */
+    record AgentFields(String kind, String taskDetails,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) String model,
+                       ArrayNode steps, JsonNode usage,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) String question,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) AgentData data,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode replay) {
+    }
+
+    /**
+     * The result of a natural-language task.
+     *
+     * @param message the agent's final message, or why the task failed
+     * @param output  the structured output, present (possibly null) when the task had a schema
+     */
+    record AgentData(@JsonInclude(JsonInclude.Include.NON_NULL) JsonNode message,
+                     @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode output,
+                     List<DownloadedFile> files, List<NetworkLog> network,
+                     @JsonInclude(JsonInclude.Include.NON_NULL) Boolean truncated) {
+    }
+
+    /** A file the agent downloaded; {@code timestamp} in epoch milliseconds. */
+    record DownloadedFile(String source, String downloadUrl, String filename, long timestamp) {
+    }
+
+    record NetworkLog(String id, String taskId, List<NetworkUrl> urls) {
+    }
+
+    /** A request the page made; {@code blocked} when the egress guard refused it. */
+    record NetworkUrl(String url, long timestamp, @JsonInclude(JsonInclude.Include.NON_NULL) Boolean blocked) {
+    }
+}

@@ -1,0 +1,42 @@
+package dev.tabrunner.nativeapi;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tabrunner.domain.Caller;
+import dev.tabrunner.http.Idempotency;
+import dev.tabrunner.http.SyncAnswer;
+import dev.tabrunner.tasks.AgentTaskService;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Header;
+import io.micronaut.http.annotation.Post;
+
+/**
+ * {@code POST /browser/run-task}: seed 001's single-task pattern, a natural-language task in a session created for
+ * it and terminated when it ends. Answers like {@code POST .../tasks}: 201 done, the failure's status, or 202 with
+ * a poll URL (and the session's id, for polling, stopping or answering the task).
+ */
+@Controller("/browser")
+final class RunTaskController {
+    private final AgentTaskService agents;
+    private final TaskViews views;
+    private final Idempotency idempotency;
+
+    RunTaskController(AgentTaskService agents, TaskViews views, Idempotency idempotency) {
+        this.agents = agents;
+        this.views = views;
+        this.idempotency = idempotency;
+    }
+
+    @Post("/run-task")
+    HttpResponse<?> run(Caller caller, @Nullable @Body String body,
+                        @Nullable @Header(Idempotency.HEADER) String idempotencyKey) {
+        return idempotency.once(caller, idempotencyKey, "POST /browser/run-task", body, () -> {
+            JsonNode json = TaskBodies.parse(body);
+            RunTaskRequest r = RunTaskRequest.read(json, agents.check(json, RunTaskRequest.FIELDS));
+            return SyncAnswer.of(agents.await(agents.runInOwnSession(caller, r.task(), r.session(), s -> s, null)),
+                    views::of);
+        });
+    }
+}

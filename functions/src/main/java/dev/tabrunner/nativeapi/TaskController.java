@@ -1,0 +1,127 @@
+package dev.tabrunner.nativeapi;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tabrunner.action.TaskRequestParser;
+import dev.tabrunner.domain.Artifact;
+import dev.tabrunner.domain.Caller;
+import dev.tabrunner.domain.TaskRecord;
+import dev.tabrunner.http.Idempotency;
+import dev.tabrunner.http.Limits;
+import dev.tabrunner.http.RequestBodies;
+import dev.tabrunner.http.SyncAnswer;
+import dev.tabrunner.json.Json;
+import dev.tabrunner.port.NotFoundException;
+import dev.tabrunner.port.Page;
+import dev.tabrunner.tasks.AgentTaskService;
+import dev.tabrunner.tasks.TaskService;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Header;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.QueryValue;
+
+import java.net.URI;
+import java.util.Optional;
+
+/** Run Task ({@code POST /browser/sessions/{id}/tasks}), its PDF shortcut, and reading tasks back. */
+@Controller("/browser/sessions/{sessionId}")
+final class TaskController {
+    private final TaskService tasks;
+    private final AgentTaskService agents;
+    private final TaskViews views;
+    private final Idempotency idempotency;
+
+    TaskController(TaskService tasks, AgentTaskService agents, TaskViews views, Idempotency idempotency) {
+        this.tasks = tasks;
+        this.agents = agents;
+        this.views = views;
+        this.idempotency = idempotency;
+    }
+
+    @Post("/tasks")
+    HttpResponse<?> run(Caller caller, String sessionId, @Nullable @Body String body,
+                        @Nullable @Header(Idempotency.HEADER) String idempotencyKey) {
+        return idempotency.once(caller, idempotencyKey, "POST /browser/sessions/" + sessionId + "/tasks", body,
+                () -> {
+                    JsonNode parsed = TaskBodies.parse(body);
+                    TaskRecord t = TaskBodies.isAgentTask(parsed)
+                            ? agents.await(agents.submit(caller, sessionId, parsed))
+                            : tasks.awaitEnd(tasks.submit(caller, sessionId, parsed));
+                    return SyncAnswer.of(t, views::of);
+                });
+    }
+
+    @Post("/pdf")
+    HttpResponse<?> pdf(Caller caller, String sessionId, @Nullable @Body String body,
+                        @Nullable @Header(Idempotency.HEADER) String idempotencyKey) {
+        return idempotency.once(caller, idempotencyKey, "POST /browser/sessions/" + sessionId + "/pdf", body, () -> {
+            JsonNode options = RequestBodies.parse(body);
+            TaskRequestParser.parsePdf(options);
+            ObjectNode task = Json.mapper().createObjectNode();
+            task.set("pdf", options);
+            return SyncAnswer.of(tasks.awaitEnd(tasks.submit(caller, sessionId, task)), views::of);
+        });
+    }
+
+    @Get("/tasks/{taskId}")
+    NativeTaskView get(Caller caller, String sessionId, String taskId) {
+        TaskRecord t = tasks.get(caller, sessionId, taskId);
+        return views.of(t, t.status().isTerminal());
+    }
+
+    @Get("/tasks")
+    NativeTaskView.Listing list(Caller caller, String sessionId, @Nullable @QueryValue Integer limit,
+                                @Nullable @QueryValue String cursor) {
+        Page<TaskRecord> page = tasks.list(caller, sessionId, Limits.pageSize(limit), cursor);
+        return new NativeTaskView.Listing(page.items().stream().map(t -> views.of(t, false)).toList(),
+                page.nextCursor());
+    }
+
+    /** The answer to the question of a task in {@code guardrail_trigger}; the task goes on with it. */
+    @Post("/tasks/{taskId}/respond")
+    HttpResponse<NativeTaskView> answer(Caller caller, String sessionId, String taskId, @Nullable @Body String body) {
+        String answer = AnswerRequest.read(RequestBodies.parse(body, false));
+        return SyncAnswer.of(agents.await(agents.respond(caller, sessionId, taskId, answer)), views::of);
+    }
+
+    @Post("/tasks/{taskId}/stop")
+    NativeTaskView stop(Caller caller, String sessionId, String taskId) {
+        return views.of(tasks.stop(caller, sessionId, taskId), false);
+    }
+
+    @Post("/tasks/{taskId}/pause")
+    NativeTaskView pause(Caller caller, String sessionId, String taskId) {
+        return views.of(tasks.pause(caller, sessionId, taskId), false);
+    }
+
+    @Post("/tasks/{taskId}/resume")
+    NativeTaskView resume(Caller caller, String sessionId, String taskId) {
+        return views.of(tasks.resume(caller, sessionId, taskId), false);
+    }
+
+    /**
+     * The artifact's bytes, or a 302 to a short-lived direct link where the blob store has them (S3 on AWS: the
+     * API function's responses are capped at 6 MB and should not carry files anyway). The link in task views stays
+     * this path, so that it never expires in a stored response.
+     */
+    @Get("/tasks/{taskId}/artifacts/{artifactId}")
+    HttpResponse<?> artifact(Caller caller, String sessionId, String taskId, String artifactId) {
+        TaskRecord t = tasks.get(caller, sessionId, taskId);
+        Artifact a = tasks.artifact(t, artifactId).orElseThrow(() -> new NotFoundException("artifact_not_found",
+                "artifact " + artifactId + " not found"));
+        Optional<URI> link = tasks.artifactLink(a);
+        if (link.isPresent()) {
+            return HttpResponse.status(HttpStatus.FOUND).header(HttpHeaders.LOCATION, link.get().toString())
+                    .header(HttpHeaders.CACHE_CONTROL, "no-store");
+        }
+        return HttpResponse.ok(tasks.artifactBytes(a)).contentType(MediaType.of(a.contentType()))
+                .header("Content-Disposition", "attachment; filename=\"" + a.filename() + "\"");
+    }
+}

@@ -1,0 +1,156 @@
+package dev.tabrunner.nativeapi;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.tabrunner.domain.Artifact;
+import dev.tabrunner.domain.TaskError;
+import dev.tabrunner.domain.TaskRecord;
+import dev.tabrunner.domain.TaskStatus;
+import dev.tabrunner.json.Json;
+import dev.tabrunner.nativeapi.NativeTaskView.ActionFailure;
+import dev.tabrunner.nativeapi.NativeTaskView.AgentData;
+import dev.tabrunner.nativeapi.NativeTaskView.AgentFields;
+import dev.tabrunner.nativeapi.NativeTaskView.ArtifactView;
+import dev.tabrunner.nativeapi.NativeTaskView.DownloadedFile;
+import dev.tabrunner.nativeapi.NativeTaskView.ErrorView;
+import dev.tabrunner.nativeapi.NativeTaskView.NetworkLog;
+import dev.tabrunner.nativeapi.NativeTaskView.NetworkUrl;
+import dev.tabrunner.nativeapi.NativeTaskView.PageContent;
+import dev.tabrunner.nativeapi.NativeTaskView.TaskFailure;
+import dev.tabrunner.tasks.TaskService;
+import jakarta.inject.Singleton;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/** Builds the {@link NativeTaskView} of a task; inlining outputs reads their bytes from the blob store. */
+@Singleton
+final class TaskViews {
+    private final TaskService tasks;
+
+    TaskViews(TaskService tasks) {
+        this.tasks = tasks;
+    }
+
+    static String pollUrl(TaskRecord t) {
+        return "/browser/sessions/" + t.sessionId() + "/tasks/" + t.id();
+    }
+
+    /** @param inlineOutputs whether the screenshot, PDF, content and action screenshots are inlined */
+    NativeTaskView of(TaskRecord t, boolean inlineOutputs) {
+        String screenshot = null;
+        String pdf = null;
+        PageContent content = null;
+        if (inlineOutputs) {
+            screenshot = firstOfKind(t, "screenshot").map(this::base64).orElse(null);
+            pdf = firstOfKind(t, "pdf").map(this::base64).orElse(null);
+            content = firstOfKind(t, "content").map(a -> new PageContent(
+                    new String(tasks.artifactBytes(a), StandardCharsets.UTF_8),
+                    t.finalUrl() == null ? "" : t.finalUrl())).orElse(null);
+        }
+        boolean ended = t.status().isTerminal();
+        return new NativeTaskView(t.id(), t.sessionId(), t.status().nativeName(), t.finalUrl(), screenshot, pdf,
+                content, results(t, inlineOutputs), error(t.error()), t.createdAt().toString(),
+                t.startedAt() == null ? null : t.startedAt().toString(),
+                t.finishedAt() == null ? null : t.finishedAt().toString(),
+                t.artifacts().stream().map(a -> artifact(t, a)).toList(),
+                ended ? null : pollUrl(t), t.liveViewUrl(),
+                t.control() != null && !ended ? t.control().name().toLowerCase(Locale.ROOT) : null,
+                t.network(), TaskRecord.KIND_AGENT.equals(t.kind()) ? agent(t) : null);
+    }
+
+    private static ErrorView error(TaskError e) {
+        if (e == null) {
+            return null;
+        }
+        return e.actionIndex() >= 0 ? new ActionFailure(e.status(), e.code(), e.message(), e.actionIndex(),
+                e.actionType()) : new TaskFailure(e.status(), e.code(), e.message());
+    }
+
+    private List<JsonNode> results(TaskRecord t, boolean inline) {
+        List<JsonNode> out = new ArrayList<>();
+        for (JsonNode r : t.results()) {
+            if (inline && r.has("artifactId")) {
+                ObjectNode copy = r.deepCopy();
+                tasks.artifact(t, r.get("artifactId").asText()).ifPresent(a -> copy.put("screenshot", base64(a)));
+                out.add(copy);
+            } else {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    private static ArtifactView artifact(TaskRecord t, Artifact a) {
+        return new ArtifactView(a.id(), a.kind(), a.filename(), a.contentType(), a.size(),
+                pollUrl(t) + "/artifacts/" + a.id());
+    }
+
+    private static Optional<Artifact> firstOfKind(TaskRecord t, String kind) {
+        return t.artifacts().stream().filter(a -> a.kind().equals(kind)).findFirst();
+    }
+
+    private String base64(Artifact a) {
+        return Base64.getEncoder().encodeToString(tasks.artifactBytes(a));
+    }
+
+    private static AgentFields agent(TaskRecord t) {
+        JsonNode agent = t.agent() == null ? Json.mapper().createObjectNode() : t.agent();
+        String base = pollUrl(t) + "/artifacts/";
+        ArrayNode steps = agent.has("steps") ? ((ArrayNode) agent.get("steps")).deepCopy()
+                : Json.mapper().createArrayNode();
+        for (JsonNode s : steps) {
+            if (s.has("screenshotArtifactId")) {
+                ((ObjectNode) s).put("screenshotUrl", base + s.get("screenshotArtifactId").asText());
+            }
+        }
+        JsonNode usage = agent.has("usage") ? agent.get("usage") : Json.mapper().createObjectNode()
+                .put("prompt_tokens", 0).put("completion_tokens", 0).put("total_tokens", 0)
+                .put("completion_time", 0.0).put("cost", 0);
+        boolean ended = t.status().isTerminal();
+        return new AgentFields(TaskRecord.KIND_AGENT, t.request().path("taskDetails").asText(),
+                t.request().has("model") ? t.request().get("model").asText() : null, steps, usage,
+                t.status() == TaskStatus.GUARDRAIL && agent.hasNonNull("question")
+                        ? agent.get("question").asText() : null,
+                ended ? data(t, agent, base) : null,
+                ended ? (agent.has("replay") ? agent.get("replay") : Json.mapper().createArrayNode()) : null);
+    }
+
+    private static AgentData data(TaskRecord t, JsonNode agent, String base) {
+        JsonNode given = agent.path("data");
+        JsonNode message = given.hasNonNull("message") ? given.get("message")
+                : t.error() != null ? TextNode.valueOf(t.error().message()) : null;
+        List<DownloadedFile> files = new ArrayList<>();
+        for (JsonNode f : given.path("files")) {
+            files.add(new DownloadedFile(f.path("source").asText(), base + f.path("artifactId").asText(),
+                    f.path("filename").asText(), f.path("timestamp").asLong()));
+        }
+        List<NetworkLog> network = new ArrayList<>();
+        if (t.network() != null && !t.network().isEmpty()) {
+            List<NetworkUrl> urls = new ArrayList<>();
+            for (JsonNode n : t.network()) {
+                urls.add(new NetworkUrl(n.path("url").asText(), millis(n.path("at").asText()),
+                        n.path("blocked").asBoolean(false) ? Boolean.TRUE : null));
+            }
+            network.add(new NetworkLog(t.id() + "-network", t.id(), urls));
+        }
+        return new AgentData(message, given.has("output") ? given.get("output") : null, files, network,
+                given.path("truncated").asBoolean(false) ? Boolean.TRUE : null);
+    }
+
+    private static long millis(String iso) {
+        try {
+            return Instant.parse(iso).toEpochMilli();
+        } catch (DateTimeParseException e) {
+            return 0;
+        }
+    }
+}
