@@ -30,8 +30,7 @@ public final class InMemoryTaskStore implements TaskStore {
      * null. The one place to change when the dialect becomes a field of the task.
      */
     static String dialectOf(TaskRecord task) {
-        String name = task.request().path("dialect").path("name").asText("");
-        return name.isEmpty() ? null : name;
+        return task.dialect() == null ? null : task.dialect().name();
     }
 
     private static byte[] write(TaskRecord task) {

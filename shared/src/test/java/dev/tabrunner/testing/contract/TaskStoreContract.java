@@ -1,9 +1,10 @@
 package dev.tabrunner.testing.contract;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tabrunner.domain.Artifact;
 import dev.tabrunner.domain.TaskError;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tabrunner.domain.DialectData;
 import dev.tabrunner.domain.TaskRecord;
 import dev.tabrunner.domain.TaskStatus;
 import dev.tabrunner.json.Json;
@@ -49,10 +50,8 @@ public abstract class TaskStoreContract {
 
     /** A task created through a dialect: the one place that says where a task keeps its dialect. */
     private TaskRecord taskOfDialect(String dialect, String sessionId, Instant createdAt) {
-        ObjectNode request = Json.mapper().createObjectNode();
-        request.putObject("dialect").put("name", dialect);
-        return TaskRecord.created(UUID.randomUUID().toString(), tenant, sessionId, TaskRecord.KIND_AGENT, request,
-                createdAt);
+        return TaskRecord.created(UUID.randomUUID().toString(), tenant, sessionId, TaskRecord.KIND_AGENT,
+                Json.mapper().createObjectNode(), new DialectData(dialect, null), createdAt);
     }
 
     private static TaskRecord moved(TaskRecord task, TaskStatus... path) {
