@@ -1,8 +1,10 @@
 package dev.tabrunner.aws;
 
+import dev.tabrunner.adapter.LanguageModelClients;
 import dev.tabrunner.adapter.aws.AwsAdapters;
 import dev.tabrunner.adapter.aws.AwsClients;
 import dev.tabrunner.adapter.aws.AwsSettings;
+import dev.tabrunner.llm.LanguageModelSettings;
 import dev.tabrunner.port.TaskCompletions;
 import dev.tabrunner.port.TaskExecutor;
 import dev.tabrunner.port.TaskStore;
@@ -34,8 +36,10 @@ public record WorkerRuntime(TaskExecutor executor, TaskStore tasks, Clock clock,
     public static WorkerRuntime create(AwsClients clients, AwsSettings settings, Map<String, String> env) {
         AwsAdapters aws = AwsAdapters.create(clients, settings);
         Clock clock = Clock.systemUTC();
+        LanguageModelClients models = new LanguageModelClients(LanguageModelSettings.from(env), aws.vault());
         WorkerEnvironment environment = new WorkerEnvironment(aws.sessions(), aws.tasks(), aws.files(), aws.blobs(),
-                aws.credentials(), aws.vault(), aws.liveView(), TaskCompletions.NONE, aws.dispatcher(), clock, env);
+                aws.credentials(), aws.vault(), aws.liveView(), TaskCompletions.NONE, aws.dispatcher(), models, clock,
+                env);
         String margin = env.get("TABRUNNER_YIELD_MARGIN_MS");
         Duration yieldMargin = margin == null || margin.isBlank() ? DEFAULT_YIELD_MARGIN
                 : Duration.ofMillis(Long.parseLong(margin.trim()));

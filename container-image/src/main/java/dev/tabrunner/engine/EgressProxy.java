@@ -5,7 +5,6 @@ import dev.tabrunner.egress.UpstreamProxies.Upstream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -13,7 +12,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +41,6 @@ public final class EgressProxy implements AutoCloseable {
     /** The {@value #BLOCKED_HEADER} value of a request the task's upstream proxy did not carry. */
     public static final String UPSTREAM_FAILED = "upstream-failed";
     private static final Logger LOG = LoggerFactory.getLogger(EgressProxy.class);
-    private static final int MAX_HEAD_BYTES = 65_536;
     private static final int CONNECT_TIMEOUT_MS = 10_000;
 
     /** Told about every request that passes through, so the task can keep a network log. */
@@ -131,7 +128,7 @@ public final class EgressProxy implements AutoCloseable {
             client.setSoTimeout(30_000);
             // buffered: the head is read byte by byte, and whatever follows it stays in this buffer for the pipe
             InputStream in = new java.io.BufferedInputStream(client.getInputStream());
-            byte[] head = readHead(in);
+            byte[] head = ProxyWire.readHead(in);
             if (head == null) {
                 return;
             }
@@ -139,7 +136,7 @@ public final class EgressProxy implements AutoCloseable {
             String requestLine = text.substring(0, text.indexOf("\r\n"));
             String[] parts = requestLine.split(" ");
             if (parts.length != 3) {
-                respond(client, 400, "malformed request line", null);
+                ProxyWire.respond(client, 400, "malformed request line", null);
                 return;
             }
             String method = parts[0].toUpperCase(Locale.ROOT);
@@ -156,11 +153,11 @@ public final class EgressProxy implements AutoCloseable {
     private void tunnel(Socket client, InputStream in, String authority) throws IOException {
         int colon = authority.lastIndexOf(':');
         if (colon < 0) {
-            respond(client, 400, "CONNECT needs host:port", null);
+            ProxyWire.respond(client, 400, "CONNECT needs host:port", null);
             return;
         }
         String host = authority.substring(0, colon);
-        int port = port(authority.substring(colon + 1));
+        int port = ProxyWire.port(authority.substring(colon + 1));
         Route route = check(client, "CONNECT", authority, host, port);
         if (route == null) {
             return;
@@ -184,13 +181,13 @@ public final class EgressProxy implements AutoCloseable {
         try {
             uri = new URI(target);
         } catch (URISyntaxException | NumberFormatException e) {
-            respond(client, 400, "malformed request target", null);
+            ProxyWire.respond(client, 400, "malformed request target", null);
             return;
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("ws")) {
             report(method, target, "the scheme '" + scheme + "' is not allowed");
-            respond(client, 403, null, target);
+            ProxyWire.respond(client, 403, null, target);
             return;
         }
         String host = uri.getHost() != null ? uri.getHost() : uri.getRawAuthority();
@@ -228,7 +225,7 @@ public final class EgressProxy implements AutoCloseable {
         if (via == null) {
             upstream = connect(client, route, host, port);
         } else if (upgrade) {
-            upstream = throughUpstream(client, via, method, target, authority(host, port));
+            upstream = throughUpstream(client, via, method, target, ProxyWire.authority(host, port));
         } else {
             upstream = openUpstream(client, via, method, target);
         }
@@ -261,7 +258,7 @@ public final class EgressProxy implements AutoCloseable {
      */
     private Route check(Socket client, String method, String target, String host, int port) throws IOException {
         if (port <= 0 || port > 65_535) {
-            respond(client, 400, "invalid port", target);
+            ProxyWire.respond(client, 400, "invalid port", target);
             return null;
         }
         EgressPolicy.Verdict verdict = policy.checkHost(host);
@@ -275,7 +272,7 @@ public final class EgressProxy implements AutoCloseable {
         report(method, target, reason);
         if (reason != null) {
             // a task's own refusal is shown on the page, which is how an agent that opened it learns why
-            respond(client, 403, taskReason, target);
+            ProxyWire.respond(client, 403, taskReason, target);
             return null;
         }
         return new Route(verdict.addresses(), l == null ? null : l.upstream());
@@ -294,7 +291,7 @@ public final class EgressProxy implements AutoCloseable {
                 last = e;
             }
         }
-        respond(client, 502, "could not connect to " + host + ":" + port
+        ProxyWire.respond(client, 502, "could not connect to " + host + ":" + port
                 + (last == null ? "" : " (" + last.getMessage() + ")"), null);
         return null;
     }
@@ -335,7 +332,7 @@ public final class EgressProxy implements AutoCloseable {
             // a proxy that accepts the connection but never answers must not hold the page
             upstream.setSoTimeout(CONNECT_TIMEOUT_MS);
             // unbuffered: after the head, the tunnel's bytes belong to the client
-            byte[] head = readHead(upstream.getInputStream());
+            byte[] head = ProxyWire.readHead(upstream.getInputStream());
             upstream.setSoTimeout(0);
             if (head == null) {
                 status = "closed the connection";
@@ -363,11 +360,7 @@ public final class EgressProxy implements AutoCloseable {
         if (l != null) {
             l.upstreamFailed(method, target, reason);
         }
-        respond(client, 502, reason, target);
-    }
-
-    private static String authority(String host, int port) {
-        return (host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + port;
+        ProxyWire.respond(client, 502, reason, target);
     }
 
     private void report(String method, String target, String reason) {
@@ -380,19 +373,11 @@ public final class EgressProxy implements AutoCloseable {
         }
     }
 
-    private static int port(String text) {
-        try {
-            return Integer.parseInt(text);
-        } catch (NumberFormatException e) {
-            return -1;
-        }
-    }
-
     /** Copies both directions until both have ended; each side's end is passed on as a half-close. */
     private void pipe(Socket client, InputStream clientIn, Socket upstream) throws IOException {
         client.setSoTimeout(0);
-        java.util.concurrent.Future<?> upward = threads.submit(() -> copy(clientIn, client, upstream));
-        copy(upstream.getInputStream(), upstream, client);
+        java.util.concurrent.Future<?> upward = threads.submit(() -> ProxyWire.copy(clientIn, client, upstream));
+        ProxyWire.copy(upstream.getInputStream(), upstream, client);
         try {
             upward.get(60, java.util.concurrent.TimeUnit.SECONDS);
         } catch (InterruptedException e) {
@@ -410,10 +395,10 @@ public final class EgressProxy implements AutoCloseable {
                                        String target) throws IOException {
         client.setSoTimeout(0);
         // the request's body goes up while the answer is awaited: a proxy may wait for the body before answering
-        java.util.concurrent.Future<?> upward = threads.submit(() -> copy(clientIn, client, upstream));
+        java.util.concurrent.Future<?> upward = threads.submit(() -> ProxyWire.copy(clientIn, client, upstream));
         // unbuffered, so that the rest of the answer is still in the socket for the copy below
         InputStream answer = upstream.getInputStream();
-        byte[] head = readHead(answer);
+        byte[] head = ProxyWire.readHead(answer);
         String[] statusLine = head == null ? new String[0]
                 : new String(head, StandardCharsets.ISO_8859_1).split(" ", 3);
         if (head == null || statusLine.length > 1 && statusLine[1].equals("407")) {
@@ -427,7 +412,7 @@ public final class EgressProxy implements AutoCloseable {
         OutputStream out = client.getOutputStream();
         out.write(head);
         out.flush();
-        copy(answer, upstream, client);
+        ProxyWire.copy(answer, upstream, client);
         try {
             upward.get(60, java.util.concurrent.TimeUnit.SECONDS);
         } catch (InterruptedException e) {
@@ -436,83 +421,6 @@ public final class EgressProxy implements AutoCloseable {
                  | java.util.concurrent.CancellationException e) {
             LOG.debug("egress proxy upward copy did not end cleanly: {}", e.toString());
         }
-    }
-
-    private static void copy(InputStream in, Socket from, Socket to) {
-        byte[] buffer = new byte[16_384];
-        try {
-            OutputStream out = to.getOutputStream();
-            int n;
-            while ((n = in.read(buffer)) >= 0) {
-                out.write(buffer, 0, n);
-                out.flush();
-            }
-            to.shutdownOutput();
-        } catch (SocketException e) {
-            closeQuietly(to);
-            closeQuietly(from);
-        } catch (IOException e) {
-            closeQuietly(to);
-        }
-    }
-
-    private static void closeQuietly(Socket s) {
-        try {
-            s.close();
-        } catch (IOException ignored) {
-            // already gone
-        }
-    }
-
-    private static byte[] readHead(InputStream in) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        int matched = 0;
-        while (head.size() < MAX_HEAD_BYTES) {
-            int b = in.read();
-            if (b < 0) {
-                return null;
-            }
-            head.write(b);
-            matched = (b == '\r' && (matched == 0 || matched == 2)) || (b == '\n' && (matched == 1 || matched == 3))
-                    ? matched + 1 : (b == '\r' ? 1 : 0);
-            if (matched == 4) {
-                return head.toByteArray();
-            }
-        }
-        return null;
-    }
-
-    /**
-     * @param detail for a 403, the task's own reason shown on the page (null for the operator's, which stays
-     *               generic); for a 502 with a target, why the task's upstream proxy did not carry the request
-     */
-    private static void respond(Socket client, int status, String detail, String target) throws IOException {
-        boolean upstream = status == 502 && target != null;
-        String body;
-        if (status == 403) {
-            body = "<!doctype html><html><head><title>Blocked</title></head><body><h1>Blocked by Tabrunner</h1>"
-                    + (detail == null ? "<p>This destination is not allowed by the egress policy.</p>"
-                    : "<p>" + escape(detail) + ".</p>") + "</body></html>";
-        } else if (upstream) {
-            body = "<!doctype html><html><head><title>Proxy error</title></head><body><h1>Proxy error</h1><p>"
-                    + escape(detail) + ".</p></body></html>";
-        } else {
-            body = "";
-        }
-        String text = status == 403 ? "Forbidden" : status == 502 ? "Bad Gateway" : "Bad Request";
-        String head = "HTTP/1.1 " + status + " " + text + "\r\n"
-                + (status == 403 ? BLOCKED_HEADER + ": blocked\r\n" : "")
-                + (upstream ? BLOCKED_HEADER + ": " + UPSTREAM_FAILED + "\r\n" : "")
-                + "Content-Type: text/html; charset=utf-8\r\nContent-Length: "
-                + body.getBytes(StandardCharsets.UTF_8).length + "\r\nConnection: close\r\n\r\n";
-        OutputStream out = client.getOutputStream();
-        out.write(head.getBytes(StandardCharsets.ISO_8859_1));
-        out.write(body.getBytes(StandardCharsets.UTF_8));
-        out.flush();
-    }
-
-    private static String escape(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
     @Override

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tabrunner.action.AgentTaskRequest;
 import dev.tabrunner.action.AgentTaskRequestParser;
 import dev.tabrunner.action.InvalidRequestException;
-import dev.tabrunner.adapter.LanguageModelClients;
 import dev.tabrunner.agent.AgentSettings;
 import dev.tabrunner.agent.AgentState;
 import dev.tabrunner.domain.BrowserProfile;
@@ -14,7 +13,7 @@ import dev.tabrunner.domain.TaskError;
 import dev.tabrunner.domain.TaskRecord;
 import dev.tabrunner.domain.TaskSecrets;
 import dev.tabrunner.llm.LanguageModel;
-import dev.tabrunner.llm.LanguageModelSettings;
+import dev.tabrunner.llm.LanguageModels;
 import dev.tabrunner.llm.ModelRouter;
 import dev.tabrunner.port.StoreUnavailableException;
 import dev.tabrunner.port.WorkerEnvironment;
@@ -24,49 +23,34 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 
 /**
- * What the worker needs to run natural-language tasks: the configured language models, the task's secrets from
- * the vault, and its state from the last checkpoint.
+ * What the worker needs to run natural-language tasks: the language models its host gave it, the task's secrets
+ * from the vault, and its state from the last checkpoint.
  */
-final class AgentTasks implements AutoCloseable {
+final class AgentTasks {
     private static final Logger LOG = LoggerFactory.getLogger(AgentTasks.class);
 
     private final WorkerEnvironment env;
+    private final LanguageModels models;
     private final ModelRouter router;
-    private final LanguageModelClients clients;
     private final TaskEnds ends;
     private final AgentSettings settings;
 
     AgentTasks(WorkerEnvironment env, TaskEnds ends) {
         this.env = env;
-        LanguageModelSettings llm = LanguageModelSettings.from(env.settings());
-        this.router = new ModelRouter(llm);
-        this.clients = new LanguageModelClients(llm, env.vault());
+        this.models = env.models();
+        this.router = models.router();
         this.ends = ends;
         AgentSettings d = AgentSettings.DEFAULTS;
         this.settings = new AgentSettings(d.maxTokensPerCall(), d.memorySteps(), d.maxSummaryLines(),
-                d.maxElements(), d.maxPageText(), d.maxCorrections(), d.maxFailedSteps(), llm.timeout());
+                d.maxElements(), d.maxPageText(), d.maxCorrections(), d.maxFailedSteps(),
+                router.settings().timeout());
     }
 
     /** Everything a run of one agent task starts from. */
     record Prepared(AgentTaskRequest request, TaskSecrets secrets, ModelRouter.Route route, LanguageModel model,
                     AgentState state, AgentSettings settings) {
-    }
-
-    /** The task cannot run at all; it fails with this error. */
-    static final class CannotRun extends RuntimeException {
-        private final TaskError error;
-
-        CannotRun(TaskError error) {
-            super(error.message());
-            this.error = error;
-        }
-
-        TaskError error() {
-            return error;
-        }
     }
 
     Prepared prepare(TaskRecord task) {
@@ -92,7 +76,7 @@ final class AgentTasks implements AutoCloseable {
                     + " vault"));
         }
         AgentState state = AgentState.restore(task.checkpoint(), task.agent());
-        return new Prepared(request, taskSecrets, route, clients.client(route), state, settings);
+        return new Prepared(request, taskSecrets, route, models.client(route), state, settings);
     }
 
     /**
@@ -130,14 +114,5 @@ final class AgentTasks implements AutoCloseable {
         }
         // the count only: cookie values are credentials
         LOG.info("task {} saved {} cookie(s) into profile {}", task.id(), data.get("cookies").size(), profile.id());
-    }
-
-    Duration modelTimeout() {
-        return settings.modelTimeout();
-    }
-
-    @Override
-    public void close() {
-        clients.close();
     }
 }

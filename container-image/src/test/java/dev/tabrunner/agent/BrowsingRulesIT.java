@@ -16,6 +16,7 @@ import dev.tabrunner.egress.UpstreamProxies;
 import dev.tabrunner.engine.BrowserHost;
 import dev.tabrunner.engine.BrowserSettings;
 import dev.tabrunner.engine.BrowsingRules;
+import dev.tabrunner.engine.ContextSpec;
 import dev.tabrunner.engine.EngineListener;
 import dev.tabrunner.engine.EngineOutcome;
 import dev.tabrunner.engine.PageProgram;
@@ -140,8 +141,8 @@ class BrowsingRulesIT {
     }
 
     private static EngineOutcome run(BrowsingOptions browsing, PageProgram program) {
-        return engine.runProgram(host, SessionOptions.defaults(), null, null, browsing, program, new NoListener(),
-                TaskControl.NONE);
+        return engine.run(host, new ContextSpec(SessionOptions.defaults(), null, null, browsing, true), program,
+                new NoListener(), TaskControl.NONE);
     }
 
     /** A program that opens the shop page and ends. */

@@ -3,6 +3,7 @@ package dev.tabrunner.worker;
 import dev.tabrunner.testing.Async;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tabrunner.action.AgentTaskRequestParser;
+import dev.tabrunner.adapter.LanguageModelClients;
 import dev.tabrunner.adapter.dynamodb.DynamoDbCredentialStore;
 import dev.tabrunner.adapter.dynamodb.DynamoDbFileStore;
 import dev.tabrunner.adapter.dynamodb.DynamoDbSessionStore;
@@ -20,6 +21,7 @@ import dev.tabrunner.domain.SessionStatus;
 import dev.tabrunner.domain.TaskRecord;
 import dev.tabrunner.domain.TaskStatus;
 import dev.tabrunner.json.Json;
+import dev.tabrunner.llm.LanguageModelSettings;
 import dev.tabrunner.port.WorkerEnvironment;
 import dev.tabrunner.testing.DynamoDbLocalFixture;
 import dev.tabrunner.testing.FixtureServer;
@@ -81,11 +83,13 @@ class AgentWorkerIT {
                 "TABRUNNER_EGRESS_ALLOW", "127.0.0.1",
                 "TABRUNNER_CHROMIUM_PATH", System.getenv().getOrDefault("TABRUNNER_CHROMIUM_PATH",
                         "/usr/bin/chromium"));
+        EncryptedFileVault vault = new EncryptedFileVault(data.resolve("vault"), key);
         worker = new TaskWorker(new WorkerEnvironment(sessions, tasks,
                 new DynamoDbFileStore(dynamo, tables.files()), blobs,
                 new DynamoDbCredentialStore(dynamo, tables.credentials()),
-                new EncryptedFileVault(data.resolve("vault"), key), liveView, new InProcessTaskCompletions(),
-                task -> { }, Clock.systemUTC(), settings));
+                vault, liveView, new InProcessTaskCompletions(),
+                task -> { }, new LanguageModelClients(LanguageModelSettings.from(settings), vault), Clock.systemUTC(),
+                settings));
     }
 
     @AfterAll

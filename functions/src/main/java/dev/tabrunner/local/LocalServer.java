@@ -117,7 +117,8 @@ public final class LocalServer implements AutoCloseable {
             // the worker hands tasks on through the dispatcher that runs it: bound once both exist
             AtomicReference<TaskDispatcher> handOn = new AtomicReference<>();
             TaskExecutor worker = factory.create(new WorkerEnvironment(sessions, tasks, files, blobs, credentials,
-                    vault, liveView, completions, task -> handOn.get().dispatch(task), clock, env));
+                    vault, liveView, completions, task -> handOn.get().dispatch(task),
+                    new dev.tabrunner.adapter.LanguageModelClients(models.settings(), vault), clock, env));
             dispatcher = new InProcessTaskDispatcher(worker, workers);
             handOn.set(dispatcher);
             recovery = startRecovery(new TaskRecovery(tasks, dispatcher, clock,

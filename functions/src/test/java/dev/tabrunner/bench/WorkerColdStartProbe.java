@@ -14,8 +14,10 @@ import dev.tabrunner.domain.Artifact;
 import dev.tabrunner.domain.SessionOptions;
 import dev.tabrunner.engine.BrowserHost;
 import dev.tabrunner.engine.BrowserSettings;
+import dev.tabrunner.engine.ContextSpec;
 import dev.tabrunner.engine.EngineListener;
 import dev.tabrunner.engine.PlaywrightEngine;
+import dev.tabrunner.engine.ScriptedProgram;
 import dev.tabrunner.engine.TaskControl;
 import dev.tabrunner.json.Json;
 import dev.tabrunner.testing.FakeLambdaContext;
@@ -102,8 +104,11 @@ public final class WorkerColdStartProbe {
         try (BrowserHost host = new BrowserHost(BrowserSettings.from(env))) {
             for (int i = 0; i < warm.size() + 2; i++) {
                 long t = System.nanoTime();
-                var outcome = engine.run(host, SessionOptions.defaults(), null, null, TaskRequestParser.parse(request),
-                        Json.mapper().createArrayNode(), new NoStore(), TaskControl.NONE);
+                NoStore store = new NoStore();
+                var outcome = engine.run(host, new ContextSpec(SessionOptions.defaults(), null, null, null, false),
+                        new ScriptedProgram(TaskRequestParser.parse(request), Json.mapper().createArrayNode(), store,
+                                TaskControl.NONE, BrowserSettings.from(env).actionTimeoutMs()),
+                        store, TaskControl.NONE);
                 if (outcome.error() != null) {
                     throw new IllegalStateException(outcome.error().message());
                 }

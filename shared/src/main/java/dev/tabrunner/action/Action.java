@@ -1,8 +1,9 @@
 package dev.tabrunner.action;
 
 /**
- * One step of a scripted task (seed 000's action schema). A closed set: the engine switches over it
- * exhaustively, so adding a type forces every consumer to handle it.
+ * One step of a scripted task (seed 000's action schema). A closed set: the engine's executor and
+ * {@link ActionJson} switch over it with no default, so a new type does not compile until both handle it. The
+ * parser ({@link TaskRequestParser}) and the agent's tools read types by name and are extended by hand.
  */
 public sealed interface Action permits Action.Navigate, Action.Click, Action.Type, Action.Press, Action.Scroll,
         Action.Wait, Action.Evaluate, Action.Screenshot, Action.UploadFile, Action.Select, Action.Hover,

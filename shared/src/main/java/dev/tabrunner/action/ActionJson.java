@@ -14,72 +14,64 @@ public final class ActionJson {
     public static ObjectNode toJson(Action action) {
         ObjectNode o = Json.mapper().createObjectNode();
         o.put("type", action.type());
-        if (action instanceof Action.Navigate a) {
-            o.put("url", a.url());
-            if (a.waitUntil() != null) {
-                o.put("waitUntil", a.waitUntil().wire());
-            }
-        } else if (action instanceof Action.Click a) {
-            selectorOrPoint(o, a.selector(), a.coordinates());
-        } else if (action instanceof Action.Type a) {
-            o.put("selector", a.selector()).put("text", a.text());
-        } else if (action instanceof Action.Press a) {
-            o.put("key", a.key());
-            if (a.selector() != null) {
-                o.put("selector", a.selector());
-            }
-        } else if (action instanceof Action.Scroll a) {
-            selectorOrPoint(o, a.selector(), a.coordinates());
-            if (a.text() != null) {
-                o.put("text", a.text());
-            }
-        } else if (action instanceof Action.Wait a) {
-            if (a.selector() != null) {
-                o.put("selector", a.selector());
-            } else {
-                o.put("text", a.text());
-            }
-        } else if (action instanceof Action.Evaluate a) {
-            o.put("script", a.script());
-        } else if (action instanceof Action.Screenshot a) {
-            if (a.selector() != null) {
-                o.put("selector", a.selector());
-            }
-        } else if (action instanceof Action.UploadFile a) {
-            o.put("selector", a.selector()).put("filename", a.filename());
-        } else if (action instanceof Action.Select a) {
-            o.put("selector", a.selector()).put("text", a.text());
-        } else if (action instanceof Action.Hover a) {
-            o.put("selector", a.selector());
-        } else if (action instanceof Action.Authenticate a) {
-            o.put("mode", a.mode().wire());
-            if (a.credentialId() != null) {
-                o.put("credentialId", a.credentialId());
-            }
-            if (a.selectors() != null) {
-                ObjectNode s = o.putObject("selectors");
-                putIfSet(s, "username", a.selectors().username());
-                putIfSet(s, "password", a.selectors().password());
-                putIfSet(s, "submit", a.selectors().submit());
-                putIfSet(s, "totp", a.selectors().totp());
-            }
-            if (a.success() != null) {
-                ObjectNode s = o.putObject("success").put("condition", a.success().condition());
-                putIfSet(s, "value", a.success().value());
-                if (a.success().timeoutMs() != null) {
-                    s.put("timeoutMs", a.success().timeoutMs());
+        // no default: a new action type does not compile until it is written here
+        switch (action) {
+            case Action.Navigate a -> {
+                o.put("url", a.url());
+                if (a.waitUntil() != null) {
+                    o.put("waitUntil", a.waitUntil().wire());
                 }
             }
-            if (a.pauseTimeoutMs() != null) {
-                o.put("pauseTimeoutMs", a.pauseTimeoutMs());
+            case Action.Click a -> selectorOrPoint(o, a.selector(), a.coordinates());
+            case Action.Type a -> o.put("selector", a.selector()).put("text", a.text());
+            case Action.Press a -> {
+                o.put("key", a.key());
+                putIfSet(o, "selector", a.selector());
             }
-        } else {
-            throw new IllegalStateException("unhandled action type " + action.type());
+            case Action.Scroll a -> {
+                selectorOrPoint(o, a.selector(), a.coordinates());
+                putIfSet(o, "text", a.text());
+            }
+            case Action.Wait a -> {
+                if (a.selector() != null) {
+                    o.put("selector", a.selector());
+                } else {
+                    o.put("text", a.text());
+                }
+            }
+            case Action.Evaluate a -> o.put("script", a.script());
+            case Action.Screenshot a -> putIfSet(o, "selector", a.selector());
+            case Action.UploadFile a -> o.put("selector", a.selector()).put("filename", a.filename());
+            case Action.Select a -> o.put("selector", a.selector()).put("text", a.text());
+            case Action.Hover a -> o.put("selector", a.selector());
+            case Action.Authenticate a -> authenticate(o, a);
         }
         if (action.timeoutMs() != null) {
             o.put("timeoutMs", action.timeoutMs());
         }
         return o;
+    }
+
+    private static void authenticate(ObjectNode o, Action.Authenticate a) {
+        o.put("mode", a.mode().wire());
+        putIfSet(o, "credentialId", a.credentialId());
+        if (a.selectors() != null) {
+            ObjectNode s = o.putObject("selectors");
+            putIfSet(s, "username", a.selectors().username());
+            putIfSet(s, "password", a.selectors().password());
+            putIfSet(s, "submit", a.selectors().submit());
+            putIfSet(s, "totp", a.selectors().totp());
+        }
+        if (a.success() != null) {
+            ObjectNode s = o.putObject("success").put("condition", a.success().condition());
+            putIfSet(s, "value", a.success().value());
+            if (a.success().timeoutMs() != null) {
+                s.put("timeoutMs", a.success().timeoutMs());
+            }
+        }
+        if (a.pauseTimeoutMs() != null) {
+            o.put("pauseTimeoutMs", a.pauseTimeoutMs());
+        }
     }
 
     private static void selectorOrPoint(ObjectNode o, String selector, Action.Point point) {

@@ -6,6 +6,7 @@ import dev.tabrunner.domain.CredentialSecret;
 import dev.tabrunner.llm.LanguageModel;
 import dev.tabrunner.llm.LanguageModelException;
 import dev.tabrunner.llm.LanguageModelSettings;
+import dev.tabrunner.llm.LanguageModels;
 import dev.tabrunner.llm.ModelRouter;
 import dev.tabrunner.port.CredentialVault;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
@@ -21,8 +22,9 @@ import java.util.function.Supplier;
  * Builds the provider clients the {@link ModelRouter} routes to, once each, from the deployment's settings. The
  * OpenAI-compatible key is read from the settings or, at every call, from the credential vault.
  */
-public final class LanguageModelClients implements AutoCloseable {
+public final class LanguageModelClients implements LanguageModels {
     private final LanguageModelSettings settings;
+    private final ModelRouter router;
     private final CredentialVault vault;
     private OpenAiCompatibleLanguageModel openAi;
     private BedrockRuntimeClient bedrockClient;
@@ -30,10 +32,16 @@ public final class LanguageModelClients implements AutoCloseable {
 
     public LanguageModelClients(LanguageModelSettings settings, CredentialVault vault) {
         this.settings = settings;
+        this.router = new ModelRouter(settings);
         this.vault = vault;
     }
 
-    /** The client of a route's provider. */
+    @Override
+    public ModelRouter router() {
+        return router;
+    }
+
+    @Override
     public synchronized LanguageModel client(ModelRouter.Route route) {
         return switch (route.provider()) {
             case OPENAI_COMPATIBLE -> {

@@ -1,17 +1,8 @@
 package dev.tabrunner.domain;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -26,18 +17,16 @@ import java.util.regex.Pattern;
 public final class TaskSecrets {
     public static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]{0,63}");
     /** Shorter values cannot be concealed without blanking unrelated text (a one-letter secret would). */
-    public static final int MIN_VALUE_LENGTH = 4;
+    public static final int MIN_VALUE_LENGTH = SecretMask.MIN_LENGTH;
     private static final Pattern PLACEHOLDER = Pattern.compile(
             "<secret>\\s*([A-Za-z_][A-Za-z0-9_.-]{0,63})\\s*</secret>|\\{\\{\\s*([A-Za-z_][A-Za-z0-9_.-]{0,63})\\s*}}");
     private static final TaskSecrets NONE = new TaskSecrets(Map.of());
 
     private final Map<String, String> values;
-    /** Every form a value may take in text, longest first so a value containing another is replaced whole. */
-    private final List<Map.Entry<String, String>> forms;
+    private final SecretMask mask = new SecretMask();
 
     public TaskSecrets(Map<String, String> values) {
         this.values = new LinkedHashMap<>(values);
-        List<Map.Entry<String, String>> f = new ArrayList<>();
         values.forEach((name, value) -> {
             if (!NAME.matcher(name).matches()) {
                 throw new IllegalArgumentException("invalid secret name");
@@ -46,15 +35,8 @@ public final class TaskSecrets {
                 throw new IllegalArgumentException("secret values have at least " + MIN_VALUE_LENGTH
                         + " characters");
             }
-            f.add(Map.entry(value, placeholder(name)));
-            String form = URLEncoder.encode(value, StandardCharsets.UTF_8);
-            if (!form.equals(value)) {
-                f.add(Map.entry(form, placeholder(name)));
-                f.add(Map.entry(form.replace("+", "%20"), placeholder(name)));
-            }
+            mask.add(value, placeholder(name));
         });
-        f.sort(Comparator.comparingInt((Map.Entry<String, String> e) -> e.getKey().length()).reversed());
-        this.forms = List.copyOf(f);
     }
 
     public static TaskSecrets none() {
@@ -115,38 +97,12 @@ public final class TaskSecrets {
 
     /** The text with every secret value replaced by its placeholder. */
     public String conceal(String text) {
-        if (text == null || forms.isEmpty()) {
-            return text;
-        }
-        String out = text;
-        for (Map.Entry<String, String> f : forms) {
-            out = out.replace(f.getKey(), f.getValue());
-        }
-        return out;
+        return mask.apply(text);
     }
 
     /** A copy of the JSON with every secret value in keys and strings replaced by its placeholder. */
     public JsonNode conceal(JsonNode node) {
-        if (forms.isEmpty() || node == null) {
-            return node;
-        }
-        if (node.isTextual()) {
-            return new TextNode(conceal(node.textValue()));
-        }
-        if (node.isArray()) {
-            ArrayNode copy = ((ArrayNode) node).arrayNode();
-            node.forEach(n -> copy.add(conceal(n)));
-            return copy;
-        }
-        if (node.isObject()) {
-            ObjectNode copy = ((ObjectNode) node).objectNode();
-            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                copy.set(conceal(e.getKey()), conceal(e.getValue()));
-            }
-            return copy;
-        }
-        return node;
+        return mask.apply(node);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.tabrunner.port;
 
+import dev.tabrunner.llm.LanguageModels;
+
 import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;
@@ -9,11 +11,13 @@ import java.util.Objects;
  * (the process environment, usually) so that the worker and its host share no configuration framework.
  *
  * @param dispatcher how the worker hands a task on: a continuation after it yielded, or the next task of a session
+ * @param models     the language models of natural-language tasks, built by the host from its settings; they are
+ *                   the worker's for its lifetime (it closes them when it closes)
  */
 public record WorkerEnvironment(SessionStore sessions, TaskStore tasks, FileStore files, BlobStore blobs,
                                 CredentialStore credentials, CredentialVault vault, LiveView liveView,
-                                TaskCompletions completions, TaskDispatcher dispatcher, Clock clock,
-                                Map<String, String> settings) {
+                                TaskCompletions completions, TaskDispatcher dispatcher, LanguageModels models,
+                                Clock clock, Map<String, String> settings) {
     public WorkerEnvironment {
         Objects.requireNonNull(sessions, "sessions");
         Objects.requireNonNull(tasks, "tasks");
@@ -24,6 +28,7 @@ public record WorkerEnvironment(SessionStore sessions, TaskStore tasks, FileStor
         Objects.requireNonNull(liveView, "liveView");
         Objects.requireNonNull(completions, "completions");
         Objects.requireNonNull(dispatcher, "dispatcher");
+        Objects.requireNonNull(models, "models");
         Objects.requireNonNull(clock, "clock");
         settings = Map.copyOf(settings);
     }

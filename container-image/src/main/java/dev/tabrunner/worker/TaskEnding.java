@@ -1,0 +1,88 @@
+package dev.tabrunner.worker;
+
+import dev.tabrunner.domain.Session;
+import dev.tabrunner.domain.TaskError;
+import dev.tabrunner.domain.TaskRecord;
+import dev.tabrunner.domain.TaskStatus;
+import dev.tabrunner.engine.EngineOutcome;
+import dev.tabrunner.port.WorkerEnvironment;
+import dev.tabrunner.service.SessionTurns;
+import dev.tabrunner.service.TaskEnds;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.function.UnaryOperator;
+
+/**
+ * How a run lets go of its task: it ends it (finished, failed or stopped; the session handed on to its next task
+ * and the rules of {@link TaskEnds#ended} applied), or holds it (paused, waiting for a person's answer, or handed
+ * on to continue elsewhere; the session's turn stays with the task). Either way the session's browser state is
+ * saved first.
+ */
+final class TaskEnding {
+    private final WorkerEnvironment env;
+    private final SessionTurns turns;
+    private final TaskEnds ends;
+    private final TaskWriter writer;
+    private final Progress progress;
+
+    TaskEnding(WorkerEnvironment env, SessionTurns turns, TaskEnds ends, TaskWriter writer, Progress progress) {
+        this.env = env;
+        this.turns = turns;
+        this.ends = ends;
+        this.writer = writer;
+        this.progress = progress;
+    }
+
+    /** Stores the browser state a run ended with as its session's; the key of the session's state afterwards. */
+    String saveBrowserState(Session session, EngineOutcome outcome) {
+        if (outcome.storageState() == null) {
+            return session.stateKey();
+        }
+        String key = "sessions/" + session.tenantId() + "/" + session.id() + "/state.json";
+        env.blobs().put(key, outcome.storageState().getBytes(StandardCharsets.UTF_8), "application/json");
+        return key;
+    }
+
+    /**
+     * Ends the task (a stop requested meanwhile wins over any other ending), hands the session on, and applies the
+     * rules of a task's end ({@link TaskEnds#ended}).
+     *
+     * @param session the session whose turn the task holds, or null when it never got one
+     */
+    void end(TaskStatus status, Session session, String url, TaskError error) {
+        Instant now = env.clock().instant();
+        TaskRecord done = writer.write(t -> {
+            TaskStatus s = t.control() == TaskRecord.Control.STOP ? TaskStatus.STOPPED : status;
+            return t.toBuilder().status(s).results(progress.results).finalUrl(url)
+                    .artifacts(progress.artifacts()).network(progress.network)
+                    .error(s == TaskStatus.FAILED ? error : null).finishedAt(now).lease(null, null).build();
+        });
+        if (session != null) {
+            String key = progress.stateKey;
+            turns.giveBack(done.tenantId(), done.sessionId(), done.id(), s -> progress.stateKey == null && url == null
+                    ? s : s.withState(url != null ? url : s.currentUrl(), key != null ? key : s.stateKey(), now));
+        }
+        ends.ended(done);
+    }
+
+    /**
+     * Lets go of the task without ending it: paused or waiting for an answer until a caller acts, or created again
+     * and dispatched to continue in the next invocation. The session's turn stays with the task: it continues where
+     * it stopped, before anything else runs in the session.
+     *
+     * @param keep what the task kind keeps to continue from (a scripted task's results, an agent's checkpoint)
+     * @return the task as stored
+     */
+    TaskRecord hold(TaskStatus held, Session session, String url, String stateKey,
+                    UnaryOperator<TaskRecord.Builder> keep) {
+        ends.updateSession(session, s -> s.withState(url, stateKey, env.clock().instant()));
+        TaskRecord kept = writer.write(t -> keep.apply(t.toBuilder().status(held).control(null)).finalUrl(url)
+                .network(progress.network).artifacts(progress.artifacts())
+                .lease(null, held == TaskStatus.CREATED ? env.clock().instant() : null).build());
+        if (held == TaskStatus.CREATED) {
+            env.dispatcher().dispatch(kept);
+        }
+        return kept;
+    }
+}

@@ -1,0 +1,91 @@
+package dev.tabrunner.worker;
+
+import dev.tabrunner.action.TaskRequestParser;
+import dev.tabrunner.domain.TaskRecord;
+import dev.tabrunner.engine.TaskControl;
+import dev.tabrunner.engine.TaskInterrupted;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Watches a running task: about once a second it reads the task, which is how a stop or pause request reaches the
+ * run, and renews the worker's lease well before it expires. The run asks it between actions (and inside long
+ * waits) whether it may go on: not after a stop or pause request, nor when the host's own deadline is near, nor
+ * when the task was taken over.
+ */
+final class TaskWatch implements TaskControl {
+    private static final Logger LOG = LoggerFactory.getLogger(TaskWatch.class);
+    /** The longest one action may take (the largest {@code timeoutMs}): a run yields when less than this is left. */
+    private static final Duration ACTION_BUDGET = Duration.ofMillis(TaskRequestParser.MAX_TIMEOUT_MS);
+
+    private final TaskWriter writer;
+    private final Instant yieldBy;
+    private final Clock clock;
+    private final String workerId;
+    private final Duration lease;
+    private volatile boolean lost;
+    private ScheduledFuture<?> watching;
+
+    /** @param yieldBy when the host ends this invocation (a Lambda's time limit), or null for never */
+    TaskWatch(TaskWriter writer, Instant yieldBy, Clock clock, String workerId, Duration lease) {
+        this.writer = writer;
+        this.yieldBy = yieldBy;
+        this.clock = clock;
+        this.workerId = workerId;
+        this.lease = lease;
+    }
+
+    /** Starts reading the task once a second on the given thread, until {@link #stop()}. */
+    void start(ScheduledExecutorService watchers) {
+        watching = watchers.scheduleWithFixedDelay(this::watch, 1, 1, TimeUnit.SECONDS);
+    }
+
+    void stop() {
+        if (watching != null) {
+            watching.cancel(false);
+        }
+    }
+
+    private void watch() {
+        try {
+            TaskRecord seen = writer.refresh(writer.current());
+            Instant now = clock.instant();
+            if (seen.leaseExpiresAt() != null
+                    && Duration.between(now, seen.leaseExpiresAt()).compareTo(lease.dividedBy(2)) < 0) {
+                writer.writeBehind(t -> t.toBuilder().lease(workerId, clock.instant().plus(lease)).build());
+            }
+        } catch (TaskInterrupted e) {
+            lost = true;
+        } catch (RuntimeException e) {
+            LOG.warn("watching task {} failed: {}", writer.current().id(), e.getMessage());
+        }
+    }
+
+    @Override
+    public void betweenActions() {
+        duringAction();
+        if (writer.current().control() == TaskRecord.Control.PAUSE) {
+            throw new TaskInterrupted(TaskInterrupted.Reason.PAUSE, "pause requested");
+        }
+        if (yieldBy != null && clock.instant().plus(ACTION_BUDGET).isAfter(yieldBy)) {
+            throw new TaskInterrupted(TaskInterrupted.Reason.YIELD, "the host's time limit is near");
+        }
+    }
+
+    @Override
+    public void duringAction() {
+        if (lost) {
+            throw new TaskInterrupted(TaskInterrupted.Reason.LOST, "the task was taken over");
+        }
+        if (writer.current().control() == TaskRecord.Control.STOP) {
+            throw new TaskInterrupted(TaskInterrupted.Reason.STOP, "stop requested");
+        }
+    }
+}
