@@ -1,8 +1,10 @@
 package dev.tabrunner.testing;
 
+import dev.tabrunner.adapter.LanguageModelClients;
 import dev.tabrunner.adapter.local.InProcessLiveView;
 import dev.tabrunner.adapter.local.InProcessTaskCompletions;
 import dev.tabrunner.domain.TaskRecord;
+import dev.tabrunner.llm.LanguageModelSettings;
 import dev.tabrunner.port.TaskDispatcher;
 import dev.tabrunner.port.WorkerEnvironment;
 
@@ -92,6 +94,6 @@ public final class InMemoryStores {
 
     public WorkerEnvironment workerEnvironment(TaskDispatcher dispatcher, Clock clock, Map<String, String> settings) {
         return new WorkerEnvironment(sessions, tasks, files, blobs, credentials, vault, liveView, completions,
-                dispatcher, clock, settings);
+                dispatcher, new LanguageModelClients(LanguageModelSettings.from(settings), vault), clock, settings);
     }
 }
