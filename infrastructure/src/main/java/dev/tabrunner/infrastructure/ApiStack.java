@@ -29,9 +29,7 @@ import software.amazon.awscdk.services.events.targets.LambdaFunction;
 import software.amazon.awscdk.services.events.targets.LambdaFunctionProps;
 import software.amazon.awscdk.services.iam.Grant;
 import software.amazon.awscdk.services.iam.GrantOnPrincipalOptions;
-import software.amazon.awscdk.services.iam.IGrantable;
 import software.amazon.awscdk.services.iam.IRole;
-import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.kms.IKey;
 import software.amazon.awscdk.services.lambda.Alias;
 import software.amazon.awscdk.services.lambda.AssetImageCodeProps;
@@ -104,29 +102,6 @@ public final class ApiStack extends Stack {
     /** C1 only: a request-serving function lives seconds to minutes, so C2's late peak never pays off. */
     static final String API_JAVA_TOOL_OPTIONS = "-XX:+TieredCompilation -XX:TieredStopAtLevel=1";
 
-    static final List<String> SECRET_WRITE_ACTIONS = List.of(
-            "secretsmanager:CreateSecret",
-            "secretsmanager:PutSecretValue",
-            "secretsmanager:UpdateSecret",
-            "secretsmanager:DeleteSecret",
-            "secretsmanager:DescribeSecret",
-            "secretsmanager:TagResource");
-    static final List<String> SECRET_READ_ACTIONS = List.of("secretsmanager:GetSecretValue");
-    /**
-     * What {@code SecretsManagerCredentialVault.put} and {@code delete} call for an agent task's secrets (create,
-     * or a new value when the create is retried), plus what Secrets Manager checks alongside: tags given with a
-     * create, and the description it reads. No {@code UpdateSecret}: a task's secret never changes its settings.
-     */
-    static final List<String> TASK_SECRET_WRITE_ACTIONS = List.of(
-            "secretsmanager:CreateSecret",
-            "secretsmanager:PutSecretValue",
-            "secretsmanager:DeleteSecret",
-            "secretsmanager:DescribeSecret",
-            "secretsmanager:TagResource");
-    /** The worker discards a task's secrets when the task ends ({@code TaskEnds.ended}). */
-    static final List<String> TASK_SECRET_DISCARD_ACTIONS = List.of("secretsmanager:DeleteSecret");
-    static final List<String> BEDROCK_ACTIONS = List.of("bedrock:InvokeModel");
-
     /**
      * @param stack  the stack's environment, description and so on
      * @param config the deployment's settings
@@ -136,46 +111,6 @@ public final class ApiStack extends Stack {
      */
     public record Props(StackProps stack, DeploymentConfig config, IKey key, Tables tables, IBucket bucket) {
     }
-
-    /** Routes of the HTTP API, by the function that serves them. */
-    static final Map<String, List<String>> ROUTES = Map.of(
-            FunctionRole.SESSIONS.id, List.of(
-                    "POST /browser/sessions",
-                    "GET /browser/sessions",
-                    "GET /browser/sessions/{sessionId}",
-                    "DELETE /browser/sessions/{sessionId}",
-                    "POST /browser/sessions/{sessionId}/files",
-                    "GET /browser/sessions/{sessionId}/files",
-                    "POST /admin/api-keys",
-                    "DELETE /admin/api-keys/{id}",
-                    "GET /health"),
-            FunctionRole.TASKS.id, List.of(
-                    "POST /browser/sessions/{sessionId}/tasks",
-                    "GET /browser/sessions/{sessionId}/tasks",
-                    "GET /browser/sessions/{sessionId}/tasks/{taskId}",
-                    // stop, pause, resume, respond
-                    "POST /browser/sessions/{sessionId}/tasks/{taskId}/{action}",
-                    "GET /browser/sessions/{sessionId}/tasks/{taskId}/artifacts/{artifactId}",
-                    "POST /browser/sessions/{sessionId}/pdf",
-                    "POST /browser/run-task",
-                    "GET /live/{taskId}",
-                    "GET /live/{taskId}/frame",
-                    "POST /live/{taskId}/input",
-                    // the browser-use v1 dialect
-                    "ANY /api/v1/{proxy+}",
-                    // the browsing dialect (seed 003); its sync endpoint is best called on the function URL
-                    "ANY /api/v1/browsing/{proxy+}",
-                    // the browser-use v2 dialect, as the official SDK calls it
-                    "ANY /api/v2/{proxy+}",
-                    // browser-use v1 public share pages (token-guarded, no API key)
-                    "GET /share/{taskId}",
-                    "GET /share/{taskId}/{proxy+}"),
-            FunctionRole.CREDENTIALS.id, List.of(
-                    "POST /browser/credentials",
-                    "GET /browser/credentials",
-                    "GET /browser/credentials/{id}",
-                    "PUT /browser/credentials/{id}",
-                    "DELETE /browser/credentials/{id}"));
 
     /** The values of {@code TABRUNNER_FUNCTION}: which slice of the one Micronaut app a function serves. */
     enum FunctionRole {
@@ -263,8 +198,9 @@ public final class ApiStack extends Stack {
         tables.live().grantReadWriteData(worker);
         tables.credentials().grantReadData(worker);
         bucket.grantReadWrite(worker);
-        grantSecrets(worker, SECRET_READ_ACTIONS, config.secretPrefix() + "*");
-        grantSecrets(worker, TASK_SECRET_DISCARD_ACTIONS, taskSecrets(config));
+        Permissions.grantSecrets(this, worker, Permissions.SECRET_READ_ACTIONS, config.secretPrefix() + "*");
+        Permissions.grantSecrets(this, worker, Permissions.TASK_SECRET_DISCARD_ACTIONS,
+                Permissions.taskSecrets(config));
         key.grantDecrypt(worker);
         // Not worker.grantInvoke(worker): its policy would reference the function it is a dependency of (a cycle).
         // The explicit function name gives the ARN without a reference.
@@ -274,7 +210,7 @@ public final class ApiStack extends Stack {
                 .resourceArns(List.of(functionArn(workerName), functionArn(workerName) + ":*"))
                 .build());
         if (config.llm().bedrock()) {
-            grantBedrockInvoke(worker, config.llm());
+            Permissions.grantBedrockInvoke(this, worker, config.llm());
         }
 
         // ---- dead-letter -----------------------------------------------------------------------------------------
@@ -363,7 +299,8 @@ public final class ApiStack extends Stack {
         worker.grantInvoke(tasksFn);
         // An agent task's secrets are sealed in the vault when it is accepted, and discarded when it ends without a
         // worker (stopped while waiting, or its creation failed); never another secret, never a value read back.
-        grantSecrets(tasksFn, TASK_SECRET_WRITE_ACTIONS, taskSecrets(config));
+        Permissions.grantSecrets(this, tasksFn, Permissions.TASK_SECRET_WRITE_ACTIONS,
+                Permissions.taskSecrets(config));
         // Secrets Manager asks KMS for a data key (and decrypts it) as the caller when it stores a value.
         key.grantEncryptDecrypt(tasksFn);
 
@@ -385,7 +322,8 @@ public final class ApiStack extends Stack {
         tables.rateLimits().grantReadWriteData(credentialsFn);
         // Only the large idempotent responses (a credential's own data never goes to the bucket).
         bucket.grantReadWrite(credentialsFn, DataStack.IDEMPOTENCY_PREFIX + "*");
-        grantSecrets(credentialsFn, SECRET_WRITE_ACTIONS, config.secretPrefix() + "*");
+        Permissions.grantSecrets(this, credentialsFn, Permissions.SECRET_WRITE_ACTIONS,
+                config.secretPrefix() + "*");
         // Secrets Manager asks KMS for a data key (and decrypts it) as the caller when it stores a value.
         key.grantEncryptDecrypt(credentialsFn);
 
@@ -499,7 +437,7 @@ public final class ApiStack extends Stack {
 
     private void addRoutes(FunctionRole role, Alias target) {
         HttpLambdaIntegration integration = new HttpLambdaIntegration(capitalize(role.id) + "Integration", target);
-        for (String route : ROUTES.get(role.id)) {
+        for (String route : ApiRoutes.ROUTES.get(role.id)) {
             String[] methodAndPath = route.split(" ", 2);
             httpApi.addRoutes(AddRoutesOptions.builder()
                     .methods(List.of(HttpMethod.valueOf(methodAndPath[0])))
@@ -530,76 +468,6 @@ public final class ApiStack extends Stack {
         environment.put("TABRUNNER_LEASE_MS", Integer.toString(LEASE_MS));
         environment.put("TABRUNNER_MAX_ATTEMPTS", Integer.toString(MAX_ATTEMPTS));
         return environment;
-    }
-
-    /**
-     * @param secretNames a secret name pattern; Secrets Manager appends {@code -} and six random characters to a
-     *                    secret's name in its ARN, so a pattern ends with {@code *}
-     */
-    private void grantSecrets(IGrantable grantee, List<String> actions, String secretNames) {
-        Grant.addToPrincipal(GrantOnPrincipalOptions.builder()
-                .grantee(grantee)
-                .actions(actions)
-                .resourceArns(List.of(formatArn(ArnComponents.builder()
-                        .service("secretsmanager")
-                        .resource("secret")
-                        .resourceName(secretNames)
-                        .arnFormat(ArnFormat.COLON_RESOURCE_NAME)
-                        .build())))
-                .build());
-    }
-
-    /**
-     * Agent tasks' secrets, {@code <secretPrefix><tenantId>/task-<taskId>} ({@code TaskSecretsVault}). Tenant ids
-     * hold no {@code /} and credential ids are UUIDs, so no credential's secret matches.
-     */
-    static String taskSecrets(DeploymentConfig config) {
-        return config.secretPrefix() + "*/task-*";
-    }
-
-    /**
-     * Converse is authorised by {@code bedrock:InvokeModel} (there is no {@code bedrock:Converse} action); the worker
-     * calls it without streaming. Model ids are cross-region inference profiles ({@code us.…}) unless
-     * {@code TABRUNNER_LLM_BEDROCK_MODEL_PREFIX} is empty, and Bedrock then checks the foundation model in whichever
-     * region of the profile's geography serves the call, so the foundation model is granted in every region, but
-     * only through this account's inference profiles in the configured region.
-     */
-    private void grantBedrockInvoke(IGrantable grantee, DeploymentConfig.LanguageModel llm) {
-        String region = llm.region().isEmpty() ? getRegion() : llm.region();
-        String inferenceProfiles = formatArn(ArnComponents.builder()
-                .service("bedrock")
-                .region(region)
-                .resource("inference-profile")
-                .resourceName("*")
-                .arnFormat(ArnFormat.SLASH_RESOURCE_NAME)
-                .build());
-        // Foundation models belong to no account: their ARNs have an empty account field.
-        String foundationModelsHere = formatArn(ArnComponents.builder()
-                .service("bedrock")
-                .region(region)
-                .account("")
-                .resource("foundation-model")
-                .resourceName("*")
-                .arnFormat(ArnFormat.SLASH_RESOURCE_NAME)
-                .build());
-        String foundationModelsAnywhere = formatArn(ArnComponents.builder()
-                .service("bedrock")
-                .region("*")
-                .account("")
-                .resource("foundation-model")
-                .resourceName("*")
-                .arnFormat(ArnFormat.SLASH_RESOURCE_NAME)
-                .build());
-        Grant.addToPrincipal(GrantOnPrincipalOptions.builder()
-                .grantee(grantee)
-                .actions(BEDROCK_ACTIONS)
-                .resourceArns(List.of(foundationModelsHere, inferenceProfiles))
-                .build());
-        grantee.getGrantPrincipal().addToPrincipalPolicy(PolicyStatement.Builder.create()
-                .actions(BEDROCK_ACTIONS)
-                .resources(List.of(foundationModelsAnywhere))
-                .conditions(Map.of("ArnLike", Map.of("bedrock:InferenceProfileArn", inferenceProfiles)))
-                .build());
     }
 
     private String functionArn(String functionName) {

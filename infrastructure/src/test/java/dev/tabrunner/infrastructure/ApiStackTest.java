@@ -32,7 +32,7 @@ import software.amazon.awscdk.assertions.Template;
  */
 class ApiStackTest {
 
-    /** The contract with the API module, written out here independently of {@link ApiStack#ROUTES}. */
+    /** The contract with the API module, written out here independently of {@link ApiRoutes#ROUTES}. */
     private static final Map<String, String> EXPECTED_ROUTES = expectedRoutes();
 
     private static final List<String> API_FUNCTIONS = List.of("sessions", "tasks", "credentials");

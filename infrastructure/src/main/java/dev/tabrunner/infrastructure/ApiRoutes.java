@@ -1,0 +1,51 @@
+package dev.tabrunner.infrastructure;
+
+import java.util.List;
+import java.util.Map;
+
+/** The HTTP API's routes, by the function that serves them: the contract with the API module's controllers. */
+final class ApiRoutes {
+    private ApiRoutes() {
+    }
+
+    /** Routes of the HTTP API, by the function that serves them. */
+    static final Map<String, List<String>> ROUTES = Map.of(
+            ApiStack.FunctionRole.SESSIONS.id, List.of(
+                    "POST /browser/sessions",
+                    "GET /browser/sessions",
+                    "GET /browser/sessions/{sessionId}",
+                    "DELETE /browser/sessions/{sessionId}",
+                    "POST /browser/sessions/{sessionId}/files",
+                    "GET /browser/sessions/{sessionId}/files",
+                    "POST /admin/api-keys",
+                    "DELETE /admin/api-keys/{id}",
+                    "GET /health"),
+            ApiStack.FunctionRole.TASKS.id, List.of(
+                    "POST /browser/sessions/{sessionId}/tasks",
+                    "GET /browser/sessions/{sessionId}/tasks",
+                    "GET /browser/sessions/{sessionId}/tasks/{taskId}",
+                    // stop, pause, resume, respond
+                    "POST /browser/sessions/{sessionId}/tasks/{taskId}/{action}",
+                    "GET /browser/sessions/{sessionId}/tasks/{taskId}/artifacts/{artifactId}",
+                    "POST /browser/sessions/{sessionId}/pdf",
+                    "POST /browser/run-task",
+                    "GET /live/{taskId}",
+                    "GET /live/{taskId}/frame",
+                    "POST /live/{taskId}/input",
+                    // the browser-use v1 dialect
+                    "ANY /api/v1/{proxy+}",
+                    // the browsing dialect (seed 003); its sync endpoint is best called on the function URL
+                    "ANY /api/v1/browsing/{proxy+}",
+                    // the browser-use v2 dialect, as the official SDK calls it
+                    "ANY /api/v2/{proxy+}",
+                    // browser-use v1 public share pages (token-guarded, no API key)
+                    "GET /share/{taskId}",
+                    "GET /share/{taskId}/{proxy+}"),
+            ApiStack.FunctionRole.CREDENTIALS.id, List.of(
+                    "POST /browser/credentials",
+                    "GET /browser/credentials",
+                    "GET /browser/credentials/{id}",
+                    "PUT /browser/credentials/{id}",
+                    "DELETE /browser/credentials/{id}"));
+
+}
