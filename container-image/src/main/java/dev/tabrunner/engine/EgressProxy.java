@@ -369,7 +369,9 @@ public final class EgressProxy implements AutoCloseable {
             l.request(method, target, reason);
         }
         if (reason != null) {
-            LOG.info("egress refused {} {}: {}", method, target, reason);
+            // at DEBUG: a refusal a page caused is in its task's network log; one it did not (the browser's own
+            // background requests) belongs to no task and must not fill the log
+            LOG.debug("egress refused {} {}: {}", method, target, reason);
         }
     }
 

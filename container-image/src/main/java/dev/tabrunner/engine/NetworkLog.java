@@ -20,6 +20,8 @@ public final class NetworkLog implements EgressProxy.Listener {
 
     private final Clock clock;
     private final List<ObjectNode> entries = new ArrayList<>();
+    /** Refused requests, kept apart until they are matched with a page request ({@link #request}). */
+    private final List<ObjectNode> refusals = new ArrayList<>();
     private final BrowsingRules rules;
     private int dropped;
     private int blocked;
@@ -47,10 +49,16 @@ public final class NetworkLog implements EgressProxy.Listener {
         add(e);
     }
 
+    /**
+     * A request the proxy saw. Allowed requests are logged from the page's own events, with their full URL. A
+     * refused one is logged when the page asked for that host: the browser's own requests (which a page did not
+     * cause) never reach the log. The page's request event and the proxy's refusal arrive on different threads in
+     * either order, so the match is made when the log is read ({@link #toJson()}).
+     */
     @Override
     public void request(String method, String target, String reason) {
         if (reason == null) {
-            return; // allowed requests are logged from the page's own events, with their full URL
+            return;
         }
         ObjectNode e = Json.mapper().createObjectNode();
         e.put("at", clock.instant().toString());
@@ -61,8 +69,8 @@ public final class NetworkLog implements EgressProxy.Listener {
         synchronized (this) {
             blocked++;
             lastBlocked = target + ": " + reason;
+            refusals.add(e);
         }
-        add(e);
     }
 
     @Override
@@ -119,11 +127,50 @@ public final class NetworkLog implements EgressProxy.Listener {
     }
 
     public synchronized ArrayNode toJson() {
+        java.util.Set<String> asked = new java.util.HashSet<>();
+        for (ObjectNode e : entries) {
+            if (!e.has("blocked")) {
+                asked.add(authority(e.path("url").asText()));
+            }
+        }
+        List<ObjectNode> all = new ArrayList<>(entries);
+        int omitted = dropped;
+        for (ObjectNode r : refusals) {
+            if (!asked.contains(authority(r.path("url").asText()))) {
+                continue;
+            }
+            if (all.size() < MAX_ENTRIES) {
+                all.add(r);
+            } else {
+                omitted++;
+            }
+        }
+        all.sort(java.util.Comparator.comparing(e -> e.path("at").asText()));
         ArrayNode out = Json.mapper().createArrayNode();
-        entries.forEach(out::add);
-        if (dropped > 0) {
-            out.addObject().put("omitted", dropped);
+        all.forEach(out::add);
+        if (omitted > 0) {
+            out.addObject().put("omitted", omitted);
         }
         return out;
+    }
+
+    /**
+     * {@code host:port} of a URL, or of a tunnel target (already {@code host:port}); what a page request and the
+     * proxy's view of it have in common.
+     */
+    static String authority(String target) {
+        int scheme = target.indexOf("://");
+        if (scheme < 0) {
+            return target.toLowerCase(java.util.Locale.ROOT);
+        }
+        try {
+            java.net.URI u = java.net.URI.create(target);
+            int port = u.getPort() >= 0 ? u.getPort()
+                    : "https".equalsIgnoreCase(u.getScheme()) || "wss".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
+            String host = u.getHost() == null ? "" : u.getHost().toLowerCase(java.util.Locale.ROOT);
+            return host + ":" + port;
+        } catch (IllegalArgumentException e) {
+            return target;
+        }
     }
 }

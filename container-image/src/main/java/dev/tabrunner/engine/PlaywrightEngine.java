@@ -65,6 +65,8 @@ public final class PlaywrightEngine {
             browser = context.browser();
             host.proxy().listener(network);
             context.onRequest(r -> network.page(r.method(), r.url(), r.resourceType()));
+            // WebSockets raise no request event; the log needs them as page requests all the same
+            context.onPage(p -> p.onWebSocket(ws -> network.page("GET", ws.url(), "websocket")));
             Page page = context.newPage();
             if (spec.resumeUrl() != null && !spec.resumeUrl().startsWith("about:")) {
                 reopen(page, spec.resumeUrl());

@@ -1,6 +1,7 @@
 package dev.tabrunner.worker;
 
 import dev.tabrunner.domain.Session;
+import dev.tabrunner.domain.SessionStatus;
 import dev.tabrunner.domain.TaskError;
 import dev.tabrunner.domain.TaskRecord;
 import dev.tabrunner.domain.TaskStatus;
@@ -52,18 +53,32 @@ final class TaskEnding {
      */
     void end(TaskStatus status, Session session, String url, TaskError error) {
         Instant now = env.clock().instant();
+        TaskRecord current = writer.current();
+        // a session that lives only for this task ends in the same write that saves its state, and before the task
+        // reads as ended: whoever sees the task's end sees its session terminated too
+        boolean terminates = session != null && TaskEnds.terminatesSession(current);
+        if (terminates) {
+            giveBack(current, url, now, true);
+        }
         TaskRecord done = writer.write(t -> {
             TaskStatus s = t.control() == TaskRecord.Control.STOP ? TaskStatus.STOPPED : status;
             return t.toBuilder().status(s).results(progress.results).finalUrl(url)
                     .artifacts(progress.artifacts()).network(progress.network)
                     .error(s == TaskStatus.FAILED ? error : null).finishedAt(now).lease(null, null).build();
         });
-        if (session != null) {
-            String key = progress.stateKey;
-            turns.giveBack(done.tenantId(), done.sessionId(), done.id(), s -> progress.stateKey == null && url == null
-                    ? s : s.withState(url != null ? url : s.currentUrl(), key != null ? key : s.stateKey(), now));
+        if (session != null && !terminates) {
+            giveBack(done, url, now, false);
         }
         ends.ended(done);
+    }
+
+    private void giveBack(TaskRecord task, String url, Instant now, boolean terminate) {
+        String key = progress.stateKey;
+        turns.giveBack(task.tenantId(), task.sessionId(), task.id(), s -> {
+            Session next = progress.stateKey == null && url == null ? s
+                    : s.withState(url != null ? url : s.currentUrl(), key != null ? key : s.stateKey(), now);
+            return terminate && next.status() != SessionStatus.TERMINATED ? next.terminated(now) : next;
+        });
     }
 
     /**

@@ -60,7 +60,12 @@ record DockerfileModel(Map<String, String> env, List<String[]> copies, List<Stri
                     String[] kv = rest.split("=", 2);
                     args.put(kv[0], kv.length > 1 ? kv[1] : null);
                 }
-                case "COPY" -> copies.add(rest.split("\\s+"));
+                // a COPY --from another stage takes nothing from the build context
+                case "COPY" -> {
+                    if (!rest.startsWith("--from=")) {
+                        copies.add(rest.split("\\s+"));
+                    }
+                }
                 case "ENTRYPOINT" -> entrypoint = jsonArray(rest);
                 case "CMD" -> cmd = jsonArray(rest);
                 default -> {

@@ -55,7 +55,7 @@ class DockerfileTest {
         Map<String, String> env = docker.env();
         assertThat(env).containsEntry("HOME", "/tmp").containsEntry("TMPDIR", "/tmp")
                 .containsEntry("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
-                .containsEntry("TABRUNNER_CHROMIUM_PATH", "/usr/bin/chromium");
+                .containsEntry("TABRUNNER_CHROMIUM_PATH", BrowserSettings.HEADLESS_SHELL);
         assertThat(env.get("XDG_CONFIG_HOME")).startsWith("/tmp/");
         assertThat(env.get("XDG_CACHE_HOME")).startsWith("/tmp/");
         assertThat(env.get("JAVA_TOOL_OPTIONS")).contains("-Djava.io.tmpdir=/tmp");
@@ -63,14 +63,18 @@ class DockerfileTest {
         assertThat(driverDir).isEqualTo("/opt/playwright-driver");
         List<String> destinations = docker.copies().stream().map(c -> c[c.length - 1]).toList();
         assertThat(destinations).contains(driverDir + "/package/", driverDir + "/node");
-        assertThat(docker.text()).contains("apt-get install").contains(" chromium ").contains("fonts-liberation")
-                .contains("openjdk-17-jre-headless");
+        assertThat(docker.text()).contains("apt-get install").contains(" chromium-headless-shell ")
+                .contains("fonts-liberation");
+        // a Java 21 runtime (what the code is compiled for), first on the PATH the entry point's `java` is found on
+        assertThat(docker.text()).contains("FROM eclipse-temurin:21-jre AS jre")
+                .contains("COPY --from=jre /opt/java/openjdk /opt/java/openjdk");
+        assertThat(env.get("PATH")).startsWith("/opt/java/openjdk/bin:");
     }
 
     @Test
     void chromium_getsTheFlagsLambdaNeeds_andNotSingleProcess() {
         BrowserSettings settings = BrowserSettings.from(docker.env());
-        assertThat(settings.executable()).isEqualTo(Path.of("/usr/bin/chromium"));
+        assertThat(settings.executable()).isEqualTo(Path.of(BrowserSettings.HEADLESS_SHELL));
         // no sandbox (no user namespaces on Lambda), a tiny /dev/shm, no zygote to fork from; --single-process is
         // left out: Playwright does not support it and one crashed page would take the browser down
         assertThat(settings.args()).contains("--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",

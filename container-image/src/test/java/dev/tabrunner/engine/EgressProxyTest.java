@@ -106,17 +106,31 @@ class EgressProxyTest {
     }
 
     @Test
+    void aRefusalNoPageAskedFor_staysOutOfTheLog() throws IOException {
+        NetworkLog log = task(List.of("shop.test"), false, null);
+
+        String refused = get(url("other.test", "/background"));
+
+        assertThat(refused).startsWith("HTTP/1.1 403");
+        assertThat(log.blockedCount()).isEqualTo(1);
+        assertThat(log.toJson()).isEmpty();
+    }
+
+    @Test
     void allowedDomains_refuseOtherHosts_withTheReasonInTheLogAndOnThePage() throws IOException {
         NetworkLog log = task(List.of("shop.test"), false, null);
 
         String allowed = get(url("shop.test", "/index.html"));
+        // as a browser does, the page's own request event comes with the request (a refusal the page did not cause,
+        // the browser's own background traffic, stays out of the log)
+        log.page("GET", url("other.test", "/index.html"), "document");
         String refused = get(url("other.test", "/index.html"));
 
         assertThat(allowed).startsWith("HTTP/1.1 200");
         assertThat(refused).startsWith("HTTP/1.1 403").contains(EgressProxy.BLOCKED_HEADER + ": blocked")
                 .contains("other.test is not in the task&#39;s allowed_domains".replace("&#39;", "'"));
         assertThat(log.blockedCount()).isEqualTo(1);
-        JsonNode entry = log.toJson().get(0);
+        JsonNode entry = log.toJson().get(1);
         assertThat(entry.get("blocked").asBoolean()).isTrue();
         assertThat(entry.get("url").asText()).isEqualTo(url("other.test", "/index.html"));
         assertThat(entry.get("reason").asText()).isEqualTo("other.test is not in the task's allowed_domains");

@@ -28,8 +28,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The browser has no way to the network but the egress proxy: a page on an allowed origin tries every channel it
  * has to a UDP and a TCP listener on loopback (which the policy forbids) - WebRTC with a STUN server and with a
- * forged remote answer, WebTransport, fetch, WebSocket, beacons, images, a form post - and neither listener receives
- * a single datagram or connection.
+ * forged remote answer, WebTransport, fetch, WebSocket, beacons, images, a frame - and neither listener receives a
+ * single datagram or connection. And the browser is quiet: idle, or while a page is typed into, it sends nothing of
+ * its own through the proxy (no update checks, time queries, sign-in or autofill calls).
  */
 class NetworkIsolationIT {
     private static HttpServer site;
@@ -73,7 +74,9 @@ class NetworkIsolationIT {
         });
         site = HttpServer.create(new InetSocketAddress(loopback, 0), 0);
         site.createContext("/", exchange -> {
-            byte[] body = "<!doctype html><html><body><h1>Allowed origin</h1></body></html>"
+            byte[] body = ("<!doctype html><html><body><h1>Allowed origin</h1><form action=/search>"
+                    + "<input name=q autocomplete=on><input name=email type=email><input type=password name=pw>"
+                    + "</form></body></html>")
                     .getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "text/html; charset=utf-8");
             exchange.sendResponseHeaders(200, body.length);
@@ -98,6 +101,27 @@ class NetworkIsolationIT {
         } catch (IOException ignored) {
             // closing
         }
+    }
+
+    @Test
+    void anIdleBrowserAndAPageTypedInto_sendNothingThePageDidNotAskFor() throws Exception {
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        String origin = "site.test:" + site.getAddress().getPort();
+        try (BrowserContext context = host.browser().newContext()) {
+            host.proxy().listener((method, target, reason) -> seen.add(method + " " + target));
+            Page page = context.newPage();
+            page.navigate("http://" + origin + "/");
+            page.locator("input[name=q]").pressSequentially("wireless keyboard", new com.microsoft.playwright
+                    .Locator.PressSequentiallyOptions().setDelay(20));
+            page.locator("input[name=email]").fill("ada@example.com");
+            page.locator("input[name=pw]").fill("correct horse battery staple");
+            // idle: the full browser's background services call out within seconds of start and while idle
+            Thread.sleep(6_000);
+        } finally {
+            host.proxy().listener(null);
+        }
+        assertThat(seen).as("requests through the egress proxy").isNotEmpty()
+                .allMatch(r -> r.contains("://" + origin + "/"), "went to the page's own origin");
     }
 
     @Test

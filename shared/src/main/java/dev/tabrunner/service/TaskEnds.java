@@ -70,9 +70,14 @@ public final class TaskEnds {
         if (TaskRecord.KIND_AGENT.equals(task.kind())) {
             discard(task.tenantId(), task.id());
         }
-        if (task.request().path("terminateOnCompletion").asBoolean(false)) {
+        if (terminatesSession(task)) {
             terminateSession(task.tenantId(), task.sessionId());
         }
+    }
+
+    /** True for a task whose session lives only for it ({@code terminateOnCompletion}, run-task). */
+    public static boolean terminatesSession(TaskRecord task) {
+        return task.request().path("terminateOnCompletion").asBoolean(false);
     }
 
     /** Terminates the session unless it already is; a missing session is left alone. */
