@@ -16,7 +16,8 @@ import java.util.Optional;
 
 /**
  * Takes a task for this worker with a conditional write: a new one, or one whose worker stopped renewing its lease
- * (which then resumes from its checkpoint, or fails once its attempts are spent). Two workers never both win.
+ * (which then resumes from its checkpoint, or fails once {@code maxAttempts} leases were lost). Two workers never
+ * both win.
  */
 final class TaskClaims {
     private static final Logger LOG = LoggerFactory.getLogger(TaskClaims.class);
@@ -51,12 +52,15 @@ final class TaskClaims {
             LOG.debug("task {} is {}; not claiming it", taskId, task.status());
             return Optional.empty();
         }
+        // attempts counts lost leases only: a claim of a new task, or of one handed on by a worker that yielded or
+        // paused, is no attempt spent
+        int lost = abandoned ? task.attempts() + 1 : task.attempts();
         try {
-            if (abandoned && task.attempts() >= maxAttempts) {
+            if (abandoned && lost >= maxAttempts) {
                 tasks.update(task.toBuilder().status(TaskStatus.FAILED).finishedAt(now).lease(null, null)
-                        .error(TaskError.of(503, "worker_lost", "the worker running this task stopped responding "
-                                + task.attempts() + " times; giving up")).build());
-                LOG.warn("task {} failed: its workers were lost {} times", taskId, task.attempts());
+                        .attempts(lost).error(TaskError.of(503, "worker_lost", "the worker running this task"
+                                + " stopped responding " + lost + " time(s); giving up")).build());
+                LOG.warn("task {} failed: its workers were lost {} time(s)", taskId, lost);
                 turns.giveBack(task.tenantId(), task.sessionId(), task.id(), s -> s);
                 return Optional.empty();
             }
@@ -66,7 +70,7 @@ final class TaskClaims {
             }
             TaskRecord running = task.toBuilder().status(TaskStatus.RUNNING)
                     .startedAt(task.startedAt() == null ? now : task.startedAt())
-                    .lease(workerId, now.plus(lease)).attempts(task.attempts() + 1).build();
+                    .lease(workerId, now.plus(lease)).attempts(lost).build();
             tasks.update(running);
             return Optional.of(running);
         } catch (ConflictException e) {

@@ -28,17 +28,17 @@ final class TaskWatch implements TaskControl {
     private final TaskWriter writer;
     private final Instant yieldBy;
     private final Clock clock;
-    private final String workerId;
     private final Duration lease;
+    /** The lease as this watcher last renewed it (renewals leave the task's version, and the writer's copy, alone). */
+    private volatile Instant leaseRenewedUntil;
     private volatile boolean lost;
     private ScheduledFuture<?> watching;
 
     /** @param yieldBy when the host ends this invocation (a Lambda's time limit), or null for never */
-    TaskWatch(TaskWriter writer, Instant yieldBy, Clock clock, String workerId, Duration lease) {
+    TaskWatch(TaskWriter writer, Instant yieldBy, Clock clock, Duration lease) {
         this.writer = writer;
         this.yieldBy = yieldBy;
         this.clock = clock;
-        this.workerId = workerId;
         this.lease = lease;
     }
 
@@ -57,9 +57,15 @@ final class TaskWatch implements TaskControl {
         try {
             TaskRecord seen = writer.refresh(writer.current());
             Instant now = clock.instant();
-            if (seen.leaseExpiresAt() != null
-                    && Duration.between(now, seen.leaseExpiresAt()).compareTo(lease.dividedBy(2)) < 0) {
-                writer.writeBehind(t -> t.toBuilder().lease(workerId, clock.instant().plus(lease)).build());
+            Instant until = seen.leaseExpiresAt() == null ? leaseRenewedUntil
+                    : leaseRenewedUntil == null || seen.leaseExpiresAt().isAfter(leaseRenewedUntil)
+                    ? seen.leaseExpiresAt() : leaseRenewedUntil;
+            if (until != null && Duration.between(now, until).compareTo(lease.dividedBy(2)) < 0) {
+                // the lease alone, without a new version: the run's next checkpoint still matches
+                Instant next = now.plus(lease);
+                if (writer.renewLease(next)) {
+                    leaseRenewedUntil = next;
+                }
             }
         } catch (TaskInterrupted e) {
             lost = true;

@@ -118,7 +118,7 @@ public final class TaskWorker implements TaskExecutor {
         }
         String storageState = session.stateKey() == null ? null : env.blobs().get(session.stateKey())
                 .map(b -> new String(b, StandardCharsets.UTF_8)).orElse(null);
-        TaskWatch watch = new TaskWatch(writer, yieldBy, env.clock(), workerId, lease);
+        TaskWatch watch = new TaskWatch(writer, yieldBy, env.clock(), lease);
         WorkerListener listener = new WorkerListener(env, writer, progress, workerId, lease);
         PageProgram program = strategy.program(writer, watch, listener, progress);
         ContextSpec spec = strategy.context(session, storageState);
@@ -170,7 +170,7 @@ public final class TaskWorker implements TaskExecutor {
         Optional<Session> turn = turns.take(session, claimed);
         if (turn.isEmpty()) {
             // another task of the session has not ended: wait for it to hand the session on
-            writer.write(t -> t.toBuilder().status(TaskStatus.CREATED).attempts(claimed.attempts() - 1)
+            writer.write(t -> t.toBuilder().status(TaskStatus.CREATED)
                     .lease(null, env.clock().instant()).build());
             LOG.debug("task {} waits for session {}", claimed.id(), session.id());
         }

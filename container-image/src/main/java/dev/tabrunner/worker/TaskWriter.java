@@ -55,6 +55,15 @@ final class TaskWriter {
         }
     }
 
+    /**
+     * Moves the task's lease on without a new version.
+     *
+     * @return false when the task no longer runs under this worker (the next read finds out why)
+     */
+    boolean renewLease(java.time.Instant until) {
+        return tasks.renewLease(current().id(), workerId, until);
+    }
+
     /** Waits for the outstanding write. */
     void await() {
         Future<?> p;

@@ -10,6 +10,7 @@ import dev.tabrunner.domain.SessionStatus;
 import dev.tabrunner.domain.TaskRecord;
 import dev.tabrunner.json.Json;
 import dev.tabrunner.testing.DynamoDbLocalFixture;
+import dev.tabrunner.testing.InMemoryBlobStore;
 import dev.tabrunner.testing.FixtureServer;
 import dev.tabrunner.testing.InMemoryS3;
 import org.junit.jupiter.api.Test;
@@ -61,13 +62,13 @@ class WorkerImageIT {
         Instant now = Instant.now();
         Session session = new Session(UUID.randomUUID().toString(), "acme", SessionStatus.ACTIVE, now, now,
                 SessionOptions.defaults(), null, null, null, null, 0);
-        new DynamoDbSessionStore(DynamoDbLocalFixture.client(), tables.sessions()).create(session);
+        new DynamoDbSessionStore(DynamoDbLocalFixture.client(), tables).create(session);
         Path lambdaTmp = Files.createTempDirectory("lambda-tmp");
         try (FixtureServer fixtures = FixtureServer.start()) {
             TaskRecord task = TaskRecord.created(UUID.randomUUID().toString(), "acme", session.id(),
                     TaskRecord.KIND_SCRIPTED, Json.mapper().readTree("{\"url\":\"" + fixtures.url("/form.html")
                             + "\",\"actions\":[{\"type\":\"type\",\"selector\":\"#name\",\"text\":\"Ada\"}]}"), now);
-            new DynamoDbTaskStore(DynamoDbLocalFixture.client(), tables.tasks()).create(task);
+            new DynamoDbTaskStore(DynamoDbLocalFixture.client(), tables, new InMemoryBlobStore()).create(task);
 
             String classpath = String.join(File.pathSeparator, Path.of("target/worker/lib/*").toAbsolutePath()
                     .toString(), Path.of("target/test-classes").toAbsolutePath().toString(),

@@ -69,10 +69,10 @@ class AgentWorkerIT {
                 + "-");
         var dynamo = DynamoDbLocalFixture.client();
         tables.createMissing(dynamo);
-        sessions = new DynamoDbSessionStore(dynamo, tables.sessions());
-        tasks = new DynamoDbTaskStore(dynamo, tables.tasks());
         Path data = Files.createTempDirectory("agent-worker-it");
         blobs = new LocalDirectoryBlobStore(data.resolve("blobs"));
+        sessions = new DynamoDbSessionStore(dynamo, tables);
+        tasks = new DynamoDbTaskStore(dynamo, tables, blobs);
         byte[] key = new byte[32];
         Arrays.fill(key, (byte) 7);
         Map<String, String> settings = Map.of(

@@ -4,15 +4,16 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tabrunner.adapter.aws.AwsAdapters;
 import dev.tabrunner.adapter.aws.AwsClients;
 import dev.tabrunner.adapter.aws.AwsSettings;
-import dev.tabrunner.adapter.dynamodb.DynamoDbTables;
-import dev.tabrunner.adapter.dynamodb.DynamoDbTaskStore;
 import dev.tabrunner.domain.TaskError;
 import dev.tabrunner.domain.TaskRecord;
 import dev.tabrunner.domain.TaskStatus;
 import dev.tabrunner.port.ConflictException;
 import dev.tabrunner.port.TaskStore;
+import dev.tabrunner.service.SessionTurns;
+import dev.tabrunner.service.TaskEnds;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,13 +23,15 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
  * Consumes the worker's on-failure destination (an SQS queue): each message is Lambda's record of an asynchronous
  * invocation that failed for good ({@code RetriesExhausted}, {@code EventAgeExceeded}). The task it carried is
  * marked {@code failed} with code {@code worker_failed} and the condition in the message, with a conditional write,
- * so a task that ended meanwhile (or that another record already failed) is left as it is.
+ * so a task that ended meanwhile (or that another record already failed) is left as it is; then what follows any
+ * task's end follows (the session's turn, the task's secrets, a session of its own).
  *
  * <p>Reads the SQS event as JSON itself rather than through the events library, whose {@code Records} field needs
  * the Lambda runtime's own serializer. A record that cannot be processed now (DynamoDB unreachable) fails the
@@ -42,20 +45,34 @@ public final class DeadLetterHandler implements RequestStreamHandler {
 
     private final TaskStore tasks;
     private final Clock clock;
+    private final Consumer<TaskRecord> ended;
 
     public DeadLetterHandler() {
-        this(defaultStore(), Clock.systemUTC());
+        this(AwsAdapters.create(AwsClients.create(AwsSettings.from(System.getenv()), System.getenv()),
+                AwsSettings.from(System.getenv())), Clock.systemUTC());
     }
 
-    public DeadLetterHandler(TaskStore tasks, Clock clock) {
+    private DeadLetterHandler(AwsAdapters aws, Clock clock) {
+        this(aws.tasks(), clock, endingWith(aws, clock));
+    }
+
+    /**
+     * @param ended what follows a task's end here as after any other end: its session's turn handed on, its
+     *              secrets discarded, a session that lived only for it terminated
+     */
+    public DeadLetterHandler(TaskStore tasks, Clock clock, Consumer<TaskRecord> ended) {
         this.tasks = tasks;
         this.clock = clock;
+        this.ended = ended;
     }
 
-    private static TaskStore defaultStore() {
-        AwsSettings settings = AwsSettings.from(System.getenv());
-        return new DynamoDbTaskStore(AwsClients.dynamoDb(settings, System.getenv()),
-                new DynamoDbTables(settings.tablePrefix()).tasks());
+    private static Consumer<TaskRecord> endingWith(AwsAdapters aws, Clock clock) {
+        SessionTurns turns = new SessionTurns(aws.sessions(), aws.tasks(), aws.dispatcher());
+        TaskEnds ends = new TaskEnds(aws.vault(), aws.sessions(), clock);
+        return task -> {
+            turns.giveBack(task.tenantId(), task.sessionId(), task.id(), s -> s);
+            ends.ended(task);
+        };
     }
 
     @Override
@@ -109,6 +126,7 @@ public final class DeadLetterHandler implements RequestStreamHandler {
             try {
                 tasks.update(next);
                 LOG.info("task {} marked failed: {}", taskId, message);
+                ended.accept(next);
                 return true;
             } catch (ConflictException e) {
                 // a worker wrote a checkpoint meanwhile: read again and decide again

@@ -97,11 +97,13 @@ public final class LocalServer implements AutoCloseable {
             DynamoDbTables tables = new DynamoDbTables(setting(env, "TABRUNNER_TABLE_PREFIX", "tabrunner-"));
             tables.createMissing(dynamo.client());
             Clock clock = Clock.systemUTC();
-            var sessions = new DynamoDbSessionStore(dynamo.client(), tables.sessions());
-            var tasks = new DynamoDbTaskStore(dynamo.client(), tables.tasks());
+            var blobs = new LocalDirectoryBlobStore(dataDir.resolve("blobs"));
+            java.time.Duration retention = java.time.Duration.ofDays(
+                    dev.tabrunner.adapter.aws.AwsSettings.retentionDays(env));
+            var sessions = new DynamoDbSessionStore(dynamo.client(), tables, retention);
+            var tasks = new DynamoDbTaskStore(dynamo.client(), tables, blobs, retention);
             var files = new DynamoDbFileStore(dynamo.client(), tables.files());
             var keys = new DynamoDbApiKeyStore(dynamo.client(), tables.apiKeys());
-            var blobs = new LocalDirectoryBlobStore(dataDir.resolve("blobs"));
             var credentials = new DynamoDbCredentialStore(dynamo.client(), tables.credentials());
             var vault = new EncryptedFileVault(dataDir.resolve("vault"),
                     EncryptedFileVault.loadOrCreateKey(env, dataDir.resolve("vault.key")));

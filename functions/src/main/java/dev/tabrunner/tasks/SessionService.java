@@ -7,6 +7,7 @@ import dev.tabrunner.domain.SessionStatus;
 import dev.tabrunner.http.ApiException;
 import dev.tabrunner.http.ApiSettings;
 import dev.tabrunner.port.ConflictException;
+import dev.tabrunner.port.LimitReachedException;
 import dev.tabrunner.port.NotFoundException;
 import dev.tabrunner.port.Page;
 import dev.tabrunner.port.SessionStore;
@@ -39,14 +40,16 @@ public final class SessionService {
      */
     public Session create(Caller caller, SessionOptions options) {
         Instant now = clock.instant();
-        if (sessions.countActive(caller.tenantId(), now, settings.maxSessions()) >= settings.maxSessions()) {
+        Session session = new Session(UUID.randomUUID().toString(), caller.tenantId(), SessionStatus.ACTIVE, now, now,
+                options, null, null, null, null, 0);
+        try {
+            // the limit is a condition of the write itself: concurrent creations cannot both take the last place
+            sessions.create(session, settings.maxSessions());
+        } catch (LimitReachedException e) {
             throw new ApiException(429, "too_many_sessions", "this tenant has " + settings.maxSessions()
                     + " active sessions, its limit; terminate one (DELETE /browser/sessions/{id}) or wait for one"
                     + " to expire", Map.of("retryAfterSeconds", 10));
         }
-        Session session = new Session(UUID.randomUUID().toString(), caller.tenantId(), SessionStatus.ACTIVE, now, now,
-                options, null, null, null, null, 0);
-        sessions.create(session);
         return session;
     }
 

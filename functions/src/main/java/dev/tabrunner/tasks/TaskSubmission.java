@@ -8,6 +8,7 @@ import dev.tabrunner.domain.TaskRecord;
 import dev.tabrunner.domain.TaskSecrets;
 import dev.tabrunner.http.ApiException;
 import dev.tabrunner.http.ApiSettings;
+import dev.tabrunner.port.LimitReachedException;
 import dev.tabrunner.port.TaskDispatcher;
 import dev.tabrunner.port.TaskStore;
 import dev.tabrunner.service.TaskEnds;
@@ -48,20 +49,21 @@ public final class TaskSubmission {
      */
     public TaskRecord submit(Caller caller, Session session, String kind, JsonNode request, TaskSecrets secrets,
                              DialectData dialect) {
-        if (tasks.countUnfinished(caller.tenantId(), settings.maxTasks()) >= settings.maxTasks()) {
-            throw new ApiException(429, "too_many_tasks", "this tenant has " + settings.maxTasks()
-                    + " tasks waiting or running, its limit; retry when some have finished",
-                    Map.of("retryAfterSeconds", 5));
-        }
         TaskRecord task = TaskRecord.created(UUID.randomUUID().toString(), caller.tenantId(), session.id(), kind,
                 request, dialect, clock.instant());
         // the values go to the vault before the task exists, so that no worker can start without them
         ends.seal(caller.tenantId(), task.id(), secrets);
         try {
-            tasks.create(task);
+            // the limit is a condition of the write itself: concurrent submissions cannot both take the last place
+            tasks.create(task, settings.maxTasks());
         } catch (RuntimeException e) {
             if (!secrets.isEmpty()) {
                 ends.discard(caller.tenantId(), task.id());
+            }
+            if (e instanceof LimitReachedException) {
+                throw new ApiException(429, "too_many_tasks", "this tenant has " + settings.maxTasks()
+                        + " tasks waiting or running, its limit; retry when some have finished",
+                        Map.of("retryAfterSeconds", 5));
             }
             throw e;
         }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tabrunner.adapter.dynamodb.DynamoDbTaskStore;
 import dev.tabrunner.domain.TaskRecord;
 import dev.tabrunner.json.Json;
-import dev.tabrunner.testing.DynamoDbLocalFixture;
 import dev.tabrunner.testing.FakeLambdaContext;
 import dev.tabrunner.testing.FixtureServer;
 import dev.tabrunner.testing.InMemoryS3;
@@ -24,6 +23,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -261,13 +261,14 @@ class ApiHandlerIT {
                 .isEqualTo(fixtures.url("/form.html"));
 
         // a second delivery of the same event (Lambda's at-least-once) finds the task ended and runs nothing
-        DynamoDbTaskStore store = new DynamoDbTaskStore(DynamoDbLocalFixture.client(), aws.tables.tasks());
+        DynamoDbTaskStore store = aws.adapters().tasks();
         TaskRecord before = store.findForWorker(taskId).orElseThrow();
         JsonNode again = runWorker("{\"taskId\":\"" + taskId + "\"}");
         assertThat(again.get("status").asText()).isEqualTo("task_completed");
         TaskRecord after = store.findForWorker(taskId).orElseThrow();
         assertThat(after.version()).isEqualTo(before.version());
-        assertThat(after.attempts()).isEqualTo(1);
+        // attempts counts lost leases only (issue 19): a task whose worker was never lost has spent none
+        assertThat(after.attempts()).isZero();
         assertThat(after.finishedAt()).isEqualTo(before.finishedAt());
     }
 
@@ -355,8 +356,9 @@ class ApiHandlerIT {
         LambdaHarness.Response accepted = aws.call("task-create", vars("sessionId", session,
                 "fixtureUrl", fixtures.url("/form.html")));
         String taskId = accepted.json().get("taskId").asText();
-        DynamoDbTaskStore store = new DynamoDbTaskStore(DynamoDbLocalFixture.client(), aws.tables.tasks());
-        DeadLetterHandler dlq = new DeadLetterHandler(store, Clock.systemUTC());
+        DynamoDbTaskStore store = aws.adapters().tasks();
+        List<TaskRecord> ended = new java.util.ArrayList<>();
+        DeadLetterHandler dlq = new DeadLetterHandler(store, Clock.systemUTC(), ended::add);
 
         String sqs;
         try (var in = ApiHandlerIT.class.getResourceAsStream("/sqs/worker-failure.json")) {
@@ -366,6 +368,8 @@ class ApiHandlerIT {
         dlq.handleRequest(new ByteArrayInputStream(sqs.getBytes(StandardCharsets.UTF_8)), out,
                 new FakeLambdaContext("tabrunner-dead-letters", 60_000));
         assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("{\"tasksMarkedFailed\":1}");
+        // what follows any task's end follows this one too (the session's turn, secrets, a session of its own)
+        assertThat(ended).extracting(TaskRecord::id).containsExactly(taskId);
 
         JsonNode failed = aws.call("task-get", vars("sessionId", session, "taskId", taskId)).json();
         assertThat(failed.get("status").asText()).isEqualTo("failed");

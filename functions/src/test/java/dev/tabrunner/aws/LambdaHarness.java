@@ -2,6 +2,7 @@ package dev.tabrunner.aws;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tabrunner.adapter.aws.AwsAdapters;
 import dev.tabrunner.adapter.aws.AwsClients;
 import dev.tabrunner.adapter.aws.AwsSettings;
 import dev.tabrunner.adapter.dynamodb.DynamoDbTables;
@@ -68,6 +69,11 @@ final class LambdaHarness {
         var context = new LambdaApplicationContextBuilder()
                 .singletons(settings, clients, ApiSettings.from(env)).build();
         api = new ApiHandler(context, "sessions");
+    }
+
+    /** The adapters the functions build from these clients (stores reading what the functions wrote). */
+    AwsAdapters adapters() {
+        return AwsAdapters.create(clients, settings);
     }
 
     /** A response of the API function, as API Gateway would read it. */

@@ -66,10 +66,11 @@ public final class ColdStartBenchmark {
                 Instant now = Instant.now();
                 Session session = new Session(UUID.randomUUID().toString(), "bench", SessionStatus.ACTIVE, now, now,
                         SessionOptions.defaults(), null, null, null, null, 0);
-                new DynamoDbSessionStore(DynamoDbLocalFixture.client(), tables.sessions()).create(session);
+                new DynamoDbSessionStore(DynamoDbLocalFixture.client(), tables).create(session);
                 List<String> command = new ArrayList<>(List.of("-cp", System.getProperty("java.class.path"),
                         WorkerColdStartProbe.class.getName(), request));
-                DynamoDbTaskStore tasks = new DynamoDbTaskStore(DynamoDbLocalFixture.client(), tables.tasks());
+                DynamoDbTaskStore tasks = new DynamoDbTaskStore(DynamoDbLocalFixture.client(), tables,
+                        new dev.tabrunner.testing.InMemoryBlobStore());
                 for (int t = 0; t < (i == runs - 1 ? warm + 1 : 1); t++) {
                     TaskRecord task = TaskRecord.created(UUID.randomUUID().toString(), "bench", session.id(),
                             TaskRecord.KIND_SCRIPTED, Json.mapper().readTree(request), now.plusMillis(t));

@@ -194,6 +194,7 @@ public final class ApiStack extends Stack {
 
         tables.tasks().grantReadWriteData(worker);
         tables.sessions().grantReadWriteData(worker);
+        tables.tenants().grantReadWriteData(worker);
         tables.files().grantReadWriteData(worker);
         tables.live().grantReadWriteData(worker);
         tables.credentials().grantReadData(worker);
@@ -228,7 +229,20 @@ public final class ApiStack extends Stack {
                 .build();
         // One record per invocation: a failure then retries only its own task, with no partial-batch protocol.
         deadLetter.addEventSource(SqsEventSource.Builder.create(workerFailures).batchSize(1).build());
+        // it fails the task, then applies what follows any end: the session's turn handed on (a session of its own
+        // terminated), the task's secrets discarded, its large parts read from the bucket
         tables.tasks().grantReadWriteData(deadLetter);
+        tables.sessions().grantReadWriteData(deadLetter);
+        tables.tenants().grantReadWriteData(deadLetter);
+        bucket.grantReadWrite(deadLetter);
+        Permissions.grantSecrets(this, deadLetter, Permissions.TASK_SECRET_DISCARD_ACTIONS,
+                Permissions.taskSecrets(config));
+        // dispatching the session's next waiting task
+        Grant.addToPrincipal(GrantOnPrincipalOptions.builder()
+                .grantee(deadLetter)
+                .actions(List.of("lambda:InvokeFunction"))
+                .resourceArns(List.of(functionArn(workerName), functionArn(workerName) + ":*"))
+                .build());
 
         // ---- recovery --------------------------------------------------------------------------------------------
         Map<String, String> recoveryEnvironment = new LinkedHashMap<>(environment);
@@ -266,12 +280,16 @@ public final class ApiStack extends Stack {
         // Index queries included: grantReadWriteData covers <table>/index/*.
         tables.tasks().grantReadWriteData(recovery);
         tables.sessions().grantReadWriteData(recovery);
+        tables.tenants().grantReadWriteData(recovery);
+        // tasks' large parts (results, network log, steps) are in the bucket
+        bucket.grantRead(recovery);
         worker.grantInvoke(recovery);
 
         // ---- API functions ---------------------------------------------------------------------------------------
         ApiFunction sessions = apiFunction(FunctionRole.SESSIONS, config, apiCode, environment);
         Function sessionsFn = sessions.function();
         tables.sessions().grantReadWriteData(sessionsFn);
+        tables.tenants().grantReadWriteData(sessionsFn);
         tables.files().grantReadWriteData(sessionsFn);
         tables.apiKeys().grantReadWriteData(sessionsFn);
         tables.tasks().grantReadData(sessionsFn);
@@ -290,6 +308,7 @@ public final class ApiStack extends Stack {
         Function tasksFn = tasks.function();
         tables.tasks().grantReadWriteData(tasksFn);
         tables.sessions().grantReadWriteData(tasksFn);
+        tables.tenants().grantReadWriteData(tasksFn);
         tables.files().grantReadWriteData(tasksFn);
         tables.idempotency().grantReadWriteData(tasksFn);
         tables.rateLimits().grantReadWriteData(tasksFn);

@@ -34,15 +34,13 @@ public final class DataStack extends Stack {
     private static final String CREATED_AT = "createdAt";
     private static final String SESSION_ID = "sessionId";
     private static final String NAME = "name";
-    private static final String STATUS = "status";
-    /** Set only while a session is not terminated, so {@link #ACTIVE_BY_TENANT} holds live sessions only. */
-    private static final String ACTIVE_TENANT_ID = "activeTenantId";
+    /** The task's status and a shard number from its id: one status alone would be one hot partition. */
+    private static final String STATUS_SHARD = "statusShard";
     /** Epoch seconds; DynamoDB deletes an item some time after it passes. Items without it never expire. */
     static final String TTL_ATTRIBUTE = "ttl";
     static final String BY_TENANT = "byTenant";
     static final String BY_SESSION = "bySession";
     static final String BY_STATUS = "byStatus";
-    static final String ACTIVE_BY_TENANT = "activeByTenant";
     static final String BY_DIALECT = "byDialect";
     /** Set only on tasks created through a compatibility dialect ({@code <dialect>#<tenantId>}): a sparse index. */
     private static final String DIALECT_TENANT = "dialectTenant";
@@ -83,18 +81,22 @@ public final class DataStack extends Stack {
                 .removalPolicy(RemovalPolicy.RETAIN)
                 .build();
 
+        // Indexes of sessions and tasks project keys only: a listing reads its page's rows by key, and a write pays
+        // for its row once instead of once per index (tasks are rewritten at every checkpoint).
         Table sessions = table(config, Tables.SESSIONS, ID, null, RemovalPolicy.RETAIN);
-        byTenant(sessions);
-        // Sparse: the per-tenant session limit counts this index, so it must not grow with terminated sessions.
-        index(sessions, ACTIVE_BY_TENANT, ACTIVE_TENANT_ID);
+        index(sessions, BY_TENANT, TENANT_ID, ProjectionType.KEYS_ONLY, List.of());
 
         Table tasks = table(config, Tables.TASKS, ID, null, RemovalPolicy.RETAIN);
-        byTenant(tasks);
-        index(tasks, BY_SESSION, SESSION_ID);
-        // The recovery sweep lists CREATED and RUNNING tasks here instead of scanning the whole table.
-        index(tasks, BY_STATUS, STATUS);
+        // keeps the tenant, which the listing filters on
+        index(tasks, BY_SESSION, SESSION_ID, ProjectionType.INCLUDE, List.of(TENANT_ID));
+        // The recovery sweep lists CREATED and RUNNING tasks here, shard by shard, instead of scanning the table.
+        index(tasks, BY_STATUS, STATUS_SHARD, ProjectionType.KEYS_ONLY, List.of());
         // The browser-use v1 task list pages through and counts a tenant's v1 tasks here.
-        index(tasks, BY_DIALECT, DIALECT_TENANT);
+        index(tasks, BY_DIALECT, DIALECT_TENANT, ProjectionType.KEYS_ONLY, List.of());
+
+        // Per tenant, the ids of its active sessions and unfinished tasks: the limits are conditions on these sets,
+        // written in the same transaction as the session or task (no count query per request).
+        Table tenants = table(config, Tables.TENANTS, TENANT_ID, null, RemovalPolicy.RETAIN);
 
         Table files = table(config, Tables.FILES, SESSION_ID, NAME, RemovalPolicy.RETAIN);
 
@@ -108,7 +110,7 @@ public final class DataStack extends Stack {
         Table rateLimits = table(config, Tables.RATE_LIMITS, ID, null, RemovalPolicy.DESTROY);
         Table live = table(config, Tables.LIVE, ID, null, RemovalPolicy.DESTROY);
 
-        tables = new Tables(sessions, tasks, files, credentials, apiKeys, idempotency, rateLimits, live);
+        tables = new Tables(sessions, tasks, files, credentials, apiKeys, idempotency, rateLimits, live, tenants);
 
         bucket = Bucket.Builder.create(this, "Artifacts")
                 .encryption(BucketEncryption.KMS)
@@ -177,17 +179,21 @@ public final class DataStack extends Stack {
     }
 
     private static void byTenant(Table table) {
-        index(table, BY_TENANT, TENANT_ID);
+        index(table, BY_TENANT, TENANT_ID, ProjectionType.ALL, List.of());
     }
 
-    /** A GSI on {@code partitionKey} + {@code createdAt}, projecting whole items (the adapters read them all). */
-    private static void index(Table table, String name, String partitionKey) {
-        table.addGlobalSecondaryIndex(GlobalSecondaryIndexProps.builder()
+    /** A GSI on {@code partitionKey} + {@code createdAt}. */
+    private static void index(Table table, String name, String partitionKey, ProjectionType projection,
+                              List<String> include) {
+        GlobalSecondaryIndexProps.Builder index = GlobalSecondaryIndexProps.builder()
                 .indexName(name)
                 .partitionKey(stringKey(partitionKey))
                 .sortKey(stringKey(CREATED_AT))
-                .projectionType(ProjectionType.ALL)
-                .build());
+                .projectionType(projection);
+        if (!include.isEmpty()) {
+            index.nonKeyAttributes(include);
+        }
+        table.addGlobalSecondaryIndex(index.build());
     }
 
     private static Attribute stringKey(String name) {

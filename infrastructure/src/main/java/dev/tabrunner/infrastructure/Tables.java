@@ -16,7 +16,8 @@ public record Tables(
         ITable apiKeys,
         ITable idempotency,
         ITable rateLimits,
-        ITable live) {
+        ITable live,
+        ITable tenants) {
 
     public static final String SESSIONS = "sessions";
     public static final String TASKS = "tasks";
@@ -26,9 +27,10 @@ public record Tables(
     public static final String IDEMPOTENCY = "idempotency";
     public static final String RATE_LIMITS = "rate-limits";
     public static final String LIVE = "live";
+    public static final String TENANTS = "tenants";
 
     /** Every table, in a stable order. */
     public List<ITable> all() {
-        return List.of(sessions, tasks, files, credentials, apiKeys, idempotency, rateLimits, live);
+        return List.of(sessions, tasks, files, credentials, apiKeys, idempotency, rateLimits, live, tenants);
     }
 }

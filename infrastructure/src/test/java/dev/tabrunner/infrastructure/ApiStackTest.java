@@ -408,9 +408,11 @@ class ApiStackTest {
         assertThat(api.actionsOf(functions.get("tasks"))).contains("lambda:InvokeFunction");
         assertThat(invokeTargets(functions.get("tasks"))).containsExactly("worker");
         assertThat(invokeTargets(functions.get("worker"))).containsExactly("worker");
-        // Recovery re-dispatches abandoned tasks.
+        // Recovery re-dispatches abandoned tasks; the dead-letter function, having failed a task, dispatches the
+        // session's next waiting task as any task's end does.
         assertThat(invokeTargets(functions.get("recovery"))).containsExactly("worker");
-        for (String name : List.of("sessions", "credentials", "dead-letter")) {
+        assertThat(invokeTargets(functions.get("dead-letter"))).containsExactly("worker");
+        for (String name : List.of("sessions", "credentials")) {
             assertThat(api.actionsOf(functions.get(name))).as(name).doesNotContain("lambda:InvokeFunction");
         }
     }
@@ -459,10 +461,12 @@ class ApiStackTest {
                 "secretsmanager:CreateSecret", "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecret",
                 "secretsmanager:DeleteSecret", "secretsmanager:DescribeSecret", "secretsmanager:TagResource");
         assertThat(api.actionsOf(functions.get("credentials"))).contains("kms:GenerateDataKey*", "kms:Encrypt");
-        for (String name : List.of("sessions", "dead-letter", "recovery")) {
+        for (String name : List.of("sessions", "recovery")) {
             assertThat(secretsActions(name)).as(name).isEmpty();
         }
-        for (String name : List.of("tasks", "worker")) {
+        // the dead-letter function discards the secrets of the task it failed, as the worker does at any end
+        assertThat(secretsActions("dead-letter")).containsExactly("secretsmanager:DeleteSecret");
+        for (String name : List.of("tasks", "worker", "dead-letter")) {
             assertThat(secretsStatements(name)).as(name).noneSatisfy(statement -> {
                 assertThat(actions(statement)).containsAnyOf("secretsmanager:CreateSecret",
                         "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecret");
@@ -521,32 +525,36 @@ class ApiStackTest {
 
     @Test
     void eachFunction_reachesOnlyTheTablesItsRoutesNeed() {
+        // tenants: the per-tenant sets the session and task limits are conditions on, written with the sessions and
+        // tasks themselves
         assertThat(tableAccess("sessions")).isEqualTo(Map.of(
                 "sessions", "rw", "files", "rw", "api-keys", "rw", "tasks", "r", "idempotency", "rw",
-                "rate-limits", "rw"));
+                "rate-limits", "rw", "tenants", "rw"));
         assertThat(tableAccess("tasks")).isEqualTo(Map.of(
                 "tasks", "rw", "sessions", "rw", "files", "rw", "idempotency", "rw", "rate-limits", "rw",
-                "live", "rw", "api-keys", "r"));
+                "live", "rw", "api-keys", "r", "tenants", "rw"));
         assertThat(tableAccess("credentials")).isEqualTo(Map.of(
                 "credentials", "rw", "api-keys", "r", "idempotency", "rw", "rate-limits", "rw"));
         assertThat(tableAccess("worker")).isEqualTo(Map.of(
-                "tasks", "rw", "sessions", "rw", "files", "rw", "live", "rw", "credentials", "r"));
-        assertThat(tableAccess("dead-letter")).isEqualTo(Map.of("tasks", "rw"));
-        assertThat(tableAccess("recovery")).isEqualTo(Map.of("tasks", "rw", "sessions", "rw"));
+                "tasks", "rw", "sessions", "rw", "files", "rw", "live", "rw", "credentials", "r", "tenants", "rw"));
+        // the dead-letter function ends the task it fails as any end does: the session's turn, a session of its own
+        assertThat(tableAccess("dead-letter")).isEqualTo(Map.of("tasks", "rw", "sessions", "rw", "tenants", "rw"));
+        assertThat(tableAccess("recovery")).isEqualTo(Map.of("tasks", "rw", "sessions", "rw", "tenants", "rw"));
     }
 
     @Test
     void theBucket_isReadAndWrittenBy_sessionsTasksAndWorker_andCredentialsOnlyUnderIdempotency() {
-        for (String name : List.of("sessions", "tasks", "worker")) {
+        // a task's large parts (results, network log, steps) are in the bucket: whoever writes tasks writes them
+        for (String name : List.of("sessions", "tasks", "worker", "dead-letter")) {
             assertThat(objectResources(name)).as(name).containsExactly("<bucket>/*");
         }
         // Large idempotent responses of the credentials routes; nothing else of the bucket.
         assertThat(objectResources("credentials")).containsExactly("<bucket>/idempotency/*");
         assertThat(api.actionsOf(functions.get("credentials"))).contains("s3:PutObject", "s3:GetObject*");
-        for (String name : List.of("dead-letter", "recovery")) {
-            assertThat(api.actionsOf(functions.get(name)).stream().filter(action -> action.startsWith("s3:")))
-                    .as(name).isEmpty();
-        }
+        // recovery only reads tasks (their large parts too)
+        assertThat(api.actionsOf(functions.get("recovery"))).contains("s3:GetObject*");
+        assertThat(api.actionsOf(functions.get("recovery")).stream().filter(action -> action.startsWith("s3:")))
+                .noneMatch(action -> action.startsWith("s3:Put") || action.startsWith("s3:Delete"));
     }
 
     @Test

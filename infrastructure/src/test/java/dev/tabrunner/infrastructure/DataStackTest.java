@@ -26,6 +26,16 @@ class DataStackTest {
 
     /** Table (without prefix) → its key schema and indexes, as the DynamoDB adapters expect them. */
     private static final Map<String, TableShape> EXPECTED_TABLES = expectedTables();
+    /**
+     * What each index projects: keys only wherever the adapter reads the page's rows by key, so that a task's write
+     * (at every checkpoint) pays for its row once and not once per index.
+     */
+    private static final Map<String, Object> EXPECTED_PROJECTIONS = Map.of(
+            "sessions.byTenant", Map.of("ProjectionType", "KEYS_ONLY"),
+            "tasks.bySession", Map.of("ProjectionType", "INCLUDE", "NonKeyAttributes", List.of("tenantId")),
+            "tasks.byStatus", Map.of("ProjectionType", "KEYS_ONLY"),
+            "tasks.byDialect", Map.of("ProjectionType", "KEYS_ONLY"),
+            "credentials.byTenant", Map.of("ProjectionType", "ALL"));
     /** Short-lived rows; everything else holds data a teardown must not take with it. */
     private static final Set<String> DISPOSABLE = Set.of("idempotency", "rate-limits", "live");
 
@@ -83,8 +93,10 @@ class DataStackTest {
             if (gsis != null) {
                 list(gsis).forEach(index -> {
                     Map<String, Object> gsi = map(index);
-                    assertThat(gsi.get("Projection")).isEqualTo(Map.of("ProjectionType", "ALL"));
-                    indexes.put(gsi.get("IndexName").toString(), keySchema(gsi.get("KeySchema")));
+                    String indexName = gsi.get("IndexName").toString();
+                    assertThat(gsi.get("Projection")).as(name + "." + indexName)
+                            .isEqualTo(EXPECTED_PROJECTIONS.get(name + "." + indexName));
+                    indexes.put(indexName, keySchema(gsi.get("KeySchema")));
                 });
             }
             assertThat(indexes).as(name).isEqualTo(shape.indexes());
@@ -185,13 +197,14 @@ class DataStackTest {
     private static Map<String, TableShape> expectedTables() {
         List<String> byTenant = List.of("tenantId", "createdAt");
         Map<String, TableShape> tables = new LinkedHashMap<>();
-        // activeByTenant: the per-tenant session limit counts it (sparse: only non-terminated sessions carry the key).
-        tables.put("sessions", new TableShape(List.of("id"),
-                Map.of("byTenant", byTenant, "activeByTenant", List.of("activeTenantId", "createdAt"))));
-        // byStatus: the recovery sweep lists CREATED and RUNNING tasks; byDialect: the v1 task list (sparse).
-        tables.put("tasks", new TableShape(List.of("id"), Map.of("byTenant", byTenant,
-                "bySession", List.of("sessionId", "createdAt"), "byStatus", List.of("status", "createdAt"),
+        tables.put("sessions", new TableShape(List.of("id"), Map.of("byTenant", byTenant)));
+        // byStatus: the recovery sweep lists CREATED and RUNNING tasks, the status spread over shards (one status
+        // alone is one hot partition); byDialect: the v1 task list (sparse).
+        tables.put("tasks", new TableShape(List.of("id"), Map.of(
+                "bySession", List.of("sessionId", "createdAt"), "byStatus", List.of("statusShard", "createdAt"),
                 "byDialect", List.of("dialectTenant", "createdAt"))));
+        // per-tenant sets of active sessions and unfinished tasks: the limits, without a count query per request
+        tables.put("tenants", new TableShape(List.of("tenantId"), Map.of()));
         tables.put("files", new TableShape(List.of("sessionId", "name"), Map.of()));
         tables.put("credentials", new TableShape(List.of("id"), Map.of("byTenant", byTenant)));
         tables.put("api-keys", new TableShape(List.of("id"), Map.of()));

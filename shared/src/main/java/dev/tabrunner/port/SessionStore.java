@@ -7,18 +7,32 @@ import java.util.Optional;
 /** Sessions, always addressed within a tenant. */
 public interface SessionStore {
     /**
-     * Stores a new session.
+     * Stores a new session, counted as one of its tenant's active sessions in the same write. Sessions that have
+     * expired since (their inactivity timeout passed, which changes no row) stop counting the next time the limit is
+     * reached.
+     *
+     * @param maxActive how many active sessions the tenant may have with this one
+     * @throws LimitReachedException when the tenant already has {@code maxActive} sessions active at the session's
+     *                               creation time
+     * @throws ConflictException     when a session with that id exists
+     */
+    void create(Session session, int maxActive);
+
+    /**
+     * Stores a new session with no limit on its tenant's active sessions.
      *
      * @throws ConflictException when a session with that id exists
      */
-    void create(Session session);
+    default void create(Session session) {
+        create(session, Integer.MAX_VALUE);
+    }
 
     /** The session if it exists in this tenant; another tenant's session is absent. */
     Optional<Session> find(String tenantId, String sessionId);
 
     /**
      * Replaces the session if its stored version is {@code expectedVersion}; the stored copy gets
-     * {@code expectedVersion + 1}.
+     * {@code expectedVersion + 1}. A terminated session stops counting as active in the same write.
      *
      * @return the session as stored
      * @throws ConflictException when the stored version differs or the session is gone
@@ -33,6 +47,9 @@ public interface SessionStore {
      */
     Page<Session> list(String tenantId, int limit, String cursor);
 
-    /** How many of the tenant's sessions are active at {@code now}, counting no further than {@code upTo}. */
-    int countActive(String tenantId, java.time.Instant now, int upTo);
+    /**
+     * How many of the tenant's sessions count as active for the limit ({@link #create}): the ones not terminated,
+     * including any that expired since the limit was last reached.
+     */
+    int countActive(String tenantId);
 }

@@ -2,6 +2,7 @@ package dev.tabrunner.service;
 
 import dev.tabrunner.domain.TaskRecord;
 import dev.tabrunner.domain.TaskStatus;
+import dev.tabrunner.port.Page;
 import dev.tabrunner.port.TaskDispatcher;
 import dev.tabrunner.port.TaskStore;
 import org.slf4j.Logger;
@@ -35,25 +36,40 @@ public final class TaskRecovery {
         this.waitingTooLong = waitingTooLong;
     }
 
-    /** One pass; returns how many tasks were dispatched again. */
+    /**
+     * One pass over every running and waiting task, page by page; returns how many tasks were dispatched again. A
+     * task is dispatched at most once per period ({@code waitingTooLong}) whatever the number of sweeps, so that
+     * sweeps do not pile up invocations while workers are throttled.
+     */
     public int sweep() {
         Instant now = clock.instant();
         int dispatched = 0;
-        for (TaskRecord t : tasks.listByStatus(TaskStatus.RUNNING, BATCH)) {
-            if (t.leaseExpiresAt() != null && now.isAfter(t.leaseExpiresAt())) {
-                LOG.info("task {} was abandoned by {} (lease expired {}); dispatching it again", t.id(),
-                        t.leaseOwner(), t.leaseExpiresAt());
-                dispatcher.dispatch(t);
-                dispatched++;
+        String cursor = null;
+        do {
+            Page<TaskRecord> page = tasks.listByStatus(TaskStatus.RUNNING, BATCH, cursor);
+            for (TaskRecord t : page.items()) {
+                if (t.leaseExpiresAt() != null && now.isAfter(t.leaseExpiresAt())
+                        && tasks.markRedispatched(t.id(), now, now.minus(waitingTooLong))) {
+                    LOG.info("task {} was abandoned by {} (lease expired {}); dispatching it again", t.id(),
+                            t.leaseOwner(), t.leaseExpiresAt());
+                    dispatcher.dispatch(t);
+                    dispatched++;
+                }
             }
-        }
-        for (TaskRecord t : tasks.listByStatus(TaskStatus.CREATED, BATCH)) {
-            Instant since = t.leaseExpiresAt() != null ? t.leaseExpiresAt() : t.createdAt();
-            if (now.isAfter(since.plus(waitingTooLong))) {
-                dispatcher.dispatch(t);
-                dispatched++;
+            cursor = page.nextCursor();
+        } while (cursor != null);
+        do {
+            Page<TaskRecord> page = tasks.listByStatus(TaskStatus.CREATED, BATCH, cursor);
+            for (TaskRecord t : page.items()) {
+                Instant since = t.leaseExpiresAt() != null ? t.leaseExpiresAt() : t.createdAt();
+                if (now.isAfter(since.plus(waitingTooLong))
+                        && tasks.markRedispatched(t.id(), now, now.minus(waitingTooLong))) {
+                    dispatcher.dispatch(t);
+                    dispatched++;
+                }
             }
-        }
+            cursor = page.nextCursor();
+        } while (cursor != null);
         return dispatched;
     }
 }

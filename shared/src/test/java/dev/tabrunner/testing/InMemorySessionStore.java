@@ -3,6 +3,7 @@ package dev.tabrunner.testing;
 import dev.tabrunner.domain.Session;
 import dev.tabrunner.domain.SessionStatus;
 import dev.tabrunner.port.ConflictException;
+import dev.tabrunner.port.LimitReachedException;
 import dev.tabrunner.port.Page;
 import dev.tabrunner.port.SessionStore;
 
@@ -20,11 +21,20 @@ public final class InMemorySessionStore implements SessionStore {
     private final NewestFirstPages<Session> pages = new NewestFirstPages<>(Session::createdAt, Session::id);
 
     @Override
-    public void create(Session session) {
-        // like the DynamoDB adapter, a new session is stored at version 0 whatever the record says
-        if (byId.putIfAbsent(session.id(), session.withVersion(0)) != null) {
+    public synchronized void create(Session session, int maxActive) {
+        if (byId.containsKey(session.id())) {
             throw new ConflictException("session_exists", "session " + session.id() + " exists");
         }
+        Instant now = session.createdAt();
+        long active = byId.values().stream()
+                .filter(s -> s.tenantId().equals(session.tenantId()) && s.statusAt(now) == SessionStatus.ACTIVE)
+                .count();
+        if (active >= maxActive) {
+            throw new LimitReachedException("tenant " + session.tenantId() + " has " + maxActive
+                    + " active sessions", maxActive);
+        }
+        // like the DynamoDB adapter, a new session is stored at version 0 whatever the record says
+        byId.put(session.id(), session.withVersion(0));
     }
 
     @Override
@@ -33,7 +43,7 @@ public final class InMemorySessionStore implements SessionStore {
     }
 
     @Override
-    public Session update(Session session, long expectedVersion) {
+    public synchronized Session update(Session session, long expectedVersion) {
         Session stored = session.withVersion(expectedVersion + 1);
         if (!ConditionalWrites.replaceIf(byId, session.id(), current -> current.version() == expectedVersion
                 && current.tenantId().equals(session.tenantId()), stored)) {
@@ -49,9 +59,8 @@ public final class InMemorySessionStore implements SessionStore {
     }
 
     @Override
-    public int countActive(String tenantId, Instant now, int upTo) {
-        long active = byId.values().stream()
-                .filter(s -> s.tenantId().equals(tenantId) && s.statusAt(now) == SessionStatus.ACTIVE).count();
-        return (int) Math.min(active, upTo);
+    public int countActive(String tenantId) {
+        return (int) byId.values().stream()
+                .filter(s -> s.tenantId().equals(tenantId) && s.status() != SessionStatus.TERMINATED).count();
     }
 }

@@ -12,6 +12,8 @@ import dev.tabrunner.adapter.lambda.LambdaTaskDispatcher;
 import dev.tabrunner.adapter.s3.S3BlobStore;
 import dev.tabrunner.adapter.secretsmanager.SecretsManagerCredentialVault;
 
+import java.time.Duration;
+
 /**
  * Every port's AWS adapter, built from the process's clients: the composition shared by the API functions and the
  * worker, so that both read the same tables, bucket and secrets the same way.
@@ -28,8 +30,8 @@ public record AwsAdapters(DynamoDbTables tables, DynamoDbSessionStore sessions, 
         S3BlobStore blobs = new S3BlobStore(clients.s3(), clients.presigner(),
                 AwsSettings.required(settings.bucket(), "TABRUNNER_BUCKET"), settings.kmsKeyId());
         return new AwsAdapters(tables,
-                new DynamoDbSessionStore(clients.dynamoDb(), tables.sessions()),
-                new DynamoDbTaskStore(clients.dynamoDb(), tables.tasks()),
+                new DynamoDbSessionStore(clients.dynamoDb(), tables, Duration.ofDays(settings.retentionDays())),
+                new DynamoDbTaskStore(clients.dynamoDb(), tables, blobs, Duration.ofDays(settings.retentionDays())),
                 new DynamoDbFileStore(clients.dynamoDb(), tables.files()),
                 new DynamoDbApiKeyStore(clients.dynamoDb(), tables.apiKeys()),
                 new DynamoDbCredentialStore(clients.dynamoDb(), tables.credentials()),

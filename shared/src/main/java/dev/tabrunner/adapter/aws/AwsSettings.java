@@ -18,10 +18,11 @@ import java.util.Map;
  * @param s3Endpoint       {@code TABRUNNER_S3_ENDPOINT}
  * @param lambdaEndpoint   {@code TABRUNNER_LAMBDA_ENDPOINT}
  * @param secretsEndpoint  {@code TABRUNNER_SECRETSMANAGER_ENDPOINT}
+ * @param retentionDays    {@code TABRUNNER_RETENTION_DAYS}, how long rows of ended tasks and sessions are kept
  */
 public record AwsSettings(String tablePrefix, String bucket, String kmsKeyId, String secretPrefix,
                           String workerFunction, String region, URI dynamoDbEndpoint, URI s3Endpoint,
-                          URI lambdaEndpoint, URI secretsEndpoint) {
+                          URI lambdaEndpoint, URI secretsEndpoint, int retentionDays) {
     public static final String DEFAULT_TABLE_PREFIX = "tabrunner-";
     public static final String DEFAULT_SECRET_PREFIX = "tabrunner/";
 
@@ -37,7 +38,25 @@ public record AwsSettings(String tablePrefix, String bucket, String kmsKeyId, St
                 uri(env, "TABRUNNER_DYNAMODB_ENDPOINT"),
                 uri(env, "TABRUNNER_S3_ENDPOINT"),
                 uri(env, "TABRUNNER_LAMBDA_ENDPOINT"),
-                uri(env, "TABRUNNER_SECRETSMANAGER_ENDPOINT"));
+                uri(env, "TABRUNNER_SECRETSMANAGER_ENDPOINT"),
+                retentionDays(env));
+    }
+
+    /** {@code TABRUNNER_RETENTION_DAYS}: how long rows of ended tasks and sessions are kept (default 30). */
+    public static int retentionDays(Map<String, String> env) {
+        String v = value(env, "TABRUNNER_RETENTION_DAYS");
+        if (v == null) {
+            return dev.tabrunner.adapter.dynamodb.DynamoDbTables.DEFAULT_RETENTION_DAYS;
+        }
+        try {
+            int days = Integer.parseInt(v);
+            if (days < 1) {
+                throw new NumberFormatException();
+            }
+            return days;
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException("TABRUNNER_RETENTION_DAYS must be a whole number of days, at least 1");
+        }
     }
 
     /** The value, or an error that names the missing variable (a deployment mistake, reported at start). */

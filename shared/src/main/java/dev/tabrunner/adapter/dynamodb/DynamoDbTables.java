@@ -22,12 +22,15 @@ import java.util.List;
  * {@link #createMissing} creates the same schema in DynamoDB Local.
  */
 public record DynamoDbTables(String prefix) {
+    /** How long rows of ended tasks and sessions are kept by default ({@code TABRUNNER_RETENTION_DAYS}). */
+    public static final int DEFAULT_RETENTION_DAYS = 30;
     public static final String BY_TENANT = "byTenant";
     public static final String BY_SESSION = "bySession";
-    /** Tasks by state, oldest first: the recovery sweep's view of running and waiting work. */
+    /**
+     * Tasks by state, oldest first within each of the state's partitions ({@code statusShard} = state and a shard
+     * number from the id): the recovery sweep's view of running and waiting work.
+     */
     public static final String BY_STATUS = "byStatus";
-    /** Sessions not terminated, by tenant (a sparse index): what the per-tenant session limit counts. */
-    public static final String ACTIVE_BY_TENANT = "activeByTenant";
     /**
      * Tasks created through a compatibility dialect, by dialect and tenant (a sparse index on {@code dialectTenant}):
      * what the browser-use v1 task list pages through and counts.
@@ -54,6 +57,11 @@ public record DynamoDbTables(String prefix) {
         return prefix + "api-keys";
     }
 
+    /** Per-tenant usage: the ids of each tenant's active sessions and unfinished tasks ({@code TenantUsage}). */
+    public String tenants() {
+        return prefix + "tenants";
+    }
+
     public String idempotency() {
         return prefix + "idempotency";
     }
@@ -69,20 +77,45 @@ public record DynamoDbTables(String prefix) {
 
     /** Creates every table that does not exist yet; existing tables are left as they are. */
     public void createMissing(DynamoDbClient client) {
-        create(client, sessions(), "id", null, List.of(index(BY_TENANT, "tenantId", "createdAt"),
-                index(ACTIVE_BY_TENANT, "activeTenantId", "createdAt")));
+        if (create(client, sessions(), "id", null, List.of(keysOnly(BY_TENANT, "tenantId", "createdAt")))) {
+            expireBy(client, sessions(), "ttl");
+        }
         create(client, idempotency(), "id", null, List.of());
         create(client, rateLimits(), "id", null, List.of());
-        create(client, tasks(), "id", null, List.of(index(BY_TENANT, "tenantId", "createdAt"),
-                index(BY_SESSION, "sessionId", "createdAt"), index(BY_STATUS, "status", "createdAt"),
-                index(BY_DIALECT, "dialectTenant", "createdAt")));
+        create(client, tenants(), "tenantId", null, List.of());
+        // indexes hold keys only (a listing reads its page's rows by key): a write pays for its row once, not once
+        // per index; the session index keeps the tenant for its filter
+        if (create(client, tasks(), "id", null, List.of(
+                index(BY_SESSION, "sessionId", "createdAt", List.of("tenantId")),
+                keysOnly(BY_STATUS, "statusShard", "createdAt"), keysOnly(BY_DIALECT, "dialectTenant", "createdAt")))) {
+            expireBy(client, tasks(), "ttl");
+        }
         create(client, files(), "sessionId", "name", List.of());
         create(client, apiKeys(), "id", null, List.of());
         create(client, credentials(), "id", null, List.of(index(BY_TENANT, "tenantId", "createdAt")));
         if (create(client, live(), "id", null, List.of())) {
-            client.updateTimeToLive(b -> b.tableName(live())
-                    .timeToLiveSpecification(t -> t.attributeName("ttl").enabled(true)));
+            expireBy(client, live(), "ttl");
         }
+    }
+
+    private static void expireBy(DynamoDbClient client, String table, String attribute) {
+        client.updateTimeToLive(b -> b.tableName(table)
+                .timeToLiveSpecification(t -> t.attributeName(attribute).enabled(true)));
+    }
+
+    private static GlobalSecondaryIndex keysOnly(String name, String hash, String range) {
+        return GlobalSecondaryIndex.builder().indexName(name)
+                .keySchema(key(hash, KeyType.HASH), key(range, KeyType.RANGE))
+                .projection(Projection.builder().projectionType(ProjectionType.KEYS_ONLY).build())
+                .build();
+    }
+
+    private static GlobalSecondaryIndex index(String name, String hash, String range, List<String> include) {
+        return GlobalSecondaryIndex.builder().indexName(name)
+                .keySchema(key(hash, KeyType.HASH), key(range, KeyType.RANGE))
+                .projection(Projection.builder().projectionType(ProjectionType.INCLUDE)
+                        .nonKeyAttributes(include).build())
+                .build();
     }
 
     private static GlobalSecondaryIndex index(String name, String hash, String range) {
@@ -130,20 +163,41 @@ public record DynamoDbTables(String prefix) {
         }
     }
 
+    /**
+     * Brings an existing table's indexes to the schema: adds the missing ones, and replaces one whose keys or
+     * projection changed (an index can only be dropped and built again). Indexes the schema no longer has are
+     * dropped. Rows written before a key attribute existed are not in the new index until written again.
+     */
     private static void addMissingIndexes(DynamoDbClient client, String table, List<AttributeDefinition> attributes,
                                           List<GlobalSecondaryIndex> indexes) {
         TableDescription described = client.describeTable(b -> b.tableName(table)).table();
-        List<String> present = described.globalSecondaryIndexes().stream()
-                .map(GlobalSecondaryIndexDescription::indexName).toList();
+        java.util.Map<String, GlobalSecondaryIndexDescription> present = new java.util.HashMap<>();
+        described.globalSecondaryIndexes().forEach(d -> present.put(d.indexName(), d));
+        List<String> wanted = indexes.stream().map(GlobalSecondaryIndex::indexName).toList();
+        for (GlobalSecondaryIndexDescription old : present.values()) {
+            if (!wanted.contains(old.indexName())) {
+                dropIndex(client, table, old.indexName());
+            }
+        }
         for (GlobalSecondaryIndex gsi : indexes) {
-            if (present.contains(gsi.indexName())) {
+            GlobalSecondaryIndexDescription old = present.get(gsi.indexName());
+            if (old != null && old.keySchema().equals(gsi.keySchema())
+                    && old.projection().projectionType() == gsi.projection().projectionType()) {
                 continue;
+            }
+            if (old != null) {
+                dropIndex(client, table, gsi.indexName());
             }
             client.updateTable(b -> b.tableName(table).attributeDefinitions(attributes)
                     .globalSecondaryIndexUpdates(u -> u.create(c -> c.indexName(gsi.indexName())
                             .keySchema(gsi.keySchema()).projection(gsi.projection()))));
             client.waiter().waitUntilTableExists(b -> b.tableName(table));
         }
+    }
+
+    private static void dropIndex(DynamoDbClient client, String table, String index) {
+        client.updateTable(b -> b.tableName(table).globalSecondaryIndexUpdates(u -> u.delete(d -> d.indexName(index))));
+        client.waiter().waitUntilTableExists(b -> b.tableName(table));
     }
 
     private static AttributeDefinition attribute(String name) {

@@ -8,6 +8,6 @@ import dev.tabrunner.testing.contract.SessionStoreContract;
 class DynamoDbSessionStoreIT extends SessionStoreContract {
     @Override
     protected SessionStore store() {
-        return new DynamoDbSessionStore(DynamoDbLocalFixture.client(), DynamoDbLocalFixture.TABLES.sessions());
+        return new DynamoDbSessionStore(DynamoDbLocalFixture.client(), DynamoDbLocalFixture.TABLES);
     }
 }

@@ -6,6 +6,7 @@ import dev.tabrunner.domain.TaskStatus;
 import dev.tabrunner.json.Json;
 import dev.tabrunner.port.TaskStore;
 import dev.tabrunner.testing.DynamoDbLocalFixture;
+import dev.tabrunner.testing.InMemoryBlobStore;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -16,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The task store keeps a task's dialect data as given and indexes the dialect by its name alone. */
 class DynamoDbTaskStoreDialectIT {
     private final DynamoDbTaskStore tasks = new DynamoDbTaskStore(DynamoDbLocalFixture.client(),
-            DynamoDbLocalFixture.TABLES.tasks());
+            DynamoDbLocalFixture.TABLES, new InMemoryBlobStore());
     private final String tenant = "t-" + UUID.randomUUID();
 
     @Test

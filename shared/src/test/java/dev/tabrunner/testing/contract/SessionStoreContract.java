@@ -5,6 +5,7 @@ import dev.tabrunner.domain.SessionOptions;
 import dev.tabrunner.domain.SessionStatus;
 import dev.tabrunner.domain.Viewport;
 import dev.tabrunner.port.ConflictException;
+import dev.tabrunner.port.LimitReachedException;
 import dev.tabrunner.port.Page;
 import dev.tabrunner.port.SessionStore;
 import dev.tabrunner.testing.Race;
@@ -144,22 +145,24 @@ public abstract class SessionStoreContract {
     }
 
     @Test
-    void countActive_countsLiveSessionsOfTheTenant_upToTheBound() {
+    void create_atTheTenantsLimit_isRefused_untilOneTerminatesOrExpires() {
         Instant now = Instant.now();
-        for (int i = 0; i < 3; i++) {
-            sessions.create(session(now.minusSeconds(i)));
-        }
-        sessions.create(session(now).terminated(now));
-        Session idle = session(now.minus(Duration.ofMillis(SessionOptions.DEFAULT_INACTIVITY_TIMEOUT_MS))
-                .minusSeconds(1));
-        sessions.create(idle);
+        Session first = session(now);
+        sessions.create(first, 2);
+        // one that expires by inactivity: no write tells the store, the limit finds out when it is reached
+        Instant longAgo = now.minus(Duration.ofMillis(SessionOptions.DEFAULT_INACTIVITY_TIMEOUT_MS)).minusSeconds(5);
+        Session idle = session(longAgo);
+        sessions.create(idle, 2);
         sessions.create(new Session(UUID.randomUUID().toString(), otherTenant, SessionStatus.ACTIVE, now, now,
-                SessionOptions.defaults(), null, null, null, null, 0));
+                SessionOptions.defaults(), null, null, null, null, 0), 2);
 
-        assertThat(sessions.countActive(tenant, now, 10)).isEqualTo(3);
-        assertThat(sessions.countActive(tenant, now, 2)).isEqualTo(2);
-        assertThat(sessions.countActive(otherTenant, now, 10)).isEqualTo(1);
-        assertThat(sessions.countActive(tenant, now.plus(Duration.ofDays(1)), 10)).isZero();
+        // the idle one has expired by now: it makes room
+        sessions.create(session(now.plusMillis(1)), 2);
+        assertThatThrownBy(() -> sessions.create(session(now.plusMillis(2)), 2))
+                .isInstanceOf(LimitReachedException.class);
+        sessions.update(first.terminated(now), 0);
+        sessions.create(session(now.plusMillis(3)), 2);
+        assertThat(sessions.countActive(otherTenant)).isEqualTo(1);
     }
 
     @Test
@@ -167,9 +170,25 @@ public abstract class SessionStoreContract {
         Instant now = Instant.now();
         Session s = session(now);
         sessions.create(s);
-        assertThat(sessions.countActive(tenant, now, 10)).isEqualTo(1);
+        assertThat(sessions.countActive(tenant)).isEqualTo(1);
         sessions.update(s.terminated(now), 0);
-        assertThat(sessions.countActive(tenant, now, 10)).isZero();
+        assertThat(sessions.countActive(tenant)).isZero();
+    }
+
+    @Test
+    void createsRacingForTheLastPlaces_admitExactlyTheLimit() {
+        Instant now = Instant.now();
+        sessions.create(session(now), 3);
+        List<Boolean> admitted = Race.run(6, n -> {
+            try {
+                sessions.create(session(now.plusMillis(n + 1)), 3);
+                return true;
+            } catch (LimitReachedException refused) {
+                return false;
+            }
+        });
+        assertThat(admitted).filteredOn(b -> b).hasSize(2);
+        assertThat(sessions.countActive(tenant)).isEqualTo(3);
     }
 
     @Test

@@ -9,6 +9,7 @@ import dev.tabrunner.domain.TaskRecord;
 import dev.tabrunner.domain.TaskStatus;
 import dev.tabrunner.json.Json;
 import dev.tabrunner.port.ConflictException;
+import dev.tabrunner.port.LimitReachedException;
 import dev.tabrunner.port.Page;
 import dev.tabrunner.port.TaskStore;
 import dev.tabrunner.testing.Race;
@@ -26,7 +27,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * What every {@link TaskStore} promises: tenancy (the worker alone reads by id), writes conditional on the version
  * read, newest-first pages of a session, offset pages of a dialect with their total, every tenant's tasks of one
- * state oldest first, and the bounded count of unfinished tasks. Each test uses tenants and sessions of its own, so
+ * state page by page, the tenant's limit of unfinished tasks held under concurrency, lease renewal without a version,
+ * one re-dispatch per period, and tasks larger than a row. Each test uses tenants and sessions of its own, so
  * implementations backed by a shared table need no cleaning between tests.
  */
 public abstract class TaskStoreContract {
@@ -240,25 +242,40 @@ public abstract class TaskStoreContract {
         assertThat(tasks.listBySession(tenant, session, 2, cursor).items()).hasSize(1);
     }
 
-    @Test
-    void listByStatus_holdsEveryTenantsTasksInThatState_oldestFirst() {
-        // older than anything else a test stores, so that these are the first of their state in a shared table
-        Instant base = Instant.parse("2000-01-01T00:00:00Z");
-        TaskRecord mineOldest = task(tenant, session, base);
-        TaskRecord theirs = task(otherTenant, "s-" + UUID.randomUUID(), base.plusSeconds(1));
-        TaskRecord mineNewer = task(tenant, session, base.plusSeconds(2));
-        TaskRecord mineRunning = moved(task(tenant, session, base.plusSeconds(3)), TaskStatus.RUNNING);
-        tasks.create(mineNewer);
-        tasks.create(mineRunning);
-        tasks.create(theirs);
-        tasks.create(mineOldest);
+    /** Every task of the state, page after page, as the recovery sweep reads them. */
+    private List<TaskRecord> allByStatus(TaskStatus status, int pageSize) {
+        List<TaskRecord> all = new ArrayList<>();
+        String cursor = null;
+        do {
+            Page<TaskRecord> page = tasks.listByStatus(status, pageSize, cursor);
+            assertThat(page.items().size()).isLessThanOrEqualTo(pageSize);
+            all.addAll(page.items());
+            cursor = page.nextCursor();
+        } while (cursor != null);
+        return all;
+    }
 
-        assertThat(tasks.listByStatus(TaskStatus.CREATED, 2)).extracting(TaskRecord::id)
-                .containsExactly(mineOldest.id(), theirs.id());
-        assertThat(tasks.listByStatus(TaskStatus.CREATED, 3)).extracting(TaskRecord::id)
-                .containsExactly(mineOldest.id(), theirs.id(), mineNewer.id());
-        assertThat(tasks.listByStatus(TaskStatus.RUNNING, 1)).extracting(TaskRecord::id)
-                .containsExactly(mineRunning.id());
+    @Test
+    void listByStatus_pagesThroughEveryTenantsTasksInThatState() {
+        Instant base = Instant.parse("2000-01-01T00:00:00Z");
+        List<String> mine = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            TaskRecord t = task(i % 3 == 0 ? otherTenant : tenant, session, base.plusSeconds(i));
+            tasks.create(t);
+            mine.add(t.id());
+        }
+        TaskRecord running = moved(task(tenant, session, base.plusSeconds(20)), TaskStatus.RUNNING);
+        tasks.create(running);
+
+        List<String> created = allByStatus(TaskStatus.CREATED, 5).stream().map(TaskRecord::id).toList();
+        assertThat(created).containsAll(mine).doesNotContain(running.id()).doesNotHaveDuplicates();
+        assertThat(allByStatus(TaskStatus.RUNNING, 1000)).extracting(TaskRecord::id).contains(running.id());
+        assertThatThrownBy(() -> tasks.listByStatus(TaskStatus.CREATED, 5, "%%%"))
+                .isInstanceOf(IllegalArgumentException.class);
+        String cursor = tasks.listByStatus(TaskStatus.CREATED, 1, null).nextCursor();
+        assertThat(cursor).isNotNull();
+        assertThatThrownBy(() -> tasks.listByStatus(TaskStatus.RUNNING, 1, cursor))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -268,12 +285,12 @@ public abstract class TaskStoreContract {
         tasks.create(t);
         tasks.update(moved(t, TaskStatus.RUNNING));
 
-        assertThat(tasks.listByStatus(TaskStatus.CREATED, 1000)).extracting(TaskRecord::id).doesNotContain(t.id());
-        assertThat(tasks.listByStatus(TaskStatus.RUNNING, 1000)).extracting(TaskRecord::id).contains(t.id());
+        assertThat(allByStatus(TaskStatus.CREATED, 1000)).extracting(TaskRecord::id).doesNotContain(t.id());
+        assertThat(allByStatus(TaskStatus.RUNNING, 1000)).extracting(TaskRecord::id).contains(t.id());
     }
 
     @Test
-    void countUnfinished_countsWaitingAndRunningTasksOfTheTenant_upToTheBound() {
+    void countUnfinished_countsWaitingAndRunningTasksOfTheTenant() {
         Instant now = Instant.now();
         tasks.create(task(tenant, session, now));
         tasks.create(task(tenant, session, now.plusSeconds(1)));
@@ -283,22 +300,126 @@ public abstract class TaskStoreContract {
         tasks.create(moved(task(tenant, session, now.plusSeconds(5)), TaskStatus.STOPPED));
         tasks.create(task(otherTenant, session, now));
 
-        assertThat(tasks.countUnfinished(tenant, 10)).isEqualTo(3);
-        assertThat(tasks.countUnfinished(tenant, 2)).isEqualTo(2);
-        assertThat(tasks.countUnfinished(tenant, 1)).isEqualTo(1);
-        assertThat(tasks.countUnfinished(otherTenant, 10)).isEqualTo(1);
-        assertThat(tasks.countUnfinished("t-" + UUID.randomUUID(), 10)).isZero();
+        assertThat(tasks.countUnfinished(tenant)).isEqualTo(3);
+        assertThat(tasks.countUnfinished(otherTenant)).isEqualTo(1);
+        assertThat(tasks.countUnfinished("t-" + UUID.randomUUID())).isZero();
     }
 
     @Test
-    void countUnfinished_dropsATaskOnceItEnds() {
+    void countUnfinished_dropsATaskOnceItEndsOrPauses_andCountsItAgainWhenItWaitsAgain() {
         TaskRecord t = task(tenant, session, Instant.now());
         tasks.create(t);
         TaskRecord running = moved(t, TaskStatus.RUNNING);
         tasks.update(running);
-        assertThat(tasks.countUnfinished(tenant, 10)).isEqualTo(1);
-        tasks.update(moved(running, TaskStatus.FINISHED));
-        assertThat(tasks.countUnfinished(tenant, 10)).isZero();
+        assertThat(tasks.countUnfinished(tenant)).isEqualTo(1);
+        TaskRecord paused = moved(running, TaskStatus.PAUSED);
+        tasks.update(paused);
+        assertThat(tasks.countUnfinished(tenant)).isZero();
+        TaskRecord resumed = moved(paused, TaskStatus.CREATED);
+        tasks.update(resumed);
+        assertThat(tasks.countUnfinished(tenant)).isEqualTo(1);
+        TaskRecord again = moved(resumed, TaskStatus.RUNNING);
+        tasks.update(again);
+        tasks.update(moved(again, TaskStatus.FINISHED));
+        assertThat(tasks.countUnfinished(tenant)).isZero();
+    }
+
+    @Test
+    void create_atTheTenantsLimit_isRefused_andAnEndedTaskMakesRoom() {
+        Instant now = Instant.now();
+        TaskRecord first = task(tenant, session, now);
+        tasks.create(first, 2);
+        tasks.create(task(tenant, session, now.plusSeconds(1)), 2);
+
+        assertThatThrownBy(() -> tasks.create(task(tenant, session, now.plusSeconds(2)), 2))
+                .isInstanceOf(LimitReachedException.class);
+        tasks.create(task(otherTenant, session, now), 2);
+        tasks.update(moved(first, TaskStatus.STOPPED));
+        tasks.create(task(tenant, session, now.plusSeconds(3)), 2);
+        assertThat(tasks.countUnfinished(tenant)).isEqualTo(2);
+    }
+
+    @Test
+    void createsRacingForTheLastPlaces_admitExactlyTheLimit() {
+        Instant now = Instant.now();
+        tasks.create(task(tenant, session, now), 3);
+        List<Boolean> admitted = Race.run(6, n -> {
+            try {
+                tasks.create(task(tenant, session, now.plusSeconds(n + 1)), 3);
+                return true;
+            } catch (LimitReachedException refused) {
+                return false;
+            }
+        });
+        assertThat(admitted).filteredOn(b -> b).hasSize(2);
+        assertThat(tasks.countUnfinished(tenant)).isEqualTo(3);
+    }
+
+    @Test
+    void renewLease_movesTheLeaseOfTheRunningHolder_withoutAVersion() {
+        Instant now = Instant.now();
+        TaskRecord running = task(tenant, session, now).toBuilder().status(TaskStatus.RUNNING)
+                .lease("worker-a", now.plusSeconds(60)).build();
+        tasks.create(running);
+
+        assertThat(tasks.renewLease(running.id(), "worker-a", now.plusSeconds(120))).isTrue();
+        TaskRecord read = tasks.find(tenant, running.id()).orElseThrow();
+        assertThat(read.leaseExpiresAt()).isEqualTo(now.plusSeconds(120));
+        assertThat(read.version()).isEqualTo(running.version());
+        // the holder's next conditional write still matches
+        tasks.update(read.toBuilder().finalUrl("https://example.com/").build());
+        assertThat(tasks.renewLease(running.id(), "worker-b", now.plusSeconds(180))).isFalse();
+        assertThat(tasks.renewLease("no-such-task", "worker-a", now.plusSeconds(180))).isFalse();
+        TaskRecord ended = tasks.find(tenant, running.id()).orElseThrow();
+        tasks.update(ended.toBuilder().status(TaskStatus.FINISHED).lease(null, null).build());
+        assertThat(tasks.renewLease(running.id(), "worker-a", now.plusSeconds(180))).isFalse();
+    }
+
+    @Test
+    void markRedispatched_letsOneSweepDispatchPerPeriod() {
+        TaskRecord t = task(tenant, session, Instant.now());
+        tasks.create(t);
+        Instant now = Instant.parse("2030-01-01T00:00:00Z");
+
+        assertThat(tasks.markRedispatched(t.id(), now, now.minusSeconds(60))).isTrue();
+        assertThat(tasks.markRedispatched(t.id(), now.plusSeconds(30), now.minusSeconds(30))).isFalse();
+        assertThat(tasks.markRedispatched(t.id(), now.plusSeconds(61), now.plusSeconds(1))).isTrue();
+        assertThat(tasks.markRedispatched("no-such-task", now, now)).isFalse();
+        // a write of the task (a worker took it) starts a new period
+        tasks.update(moved(t, TaskStatus.RUNNING));
+        assertThat(tasks.markRedispatched(t.id(), now.plusSeconds(62), now.plusSeconds(2))).isTrue();
+    }
+
+    @Test
+    void aTaskLargerThanARowCanHold_isStoredAndReadBackWhole() {
+        TaskRecord t = task(tenant, session, Instant.now());
+        tasks.create(t);
+        ArrayNode network = Json.mapper().createArrayNode();
+        for (int i = 0; i < 500; i++) {
+            network.addObject().put("at", Instant.now().toString()).put("method", "GET")
+                    .put("url", "https://cdn.example.com/assets/" + "x".repeat(900) + "/" + i + ".js")
+                    .put("resourceType", "script");
+        }
+        ObjectNode agent = Json.mapper().createObjectNode();
+        ArrayNode steps = agent.putArray("steps");
+        for (int i = 0; i < 200; i++) {
+            steps.addObject().put("step", i).put("reasoning", "r".repeat(1_500));
+        }
+        ArrayNode results = Json.mapper().createArrayNode();
+        results.addObject().put("type", "evaluate").put("value", "v".repeat(100_000));
+        TaskRecord big = t.toBuilder().status(TaskStatus.RUNNING).network(network).agent(agent).results(results)
+                .build();
+        tasks.update(big);
+        TaskRecord ended = big.toBuilder().status(TaskStatus.FINISHED).build();
+        tasks.update(ended);
+
+        TaskRecord read = tasks.find(tenant, t.id()).orElseThrow();
+        assertThat(read.network()).isEqualTo(network);
+        assertThat(read.agent()).isEqualTo(agent);
+        assertThat(read.results()).isEqualTo(results);
+        assertThat(read.status()).isEqualTo(TaskStatus.FINISHED);
+        assertThat(tasks.listBySession(tenant, session, 10, null).items()).extracting(TaskRecord::network)
+                .containsExactly(network);
     }
 
     @Test
