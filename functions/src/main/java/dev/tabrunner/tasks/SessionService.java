@@ -15,6 +15,7 @@ import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /** Creates, reads, lists and terminates sessions, always inside the caller's tenant. */
@@ -39,15 +40,49 @@ public final class SessionService {
      */
     public Session create(Caller caller, SessionOptions options) {
         Instant now = clock.instant();
+        checkLimit(caller, now);
+        Session session = new Session(UUID.randomUUID().toString(), caller.tenantId(), SessionStatus.ACTIVE, now, now,
+                options, null, null, null, null, 0);
+        sessions.create(session);
+        return session;
+    }
+
+    /**
+     * The active session known by an id a dialect derives from a name the caller chose (a browsing
+     * {@code session_key}): the existing one while it is active; otherwise a new generation under the same id,
+     * without browser state and with {@code options}, as if created now. Concurrent callers get one session.
+     *
+     * @throws ApiException 429 when a new generation would exceed the tenant's active sessions
+     */
+    public Session activeNamed(Caller caller, String id, SessionOptions options) {
+        for (int attempt = 0; attempt < TERMINATE_ATTEMPTS; attempt++) {
+            Instant now = clock.instant();
+            Optional<Session> found = sessions.find(caller.tenantId(), id);
+            if (found.isPresent() && found.get().statusAt(now) == SessionStatus.ACTIVE) {
+                return found.get();
+            }
+            checkLimit(caller, now);
+            Session fresh = new Session(id, caller.tenantId(), SessionStatus.ACTIVE, now, now, options, null, null,
+                    null, null, found.map(Session::version).orElse(0L));
+            try {
+                if (found.isEmpty()) {
+                    sessions.create(fresh);
+                    return fresh;
+                }
+                return sessions.update(fresh, found.get().version());
+            } catch (ConflictException e) {
+                // another request made or renewed it first: use that one
+            }
+        }
+        throw new ConflictException("session_busy", "session " + id + " is changing; retry");
+    }
+
+    private void checkLimit(Caller caller, Instant now) {
         if (sessions.countActive(caller.tenantId(), now, settings.maxSessions()) >= settings.maxSessions()) {
             throw new ApiException(429, "too_many_sessions", "this tenant has " + settings.maxSessions()
                     + " active sessions, its limit; terminate one (DELETE /browser/sessions/{id}) or wait for one"
                     + " to expire", Map.of("retryAfterSeconds", 10));
         }
-        Session session = new Session(UUID.randomUUID().toString(), caller.tenantId(), SessionStatus.ACTIVE, now, now,
-                options, null, null, null, null, 0);
-        sessions.create(session);
-        return session;
     }
 
     public Session get(Caller caller, String sessionId) {
