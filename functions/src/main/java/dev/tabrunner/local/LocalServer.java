@@ -14,6 +14,8 @@ import dev.tabrunner.adapter.local.InProcessTaskCompletions;
 import dev.tabrunner.adapter.local.InProcessTaskDispatcher;
 import dev.tabrunner.adapter.local.LocalDirectoryBlobStore;
 import dev.tabrunner.admin.ApiKeyService;
+import dev.tabrunner.browsing.BrowsingSettings;
+import dev.tabrunner.browsing.ScreenshotSweeper;
 import dev.tabrunner.http.AgentApiSettings;
 import dev.tabrunner.http.ApiSettings;
 import dev.tabrunner.egress.UpstreamProxies;
@@ -75,6 +77,14 @@ public final class LocalServer implements AutoCloseable {
 
     /** Starts everything from a settings map shaped like the process environment (see README). */
     public static LocalServer start(Map<String, String> env) {
+        return start(env, Clock.systemUTC());
+    }
+
+    /**
+     * As {@link #start(Map)}, on a clock of the caller's: every part of the system reads the time from it (tests
+     * move it forward to see what happens days later).
+     */
+    public static LocalServer start(Map<String, String> env, Clock clock) {
         Path dataDir = Path.of(setting(env, "TABRUNNER_DATA_DIR", ".tabrunner")).toAbsolutePath();
         int port = Integer.parseInt(setting(env, "TABRUNNER_PORT", "8080"));
         String host = setting(env, "TABRUNNER_HOST", "127.0.0.1");
@@ -84,6 +94,7 @@ public final class LocalServer implements AutoCloseable {
         ModelRouter models = new ModelRouter(LanguageModelSettings.from(env));
         AgentApiSettings agentSettings = AgentApiSettings.from(env);
         UpstreamProxies proxies = UpstreamProxies.from(env);
+        BrowsingSettings browsing = BrowsingSettings.from(env, proxies);
         if (models.configured()) {
             LOG.info("natural-language tasks use {}", models.settings());
         } else {
@@ -96,7 +107,6 @@ public final class LocalServer implements AutoCloseable {
         try {
             DynamoDbTables tables = new DynamoDbTables(setting(env, "TABRUNNER_TABLE_PREFIX", "tabrunner-"));
             tables.createMissing(dynamo.client());
-            Clock clock = Clock.systemUTC();
             var sessions = new DynamoDbSessionStore(dynamo.client(), tables.sessions());
             var tasks = new DynamoDbTaskStore(dynamo.client(), tables.tasks());
             var files = new DynamoDbFileStore(dynamo.client(), tables.files());
@@ -123,17 +133,24 @@ public final class LocalServer implements AutoCloseable {
             handOn.set(dispatcher);
             recovery = startRecovery(new TaskRecovery(tasks, dispatcher, clock,
                     Duration.ofMillis(4 * recoveryIntervalMs(env))), recoveryIntervalMs(env));
+            sweepBrowsingFiles(recovery, new ScreenshotSweeper(blobs, tasks, clock),
+                    Long.parseLong(setting(env, "TABRUNNER_BROWSING_SWEEP_INTERVAL_MS", "3600000")));
 
             Map<String, Object> properties = new HashMap<>();
             properties.put("micronaut.server.port", port);
             properties.put("micronaut.server.host", host);
             properties.put("micronaut.server.max-request-size", apiSettings.maxUploadBytes() + 1_048_576);
             properties.put("micronaut.server.multipart.max-file-size", apiSettings.maxUploadBytes() + 1_048_576);
+            // a browsing sync request waits up to 10 minutes for its task: the connection must outlive that
+            String idle = Math.max(browsing.syncWait().plusMinutes(1).toSeconds(), 300) + "s";
+            properties.put("micronaut.server.idle-timeout", idle);
+            properties.put("micronaut.server.read-idle-timeout", idle);
+            properties.put("micronaut.server.write-idle-timeout", idle);
             ApplicationContext context = Micronaut.build(new String[0])
                     .properties(properties)
                     .singletons(clock, sessions, tasks, files, keys, blobs, credentials, vault, liveView,
                             completions, dispatcher, apiSettings, idempotency, rateLimiter, models,
-                            agentSettings, proxies)
+                            agentSettings, proxies, browsing)
                     .banner(false)
                     .deduceEnvironment(false)
                     .start();
@@ -185,6 +202,21 @@ public final class LocalServer implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("could not keep the admin key in " + file, e);
         }
+    }
+
+    /** Deletes browsing tasks' files 5 days after their task ended, as the bucket's lifecycle rule does on AWS. */
+    private static void sweepBrowsingFiles(ScheduledExecutorService timer, ScreenshotSweeper sweeper,
+                                           long intervalMs) {
+        timer.scheduleWithFixedDelay(() -> {
+            try {
+                int n = sweeper.sweep();
+                if (n > 0) {
+                    LOG.info("deleted {} expired browsing file(s)", n);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("browsing file sweep failed: {}", e.getMessage());
+            }
+        }, Math.min(intervalMs, 5_000), intervalMs, TimeUnit.MILLISECONDS);
     }
 
     private static long recoveryIntervalMs(Map<String, String> env) {
