@@ -27,6 +27,7 @@ import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -158,8 +159,10 @@ final class BrowsingService {
                                        AgentTaskRequestParser.Parsed checked, BrowsingTaskData data) {
         Session session = sessions.activeNamed(caller, sessionId(caller.tenantId(), r.sessionKey()),
                 sessionOptions());
+        // the session's latest task of this generation (an expired key's session starts afresh, anywhere)
         Optional<BrowsingNodes.Node> bound = store.listBySession(caller.tenantId(), session.id(), 1, null).items()
-                .stream().filter(BrowsingTaskData::isBrowsing).findFirst()
+                .stream().filter(t -> !t.createdAt().isBefore(session.createdAt()))
+                .filter(BrowsingTaskData::isBrowsing).findFirst()
                 .flatMap(t -> settings.nodes().find(BrowsingTaskData.of(t).nodeUid()));
         BrowsingNodes.Node node = bound.orElse(eligible.get(0));
         if (!eligible.contains(node)) {
@@ -308,7 +311,7 @@ final class BrowsingService {
     }
 
     /** A link to the file in the blob store (a presigned S3 URL), when the store hands out links. */
-    Optional<java.net.URI> link(ScreenshotFile file, String name) {
+    Optional<URI> link(ScreenshotFile file, String name) {
         return blobs.downloadUrl(file.blobKey(), name, file.contentType(), Duration.ofMinutes(5));
     }
 

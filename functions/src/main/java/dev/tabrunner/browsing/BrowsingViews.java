@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /** What the browsing API answers (seed 003): the new task's id, its status document, the nodes. */
@@ -153,7 +154,7 @@ final class BrowsingViews {
                 case FAILED -> "failed";
                 case STOPPED -> "cancelled";
                 case CREATED, RUNNING, PAUSED, GUARDRAIL -> c.control() == TaskRecord.Control.STOP ? "cancelling"
-                        : c.status().name().toLowerCase(java.util.Locale.ROOT);
+                        : c.status().name().toLowerCase(Locale.ROOT);
             };
             copies.add(new Copy(c.id(), new Node(data.nodeUid(), data.nodeCountry()), outcome, steps(c)));
         }

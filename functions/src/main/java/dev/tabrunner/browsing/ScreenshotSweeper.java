@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +41,7 @@ public final class ScreenshotSweeper {
         for (String key : blobs.keys(BrowsingTask.KEY_PREFIX + "/")) {
             String[] parts = key.split("/", 4);
             if (parts.length == 4) {
-                byTask.computeIfAbsent(parts[1] + "/" + parts[2], k -> new java.util.ArrayList<>()).add(key);
+                byTask.computeIfAbsent(parts[1] + "/" + parts[2], k -> new ArrayList<>()).add(key);
             }
         }
         int deleted = 0;

@@ -41,6 +41,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntSupplier;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -133,8 +134,10 @@ public final class LocalServer implements AutoCloseable {
             handOn.set(dispatcher);
             recovery = startRecovery(new TaskRecovery(tasks, dispatcher, clock,
                     Duration.ofMillis(4 * recoveryIntervalMs(env))), recoveryIntervalMs(env));
-            sweepBrowsingFiles(recovery, new ScreenshotSweeper(blobs, tasks, clock),
-                    Long.parseLong(setting(env, "TABRUNNER_BROWSING_SWEEP_INTERVAL_MS", "3600000")));
+            // browsing tasks' files go 5 days after their task ended, as the bucket's lifecycle rule does on AWS
+            long sweepMs = Long.parseLong(setting(env, "TABRUNNER_BROWSING_SWEEP_INTERVAL_MS", "3600000"));
+            repeat(recovery, Math.min(sweepMs, 5_000), sweepMs, "deleted {} expired browsing file(s)",
+                    "browsing file sweep", new ScreenshotSweeper(blobs, tasks, clock)::sweep);
 
             Map<String, Object> properties = new HashMap<>();
             properties.put("micronaut.server.port", port);
@@ -204,21 +207,6 @@ public final class LocalServer implements AutoCloseable {
         }
     }
 
-    /** Deletes browsing tasks' files 5 days after their task ended, as the bucket's lifecycle rule does on AWS. */
-    private static void sweepBrowsingFiles(ScheduledExecutorService timer, ScreenshotSweeper sweeper,
-                                           long intervalMs) {
-        timer.scheduleWithFixedDelay(() -> {
-            try {
-                int n = sweeper.sweep();
-                if (n > 0) {
-                    LOG.info("deleted {} expired browsing file(s)", n);
-                }
-            } catch (RuntimeException e) {
-                LOG.warn("browsing file sweep failed: {}", e.getMessage());
-            }
-        }, Math.min(intervalMs, 5_000), intervalMs, TimeUnit.MILLISECONDS);
-    }
-
     private static long recoveryIntervalMs(Map<String, String> env) {
         return Long.parseLong(setting(env, "TABRUNNER_RECOVERY_INTERVAL_MS", "15000"));
     }
@@ -233,17 +221,24 @@ public final class LocalServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        repeat(timer, Math.min(intervalMs, 2_000), intervalMs, "recovery: dispatched {} task(s) again",
+                "recovery sweep", recovery::sweep);
+        return timer;
+    }
+
+    /** Runs a sweep every {@code intervalMs}, logging what it did; a failed pass is logged and the next one runs. */
+    private static void repeat(ScheduledExecutorService timer, long firstMs, long intervalMs, String done,
+                               String what, IntSupplier sweep) {
         timer.scheduleWithFixedDelay(() -> {
             try {
-                int n = recovery.sweep();
+                int n = sweep.getAsInt();
                 if (n > 0) {
-                    LOG.info("recovery: dispatched {} task(s) again", n);
+                    LOG.info(done, n);
                 }
             } catch (RuntimeException e) {
-                LOG.warn("recovery sweep failed: {}", e.getMessage());
+                LOG.warn("{} failed: {}", what, e.getMessage());
             }
-        }, Math.min(intervalMs, 2_000), intervalMs, TimeUnit.MILLISECONDS);
-        return timer;
+        }, firstMs, intervalMs, TimeUnit.MILLISECONDS);
     }
 
     private static String setting(Map<String, String> env, String name, String fallback) {

@@ -62,8 +62,9 @@ public final class AgentTaskRequestParser {
     }
 
     /**
-     * Fields only the stored form holds: what the API adds (browsing options, profile, live view, where files go). What a dialect
-     * keeps for its own view is not part of the request ({@link dev.tabrunner.domain.TaskRecord#dialect()}).
+     * Fields only the stored form holds: what the API adds (browsing options, profile, live view, where files go).
+     * What a dialect keeps for its own view is not part of the request
+     * ({@link dev.tabrunner.domain.TaskRecord#dialect()}).
      */
     private static final Set<String> STORED_FIELDS;
 
