@@ -7,6 +7,7 @@ import com.microsoft.playwright.PlaywrightException;
 import com.microsoft.playwright.options.ScreenshotType;
 import dev.tabrunner.action.Action;
 import dev.tabrunner.action.ActionJson;
+import dev.tabrunner.action.AgentArtifacts;
 import dev.tabrunner.action.AgentTaskRequest;
 import dev.tabrunner.action.WaitUntil;
 import dev.tabrunner.domain.TaskSecrets;
@@ -92,6 +93,9 @@ public final class AgentLoop {
         try {
             AgentOutcome outcome = loop(run);
             downloads.keep(state);
+            if (request.artifacts().finalScreenshot() != null) {
+                finalScreenshot(run.page, request.artifacts().finalScreenshot().fullPage());
+            }
             return outcome;
         } finally {
             state.activeMillis = run.activeMillis();
@@ -315,6 +319,22 @@ public final class AgentLoop {
             LOG.debug("no step screenshot: {}", e.getMessage());
             return null;
         }
+    }
+
+    /**
+     * The page as the run leaves it, a PNG kept as the task's {@code final.png}: after a failure too, which is when
+     * it is most useful. A page that is gone leaves no file.
+     */
+    private void finalScreenshot(Page page, boolean fullPage) {
+        byte[] png;
+        try {
+            png = page.screenshot(new Page.ScreenshotOptions().setType(ScreenshotType.PNG).setFullPage(fullPage));
+        } catch (PlaywrightException e) {
+            LOG.info("no final screenshot: {}", firstLine(e.getMessage()));
+            return;
+        }
+        hooks.saveArtifact(AgentArtifacts.FINAL_SCREENSHOT_KIND, AgentArtifacts.FINAL_SCREENSHOT_NAME, "image/png",
+                png);
     }
 
     private String conceal(String text) {

@@ -66,6 +66,12 @@ final class AgentRun implements AgentHooks {
         return (page, pageActions) -> {
             this.actions = pageActions;
             this.page = page;
+            if (writer.current().agent() == null) {
+                // from here on the task shows its (empty) progress: callers can tell a task whose browser is up
+                // from one a worker has only claimed (the browsing API's "running" and "assigned")
+                JsonNode progress = prepared.state().progressJson();
+                writer.writeBehind(t -> t.toBuilder().agent(progress).build());
+            }
             if (prepared.request().liveView()) {
                 openLiveView();
             }

@@ -46,6 +46,11 @@ final class AgentStrategy implements RunStrategy {
     }
 
     @Override
+    public String artifactKeyPrefix() {
+        return prepared.request().artifacts().keyPrefix();
+    }
+
+    @Override
     public PageProgram program(TaskWriter writer, TaskControl control, EngineListener listener, Progress progress) {
         agent = new AgentRun(prepared, writer, control, listener, progress::artifacts, workerId, lease, clock);
         return agent.program();

@@ -23,6 +23,15 @@ sealed interface RunStrategy permits ScriptedStrategy, AgentStrategy {
      */
     void prepare();
 
+    /**
+     * The first segment of the blob keys of the files the task produces, when its request names one (see
+     * {@link dev.tabrunner.action.AgentArtifacts#keyPrefix()}); null for the default keys. Read after
+     * {@link #prepare()}.
+     */
+    default String artifactKeyPrefix() {
+        return null;
+    }
+
     /** The program to run, reporting through the worker's listener and asking the watch whether it may go on. */
     PageProgram program(TaskWriter writer, TaskControl control, EngineListener listener, Progress progress);
 

@@ -68,7 +68,7 @@ public final class TaskWorker implements TaskExecutor {
         this.lease = Duration.ofMillis(Long.parseLong(env.setting("TABRUNNER_LEASE_MS", "60000")));
         this.claims = new TaskClaims(env.tasks(), turns, env.clock(), workerId, lease,
                 Integer.parseInt(env.setting("TABRUNNER_MAX_ATTEMPTS", "3")));
-        this.ends = new TaskEnds(env.vault(), env.sessions(), env.clock());
+        this.ends = new TaskEnds(env.vault(), env.sessions(), env.tasks(), env.clock());
         this.agents = new AgentTasks(env, ends);
     }
 
@@ -119,7 +119,8 @@ public final class TaskWorker implements TaskExecutor {
         String storageState = session.stateKey() == null ? null : env.blobs().get(session.stateKey())
                 .map(b -> new String(b, StandardCharsets.UTF_8)).orElse(null);
         TaskWatch watch = new TaskWatch(writer, yieldBy, env.clock(), lease);
-        WorkerListener listener = new WorkerListener(env, writer, progress, workerId, lease);
+        WorkerListener listener = new WorkerListener(env, writer, progress, workerId, lease,
+                strategy.artifactKeyPrefix());
         PageProgram program = strategy.program(writer, watch, listener, progress);
         ContextSpec spec = strategy.context(session, storageState);
         EngineOutcome outcome;

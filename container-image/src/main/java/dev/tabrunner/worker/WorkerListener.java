@@ -22,9 +22,13 @@ final class WorkerListener implements EngineListener {
     private final String workerId;
     private final Duration lease;
     private final LiveViewHandle liveView;
+    private final String keyPrefix;
 
-    WorkerListener(WorkerEnvironment env, TaskWriter writer, Progress progress, String workerId, Duration lease) {
+    /** @param keyPrefix the first segment of the keys of the task's files, or null for the default */
+    WorkerListener(WorkerEnvironment env, TaskWriter writer, Progress progress, String workerId, Duration lease,
+                   String keyPrefix) {
         this.env = env;
+        this.keyPrefix = keyPrefix;
         this.writer = writer;
         this.progress = progress;
         this.workerId = workerId;
@@ -45,11 +49,22 @@ final class WorkerListener implements EngineListener {
                 .lease(workerId, env.clock().instant().plus(lease)).build());
     }
 
+    /**
+     * Stored under {@code tasks/<tenant>/<task>/<id>-<name>}; under a task's own prefix the file keeps its plain
+     * name, {@code <prefix>/<tenant>/<task>/<name>} (what its dialect shows and the operator's lifecycle rule for
+     * that prefix deletes), unless an earlier file of the task has that name.
+     */
     @Override
     public Artifact saveArtifact(String kind, String filename, String contentType, byte[] bytes) {
         TaskRecord t = writer.current();
         String id = UUID.randomUUID().toString();
-        String key = "tasks/" + t.tenantId() + "/" + t.id() + "/" + id + "-" + filename;
+        String key;
+        if (keyPrefix == null) {
+            key = "tasks/" + t.tenantId() + "/" + t.id() + "/" + id + "-" + filename;
+        } else {
+            boolean taken = progress.artifacts().stream().anyMatch(a -> a.filename().equals(filename));
+            key = keyPrefix + "/" + t.tenantId() + "/" + t.id() + "/" + (taken ? id + "-" : "") + filename;
+        }
         env.blobs().put(key, bytes, contentType);
         Artifact artifact = new Artifact(id, kind, filename, contentType, bytes.length, key);
         progress.artifacts.add(artifact);

@@ -3,10 +3,12 @@ package dev.tabrunner.agent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.Page;
 import dev.tabrunner.action.Action;
+import dev.tabrunner.action.AgentArtifacts;
 import dev.tabrunner.action.AgentTaskRequest;
 import dev.tabrunner.action.AgentTaskRequestParser;
 import dev.tabrunner.adapter.bedrock.BedrockConverseLanguageModel;
 import dev.tabrunner.adapter.openai.OpenAiCompatibleLanguageModel;
+import dev.tabrunner.domain.Artifact;
 import dev.tabrunner.json.Json;
 import dev.tabrunner.llm.LanguageModel;
 import dev.tabrunner.llm.ModelCatalog;
@@ -203,6 +205,52 @@ class AgentLoopTest {
         assertThat(model.requests()).hasSize(3);
         assertThat(state.stepsTaken()).isEqualTo(3);
         assertThat(hooks.checkpoints).hasSize(3);
+    }
+
+    @Test
+    void finalScreenshot_whenAsked_isTakenAsTheRunEnds_completedOrFailed() throws Exception {
+        var done = parse("{\"taskDetails\":\"look\",\"startingUrl\":\"" + browser.url("/long.html") + "\"}");
+        model.then(Reply.tool("done", "{\"message\":\"seen\"}"));
+        AgentTaskRequest full = done.request().withArtifacts(new AgentArtifacts(null,
+                new AgentArtifacts.FinalScreenshot(true)));
+        AgentOutcome completed = loop(new AgentTaskRequestParser.Parsed(full, done.secrets()), openAi(), mini)
+                .run(browser.newPage(), AgentState.fresh());
+
+        assertThat(completed.completed()).isTrue();
+        assertThat(hooks.artifacts).extracting(a -> a.kind()).containsExactly("step-screenshot",
+                AgentArtifacts.FINAL_SCREENSHOT_KIND);
+        Artifact shot = hooks.artifacts.get(1);
+        assertThat(shot.filename()).isEqualTo(AgentArtifacts.FINAL_SCREENSHOT_NAME);
+        assertThat(shot.contentType()).isEqualTo("image/png");
+        int fullHeight = pngHeight(hooks.bytes.get(shot.id()));
+
+        hooks.artifacts.clear();
+        var limited = parse("{\"taskDetails\":\"look\",\"maxSteps\":1,\"startingUrl\":\""
+                + browser.url("/long.html") + "\"}");
+        model.then(Reply.tool("scroll", "{\"direction\":\"down\"}"));
+        AgentTaskRequest viewport = limited.request().withArtifacts(new AgentArtifacts(null,
+                new AgentArtifacts.FinalScreenshot(false)));
+        AgentOutcome failed = loop(new AgentTaskRequestParser.Parsed(viewport, limited.secrets()), openAi(), mini)
+                .run(browser.newPage(), AgentState.fresh());
+
+        assertThat(failed.error().code()).isEqualTo("step_limit");
+        assertThat(hooks.artifacts).extracting(a -> a.kind()).containsExactly("step-screenshot",
+                AgentArtifacts.FINAL_SCREENSHOT_KIND);
+        assertThat(pngHeight(hooks.bytes.get(hooks.artifacts.get(1).id()))).isLessThan(fullHeight);
+    }
+
+    @Test
+    void noFinalScreenshot_unlessAsked() throws Exception {
+        var p = parse("{\"taskDetails\":\"look\",\"startingUrl\":\"" + browser.url("/long.html") + "\"}");
+        model.then(Reply.tool("done", "{\"message\":\"seen\"}"));
+
+        loop(p, openAi(), mini).run(browser.newPage(), AgentState.fresh());
+
+        assertThat(hooks.artifacts).extracting(a -> a.kind()).containsOnly("step-screenshot");
+    }
+
+    private static int pngHeight(byte[] png) {
+        return ((png[20] & 0xFF) << 24) | ((png[21] & 0xFF) << 16) | ((png[22] & 0xFF) << 8) | (png[23] & 0xFF);
     }
 
     @Test

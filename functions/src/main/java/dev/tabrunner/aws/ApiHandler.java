@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tabrunner.admin.ApiKeyService;
+import dev.tabrunner.http.RequestDeadline;
 import dev.tabrunner.port.ConflictException;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.function.aws.proxy.payload2.APIGatewayV2HTTPEventFunction;
@@ -21,6 +22,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -80,9 +82,31 @@ public final class ApiHandler extends APIGatewayV2HTTPEventFunction implements R
         if (isBootstrap(event)) {
             response = bootstrap();
         } else {
-            response = handleRequest(EVENTS.treeToValue(event, APIGatewayV2HTTPEvent.class), context);
+            APIGatewayV2HTTPEvent http = EVENTS.treeToValue(event, APIGatewayV2HTTPEvent.class);
+            response = handleRequest(withDeadline(http, context), context);
         }
         EVENTS.writeValue(output, response);
+    }
+
+    /**
+     * Passes the invocation's deadline to the application ({@link RequestDeadline}), which waits for tasks no
+     * longer than it; a header of that name from the caller is dropped.
+     */
+    static APIGatewayV2HTTPEvent withDeadline(APIGatewayV2HTTPEvent event, Context context) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        if (event.getHeaders() != null) {
+            event.getHeaders().forEach((name, value) -> {
+                if (!name.equalsIgnoreCase(RequestDeadline.HEADER)) {
+                    headers.put(name, value);
+                }
+            });
+        }
+        if (context != null) {
+            headers.put(RequestDeadline.HEADER.toLowerCase(Locale.ROOT),
+                    Long.toString(System.currentTimeMillis() + context.getRemainingTimeInMillis()));
+        }
+        event.setHeaders(headers);
+        return event;
     }
 
     private static boolean isBootstrap(JsonNode event) {

@@ -3,6 +3,7 @@ package dev.tabrunner.aws;
 import dev.tabrunner.adapter.aws.AwsAdapters;
 import dev.tabrunner.adapter.aws.AwsClients;
 import dev.tabrunner.adapter.aws.AwsSettings;
+import dev.tabrunner.browsing.BrowsingSettings;
 import dev.tabrunner.http.AgentApiSettings;
 import dev.tabrunner.http.ApiSettings;
 import dev.tabrunner.egress.UpstreamProxies;
@@ -136,6 +137,13 @@ final class AwsBeans {
     @Requires(missingBeans = UpstreamProxies.class)
     UpstreamProxies upstreamProxies() {
         return UpstreamProxies.from(System.getenv());
+    }
+
+    /** The browsing API's nodes, templates and sync wait (the worker gives each node's egress). */
+    @Singleton
+    @Requires(missingBeans = BrowsingSettings.class)
+    BrowsingSettings browsingSettings(UpstreamProxies proxies) {
+        return BrowsingSettings.from(System.getenv(), proxies);
     }
 
     @Singleton

@@ -68,7 +68,7 @@ public final class DeadLetterHandler implements RequestStreamHandler {
 
     private static Consumer<TaskRecord> endingWith(AwsAdapters aws, Clock clock) {
         SessionTurns turns = new SessionTurns(aws.sessions(), aws.tasks(), aws.dispatcher());
-        TaskEnds ends = new TaskEnds(aws.vault(), aws.sessions(), clock);
+        TaskEnds ends = new TaskEnds(aws.vault(), aws.sessions(), aws.tasks(), clock);
         return task -> {
             turns.giveBack(task.tenantId(), task.sessionId(), task.id(), s -> s);
             ends.ended(task);

@@ -14,6 +14,8 @@ import dev.tabrunner.adapter.local.InProcessTaskCompletions;
 import dev.tabrunner.adapter.local.InProcessTaskDispatcher;
 import dev.tabrunner.adapter.local.LocalDirectoryBlobStore;
 import dev.tabrunner.admin.ApiKeyService;
+import dev.tabrunner.browsing.BrowsingSettings;
+import dev.tabrunner.browsing.ScreenshotSweeper;
 import dev.tabrunner.http.AgentApiSettings;
 import dev.tabrunner.http.ApiSettings;
 import dev.tabrunner.egress.UpstreamProxies;
@@ -39,6 +41,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntSupplier;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -75,6 +78,14 @@ public final class LocalServer implements AutoCloseable {
 
     /** Starts everything from a settings map shaped like the process environment (see README). */
     public static LocalServer start(Map<String, String> env) {
+        return start(env, Clock.systemUTC());
+    }
+
+    /**
+     * As {@link #start(Map)}, on a clock of the caller's: every part of the system reads the time from it (tests
+     * move it forward to see what happens days later).
+     */
+    public static LocalServer start(Map<String, String> env, Clock clock) {
         Path dataDir = Path.of(setting(env, "TABRUNNER_DATA_DIR", ".tabrunner")).toAbsolutePath();
         int port = Integer.parseInt(setting(env, "TABRUNNER_PORT", "8080"));
         String host = setting(env, "TABRUNNER_HOST", "127.0.0.1");
@@ -84,6 +95,7 @@ public final class LocalServer implements AutoCloseable {
         ModelRouter models = new ModelRouter(LanguageModelSettings.from(env));
         AgentApiSettings agentSettings = AgentApiSettings.from(env);
         UpstreamProxies proxies = UpstreamProxies.from(env);
+        BrowsingSettings browsing = BrowsingSettings.from(env, proxies);
         if (models.configured()) {
             LOG.info("natural-language tasks use {}", models.settings());
         } else {
@@ -96,7 +108,6 @@ public final class LocalServer implements AutoCloseable {
         try {
             DynamoDbTables tables = new DynamoDbTables(setting(env, "TABRUNNER_TABLE_PREFIX", "tabrunner-"));
             tables.createMissing(dynamo.client());
-            Clock clock = Clock.systemUTC();
             var blobs = new LocalDirectoryBlobStore(dataDir.resolve("blobs"));
             java.time.Duration retention = java.time.Duration.ofDays(
                     dev.tabrunner.adapter.aws.AwsSettings.retentionDays(env));
@@ -125,17 +136,26 @@ public final class LocalServer implements AutoCloseable {
             handOn.set(dispatcher);
             recovery = startRecovery(new TaskRecovery(tasks, dispatcher, clock,
                     Duration.ofMillis(4 * recoveryIntervalMs(env))), recoveryIntervalMs(env));
+            // browsing tasks' files go 5 days after their task ended, as the bucket's lifecycle rule does on AWS
+            long sweepMs = Long.parseLong(setting(env, "TABRUNNER_BROWSING_SWEEP_INTERVAL_MS", "3600000"));
+            repeat(recovery, Math.min(sweepMs, 5_000), sweepMs, "deleted {} expired browsing file(s)",
+                    "browsing file sweep", new ScreenshotSweeper(blobs, tasks, clock)::sweep);
 
             Map<String, Object> properties = new HashMap<>();
             properties.put("micronaut.server.port", port);
             properties.put("micronaut.server.host", host);
             properties.put("micronaut.server.max-request-size", apiSettings.maxUploadBytes() + 1_048_576);
             properties.put("micronaut.server.multipart.max-file-size", apiSettings.maxUploadBytes() + 1_048_576);
+            // a browsing sync request waits up to 10 minutes for its task: the connection must outlive that
+            String idle = Math.max(browsing.syncWait().plusMinutes(1).toSeconds(), 300) + "s";
+            properties.put("micronaut.server.idle-timeout", idle);
+            properties.put("micronaut.server.read-idle-timeout", idle);
+            properties.put("micronaut.server.write-idle-timeout", idle);
             ApplicationContext context = Micronaut.build(new String[0])
                     .properties(properties)
                     .singletons(clock, sessions, tasks, files, keys, blobs, credentials, vault, liveView,
                             completions, dispatcher, apiSettings, idempotency, rateLimiter, models,
-                            agentSettings, proxies)
+                            agentSettings, proxies, browsing)
                     .banner(false)
                     .deduceEnvironment(false)
                     .start();
@@ -203,17 +223,24 @@ public final class LocalServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        repeat(timer, Math.min(intervalMs, 2_000), intervalMs, "recovery: dispatched {} task(s) again",
+                "recovery sweep", recovery::sweep);
+        return timer;
+    }
+
+    /** Runs a sweep every {@code intervalMs}, logging what it did; a failed pass is logged and the next one runs. */
+    private static void repeat(ScheduledExecutorService timer, long firstMs, long intervalMs, String done,
+                               String what, IntSupplier sweep) {
         timer.scheduleWithFixedDelay(() -> {
             try {
-                int n = recovery.sweep();
+                int n = sweep.getAsInt();
                 if (n > 0) {
-                    LOG.info("recovery: dispatched {} task(s) again", n);
+                    LOG.info(done, n);
                 }
             } catch (RuntimeException e) {
-                LOG.warn("recovery sweep failed: {}", e.getMessage());
+                LOG.warn("{} failed: {}", what, e.getMessage());
             }
-        }, Math.min(intervalMs, 2_000), intervalMs, TimeUnit.MILLISECONDS);
-        return timer;
+        }, firstMs, intervalMs, TimeUnit.MILLISECONDS);
     }
 
     private static String setting(Map<String, String> env, String name, String fallback) {

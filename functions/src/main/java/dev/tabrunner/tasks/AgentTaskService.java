@@ -22,6 +22,7 @@ import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.UnaryOperator;
 
 /**
@@ -60,7 +61,7 @@ public final class AgentTaskService {
     public TaskRecord submit(Caller caller, String sessionId, JsonNode body) {
         Session session = sessions.requireActive(caller, sessionId);
         AgentTaskRequestParser.Parsed parsed = check(body, AgentTaskRequestParser.FIELDS);
-        return create(caller, session, parsed, null);
+        return create(caller, session, parsed, null, UUID.randomUUID().toString(), null);
     }
 
     /**
@@ -74,13 +75,35 @@ public final class AgentTaskService {
      */
     public TaskRecord runInOwnSession(Caller caller, AgentTaskRequestParser.Parsed parsed, SessionOptions options,
                                       UnaryOperator<Session> prepare, DialectData dialect) {
+        return runInOwnSession(caller, parsed, options, prepare, dialect, UUID.randomUUID().toString(), null);
+    }
+
+    /**
+     * As {@link #runInOwnSession(Caller, AgentTaskRequestParser.Parsed, SessionOptions, UnaryOperator,
+     * DialectData)}, for a task whose id was chosen beforehand: a copy in a race.
+     *
+     * @param race the race the task is a copy in, or null
+     */
+    public TaskRecord runInOwnSession(Caller caller, AgentTaskRequestParser.Parsed parsed, SessionOptions options,
+                                      UnaryOperator<Session> prepare, DialectData dialect, String taskId,
+                                      TaskRecord.Race race) {
         Session session = sessions.create(caller, options);
         try {
-            return create(caller, prepare.apply(session), parsed, dialect);
+            return create(caller, prepare.apply(session), parsed, dialect, taskId, race);
         } catch (RuntimeException e) {
             sessions.terminate(caller, session.id());
             throw e;
         }
+    }
+
+    /**
+     * Starts a checked task in an existing session of the caller's, after the session's earlier tasks.
+     *
+     * @param dialect what a compatibility dialect keeps with the task for its own view, or null
+     */
+    public TaskRecord runInSession(Caller caller, Session session, AgentTaskRequestParser.Parsed parsed,
+                                   DialectData dialect) {
+        return create(caller, session, parsed, dialect, UUID.randomUUID().toString(), null);
     }
 
     /**
@@ -105,7 +128,7 @@ public final class AgentTaskService {
     }
 
     private TaskRecord create(Caller caller, Session session, AgentTaskRequestParser.Parsed parsed,
-                              DialectData dialect) {
+                              DialectData dialect, String taskId, TaskRecord.Race race) {
         for (int i = 0; i < parsed.request().files().size(); i++) {
             String name = parsed.request().files().get(i);
             if (files.find(caller.tenantId(), session.id(), name).isEmpty()) {
@@ -114,7 +137,7 @@ public final class AgentTaskService {
             }
         }
         return submission.submit(caller, session, TaskRecord.KIND_AGENT, parsed.request().toJson(), parsed.secrets(),
-                dialect);
+                dialect, taskId, race);
     }
 
     /**

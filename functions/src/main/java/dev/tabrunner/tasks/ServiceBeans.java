@@ -2,6 +2,7 @@ package dev.tabrunner.tasks;
 
 import dev.tabrunner.port.CredentialVault;
 import dev.tabrunner.port.SessionStore;
+import dev.tabrunner.port.TaskStore;
 import dev.tabrunner.service.TaskEnds;
 import io.micronaut.context.annotation.Factory;
 import jakarta.inject.Singleton;
@@ -12,7 +13,7 @@ import java.time.Clock;
 @Factory
 final class ServiceBeans {
     @Singleton
-    TaskEnds taskEnds(CredentialVault vault, SessionStore sessions, Clock clock) {
-        return new TaskEnds(vault, sessions, clock);
+    TaskEnds taskEnds(CredentialVault vault, SessionStore sessions, TaskStore tasks, Clock clock) {
+        return new TaskEnds(vault, sessions, tasks, clock);
     }
 }

@@ -16,6 +16,7 @@ import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /** Creates, reads, lists and terminates sessions, always inside the caller's tenant. */
@@ -46,11 +47,46 @@ public final class SessionService {
             // the limit is a condition of the write itself: concurrent creations cannot both take the last place
             sessions.create(session, settings.maxSessions());
         } catch (LimitReachedException e) {
-            throw new ApiException(429, "too_many_sessions", "this tenant has " + settings.maxSessions()
-                    + " active sessions, its limit; terminate one (DELETE /browser/sessions/{id}) or wait for one"
-                    + " to expire", Map.of("retryAfterSeconds", 10));
+            throw tooMany();
         }
         return session;
+    }
+
+    /**
+     * The active session known by an id a dialect derives from a name the caller chose (a browsing
+     * {@code session_key}): the existing one while it is active; otherwise a new generation under the same id,
+     * without browser state and with {@code options}, as if created now. Concurrent callers get one session.
+     *
+     * @throws ApiException 429 when a new generation would exceed the tenant's active sessions
+     */
+    public Session activeNamed(Caller caller, String id, SessionOptions options) {
+        for (int attempt = 0; attempt < TERMINATE_ATTEMPTS; attempt++) {
+            Instant now = clock.instant();
+            Optional<Session> found = sessions.find(caller.tenantId(), id);
+            if (found.isPresent() && found.get().statusAt(now) == SessionStatus.ACTIVE) {
+                return found.get();
+            }
+            Session fresh = new Session(id, caller.tenantId(), SessionStatus.ACTIVE, now, now, options, null, null,
+                    null, null, found.map(Session::version).orElse(0L));
+            try {
+                if (found.isEmpty()) {
+                    sessions.create(fresh, settings.maxSessions());
+                    return fresh;
+                }
+                return sessions.renew(fresh, found.get().version(), settings.maxSessions());
+            } catch (LimitReachedException e) {
+                throw tooMany();
+            } catch (ConflictException e) {
+                // another request made or renewed it first: use that one
+            }
+        }
+        throw new ConflictException("session_busy", "session " + id + " is changing; retry");
+    }
+
+    private ApiException tooMany() {
+        return new ApiException(429, "too_many_sessions", "this tenant has " + settings.maxSessions()
+                + " active sessions, its limit; terminate one (DELETE /browser/sessions/{id}) or wait for one"
+                + " to expire", Map.of("retryAfterSeconds", 10));
     }
 
     public Session get(Caller caller, String sessionId) {

@@ -49,8 +49,19 @@ public final class TaskSubmission {
      */
     public TaskRecord submit(Caller caller, Session session, String kind, JsonNode request, TaskSecrets secrets,
                              DialectData dialect) {
-        TaskRecord task = TaskRecord.created(UUID.randomUUID().toString(), caller.tenantId(), session.id(), kind,
-                request, dialect, clock.instant());
+        return submit(caller, session, kind, request, secrets, dialect, UUID.randomUUID().toString(), null);
+    }
+
+    /**
+     * As {@link #submit(Caller, Session, String, JsonNode, TaskSecrets, DialectData)}, for a task whose id was
+     * chosen beforehand: a copy in a race, whose siblings' ids it carries.
+     *
+     * @param race the race the task is a copy in (its id among the copies), or null
+     */
+    public TaskRecord submit(Caller caller, Session session, String kind, JsonNode request, TaskSecrets secrets,
+                             DialectData dialect, String id, TaskRecord.Race race) {
+        TaskRecord task = TaskRecord.created(id, caller.tenantId(), session.id(), kind, request, dialect, race,
+                clock.instant());
         // the values go to the vault before the task exists, so that no worker can start without them
         ends.seal(caller.tenantId(), task.id(), secrets);
         try {

@@ -51,6 +51,11 @@ final class LambdaHarness {
     final Map<String, String> env = new HashMap<>();
 
     LambdaHarness(Duration syncWait) {
+        this(syncWait, new Object[0]);
+    }
+
+    /** @param singletons beans of the test's own for the API function (a language model's settings, ...) */
+    LambdaHarness(Duration syncWait, Object... singletons) {
         String prefix = "lambda-" + UUID.randomUUID().toString().substring(0, 8) + "-";
         tables = new DynamoDbTables(prefix);
         tables.createMissing(DynamoDbLocalFixture.client());
@@ -67,7 +72,7 @@ final class LambdaHarness {
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secret"))).build();
         clients = new AwsClients(DynamoDbLocalFixture.client(), s3, presigner, lambda, secrets);
         var context = new LambdaApplicationContextBuilder()
-                .singletons(settings, clients, ApiSettings.from(env)).build();
+                .singletons(settings, clients, ApiSettings.from(env)).singletons(singletons).build();
         api = new ApiHandler(context, "sessions");
     }
 
@@ -146,10 +151,15 @@ final class LambdaHarness {
     }
 
     Response send(byte[] event) {
+        return send(event, 29_000);
+    }
+
+    /** Sends an event to an invocation with {@code remainingMillis} left before the function is cut off. */
+    Response send(byte[] event, long remainingMillis) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             api.handleRequest(new ByteArrayInputStream(event), out, new FakeLambdaContext("tabrunner-sessions",
-                    29_000));
+                    remainingMillis));
             JsonNode raw = Json.mapper().readTree(out.toByteArray());
             Map<String, String> headers = new HashMap<>();
             raw.path("headers").fields().forEachRemaining(e -> headers.put(e.getKey(), e.getValue().asText()));

@@ -49,6 +49,11 @@ final class TestSystem {
     }
 
     static LocalServer startServer(Path dataDir, Map<String, String> overrides) {
+        return startServer(dataDir, overrides, java.time.Clock.systemUTC());
+    }
+
+    /** A server of its own, reading the time from {@code clock}. */
+    static LocalServer startServer(Path dataDir, Map<String, String> overrides, java.time.Clock clock) {
         Map<String, String> env = new HashMap<>();
         env.put("TABRUNNER_DATA_DIR", dataDir.toString());
         env.put("TABRUNNER_PORT", "-1");
@@ -58,7 +63,7 @@ final class TestSystem {
         // the fixture site is on loopback, which the egress guard refuses unless allowed
         env.put("TABRUNNER_EGRESS_ALLOW", "127.0.0.1,localhost");
         env.putAll(overrides);
-        return LocalServer.start(env);
+        return LocalServer.start(env, clock);
     }
 
     String url(String path) {

@@ -38,7 +38,7 @@ class TaskServiceTest {
     private final Clock clock = Clock.fixed(Instant.parse("2026-11-29T12:00:00Z"), ZoneOffset.UTC);
     private final InMemoryStores stores = new InMemoryStores();
     private final ApiSettings settings = new ApiSettings(Duration.ZERO, 1024, 50, 3, 2);
-    private final TaskEnds ends = new TaskEnds(stores.vault(), stores.sessions(), clock);
+    private final TaskEnds ends = new TaskEnds(stores.vault(), stores.sessions(), stores.tasks(), clock);
     private final SessionService sessions = new SessionService(stores.sessions(), clock, settings);
     private final TaskSubmission submission = new TaskSubmission(stores.tasks(), stores.recordingDispatcher(), ends,
             settings, clock);

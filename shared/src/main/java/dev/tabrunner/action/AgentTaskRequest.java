@@ -27,15 +27,17 @@ import java.util.Objects;
  * @param profile               the browser profile the task starts from and may save into, or null for the
  *                              session's own state
  * @param liveView              keep a live view of the task's browser open for as long as the task runs
+ * @param artifacts             where the task's files go and whether it ends with a screenshot (what a dialect adds)
  */
 public record AgentTaskRequest(String taskDetails, long maxDurationMs, long maxInputTokens, long maxOutputTokens,
                                int maxSteps, String startingUrl, boolean terminateOnCompletion,
                                List<String> secretNames, List<String> files, String environmentId,
                                JsonNode outputSchema, String model, BrowsingOptions browsing,
-                               BrowserProfile profile, boolean liveView) {
+                               BrowserProfile profile, boolean liveView, AgentArtifacts artifacts) {
     public AgentTaskRequest {
         Objects.requireNonNull(taskDetails, "taskDetails");
         browsing = browsing == null ? BrowsingOptions.NONE : browsing;
+        artifacts = artifacts == null ? AgentArtifacts.DEFAULT : artifacts;
         secretNames = List.copyOf(secretNames);
         files = List.copyOf(files);
     }
@@ -44,13 +46,27 @@ public record AgentTaskRequest(String taskDetails, long maxDurationMs, long maxI
     public AgentTaskRequest with(BrowsingOptions newBrowsing, BrowserProfile newProfile, boolean newLiveView) {
         return new AgentTaskRequest(taskDetails, maxDurationMs, maxInputTokens, maxOutputTokens, maxSteps, startingUrl,
                 terminateOnCompletion, secretNames, files, environmentId, outputSchema, model, newBrowsing, newProfile,
-                newLiveView);
+                newLiveView, artifacts);
+    }
+
+    /** The same request with another time limit (a dialect's own range: the browsing API allows up to 3 h). */
+    public AgentTaskRequest withMaxDuration(long newMaxDurationMs) {
+        return new AgentTaskRequest(taskDetails, newMaxDurationMs, maxInputTokens, maxOutputTokens, maxSteps,
+                startingUrl, terminateOnCompletion, secretNames, files, environmentId, outputSchema, model, browsing,
+                profile, liveView, artifacts);
+    }
+
+    /** The same request keeping its files as {@code newArtifacts} says. */
+    public AgentTaskRequest withArtifacts(AgentArtifacts newArtifacts) {
+        return new AgentTaskRequest(taskDetails, maxDurationMs, maxInputTokens, maxOutputTokens, maxSteps,
+                startingUrl, terminateOnCompletion, secretNames, files, environmentId, outputSchema, model, browsing,
+                profile, liveView, newArtifacts);
     }
 
     /** The same request, ending its session when it ends. */
     public AgentTaskRequest terminatingSession() {
         return new AgentTaskRequest(taskDetails, maxDurationMs, maxInputTokens, maxOutputTokens, maxSteps, startingUrl,
-                true, secretNames, files, environmentId, outputSchema, model, browsing, profile, liveView);
+                true, secretNames, files, environmentId, outputSchema, model, browsing, profile, liveView, artifacts);
     }
 
     /** The form that is stored with the task and read back by the worker: defaults applied, no secret values. */
@@ -86,6 +102,9 @@ public record AgentTaskRequest(String taskDetails, long maxDurationMs, long maxI
         }
         if (liveView) {
             o.put("liveView", true);
+        }
+        if (!artifacts.equals(AgentArtifacts.DEFAULT)) {
+            o.set("artifacts", artifacts.toJson());
         }
         return o;
     }

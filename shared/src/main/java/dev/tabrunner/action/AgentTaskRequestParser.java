@@ -20,6 +20,11 @@ import java.util.Set;
 public final class AgentTaskRequestParser {
     public static final long DEFAULT_MAX_DURATION_MS = 300_000;
     public static final long MIN_MAX_DURATION_MS = 1_000;
+    /**
+     * The longest time limit the stored form may hold: what a dialect may set beyond a caller's own range (the
+     * browsing API's {@code timeout}, up to 3 h); its shortest is 1 ms.
+     */
+    public static final long MAX_STORED_DURATION_MS = 10_800_000;
     public static final long DEFAULT_MAX_TOKENS = 100_000;
     public static final long MAX_INPUT_TOKENS_LIMIT = 10_000_000;
     public static final long MAX_OUTPUT_TOKENS_LIMIT = 1_000_000;
@@ -57,14 +62,15 @@ public final class AgentTaskRequestParser {
     }
 
     /**
-     * Fields only the stored form holds: what the API adds (browsing options, profile, live view). What a dialect
-     * keeps for its own view is not part of the request ({@link dev.tabrunner.domain.TaskRecord#dialect()}).
+     * Fields only the stored form holds: what the API adds (browsing options, profile, live view, where files go).
+     * What a dialect keeps for its own view is not part of the request
+     * ({@link dev.tabrunner.domain.TaskRecord#dialect()}).
      */
     private static final Set<String> STORED_FIELDS;
 
     static {
         Set<String> s = new java.util.HashSet<>(FIELDS);
-        s.addAll(Set.of("browsing", "profile", "liveView"));
+        s.addAll(Set.of("browsing", "profile", "liveView", "artifacts"));
         STORED_FIELDS = Set.copyOf(s);
     }
 
@@ -72,24 +78,32 @@ public final class AgentTaskRequestParser {
     public static AgentTaskRequest parseStored(JsonNode stored) {
         AgentTaskRequest r = parse(stored, STORED_FIELDS, false).request();
         BrowserProfile profile;
+        AgentArtifacts artifacts;
         try {
             profile = BrowserProfile.fromJson(stored.get("profile"));
         } catch (IllegalArgumentException e) {
             throw new InvalidRequestException("profile", "profile.id: " + e.getMessage());
         }
+        try {
+            artifacts = AgentArtifacts.fromJson(stored.get("artifacts"));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException("artifacts", "artifacts.keyPrefix: " + e.getMessage());
+        }
         return r.with(BrowsingOptions.fromJson(stored.get("browsing")), profile,
-                stored.path("liveView").asBoolean(false));
+                stored.path("liveView").asBoolean(false)).withArtifacts(artifacts);
     }
 
     private static Parsed parse(JsonNode body, Set<String> allowed, boolean withValues) {
+        // a caller's body keeps seed 001's range; the stored form holds what the API set, a dialect's range included
+        long minDuration = withValues ? MIN_MAX_DURATION_MS : 1;
+        long maxDuration = withValues ? DEFAULT_MAX_DURATION_MS : MAX_STORED_DURATION_MS;
         JsonFields f = new JsonFields(body, "", -1, null);
         f.allowOnly(allowed);
         String details = f.string("taskDetails", true, MAX_TASK_DETAILS);
         if (details.isBlank()) {
             throw f.fail("taskDetails", "must describe the task");
         }
-        long duration = orDefault(f.longValue("maxDuration", MIN_MAX_DURATION_MS, DEFAULT_MAX_DURATION_MS),
-                DEFAULT_MAX_DURATION_MS);
+        long duration = orDefault(f.longValue("maxDuration", minDuration, maxDuration), DEFAULT_MAX_DURATION_MS);
         long input = orDefault(f.longValue("maxInputTokens", 1, MAX_INPUT_TOKENS_LIMIT), DEFAULT_MAX_TOKENS);
         long output = orDefault(f.longValue("maxOutputTokens", 1, MAX_OUTPUT_TOKENS_LIMIT), DEFAULT_MAX_TOKENS);
         int steps = (int) orDefault(f.longValue("maxSteps", 1, MAX_STEPS_LIMIT), DEFAULT_MAX_STEPS);
@@ -104,7 +118,8 @@ public final class AgentTaskRequestParser {
             throw f.fail("model", "must name a model");
         }
         AgentTaskRequest request = new AgentTaskRequest(details, duration, input, output, steps, startingUrl,
-                terminate, new ArrayList<>(secrets.keySet()), files, environmentId, schema, model, null, null, false);
+                terminate, new ArrayList<>(secrets.keySet()), files, environmentId, schema, model, null, null, false,
+                null);
         return new Parsed(request, withValues ? new TaskSecrets(secrets) : TaskSecrets.none());
     }
 

@@ -28,13 +28,16 @@ import java.util.Objects;
  *                      other kinds
  * @param dialect       what the API dialect that created the task keeps with it for its own views; null for tasks of
  *                      the native API
+ * @param race          the race the task is a copy in (the same work run several times at once, the first copy to
+ *                      finish wins and the others are stopped; see {@link dev.tabrunner.service.TaskEnds}); null for
+ *                      a task run once
  */
 public record TaskRecord(String id, String tenantId, String sessionId, String kind, TaskStatus status,
                          JsonNode request, ArrayNode results, String finalUrl, List<Artifact> artifacts,
                          TaskError error, Instant createdAt, Instant startedAt, Instant finishedAt,
                          String leaseOwner, Instant leaseExpiresAt, int attempts, long version,
                          String liveViewUrl, Control control, JsonNode checkpoint, ArrayNode network,
-                         JsonNode agent, DialectData dialect) {
+                         JsonNode agent, DialectData dialect, Race race) {
     public static final String KIND_SCRIPTED = "scripted";
     /** A natural-language task carried out by the agent (seed 001). */
     public static final String KIND_AGENT = "agent";
@@ -44,6 +47,22 @@ public record TaskRecord(String id, String tenantId, String sessionId, String ki
     /** What a caller asked a running task to do. */
     public enum Control {
         STOP, PAUSE
+    }
+
+    /**
+     * The copies of one piece of work raced against each other.
+     *
+     * @param group  names the race (the first copy's id)
+     * @param copies every copy's task id, the first copy's first; a copy finds its siblings here
+     */
+    public record Race(String group, List<String> copies) {
+        public Race {
+            Objects.requireNonNull(group, "group");
+            copies = List.copyOf(copies);
+            if (!copies.contains(group)) {
+                throw new IllegalArgumentException("a race's group is one of its copies");
+            }
+        }
     }
 
     public TaskRecord {
@@ -76,9 +95,18 @@ public record TaskRecord(String id, String tenantId, String sessionId, String ki
     /** A new task; {@code dialect} is what the dialect that creates it keeps with it, or null. */
     public static TaskRecord created(String id, String tenantId, String sessionId, String kind, JsonNode request,
                                      DialectData dialect, Instant now) {
+        return created(id, tenantId, sessionId, kind, request, dialect, null, now);
+    }
+
+    /** A new task, a copy in {@code race} (or null for a task run once). */
+    public static TaskRecord created(String id, String tenantId, String sessionId, String kind, JsonNode request,
+                                     DialectData dialect, Race race, Instant now) {
+        if (race != null && !race.copies().contains(id)) {
+            throw new IllegalArgumentException("task " + id + " is not a copy of race " + race.group());
+        }
         return new TaskRecord(id, tenantId, sessionId, kind, TaskStatus.CREATED, request,
                 dev.tabrunner.json.Json.mapper().createArrayNode(), null, List.of(), null, now, null, null, null,
-                null, 0, 0, null, null, null, null, null, dialect);
+                null, 0, 0, null, null, null, null, null, dialect, race);
     }
 
     public Builder toBuilder() {
@@ -202,7 +230,8 @@ public record TaskRecord(String id, String tenantId, String sessionId, String ki
             }
             return new TaskRecord(base.id, base.tenantId, base.sessionId, base.kind, status, base.request, results,
                     finalUrl, artifacts, error, base.createdAt, startedAt, finishedAt, leaseOwner, leaseExpiresAt,
-                    attempts, base.version + 1, liveViewUrl, control, checkpoint, network, agent, base.dialect);
+                    attempts, base.version + 1, liveViewUrl, control, checkpoint, network, agent, base.dialect,
+                    base.race);
         }
     }
 }

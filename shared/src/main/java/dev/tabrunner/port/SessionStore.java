@@ -40,6 +40,16 @@ public interface SessionStore {
     Session update(Session session, long expectedVersion);
 
     /**
+     * Replaces a session that is no longer active (expired or terminated) by a new generation under the same id,
+     * counted as active under the limit as a new session is; the stored copy gets {@code expectedVersion + 1}.
+     *
+     * @return the session as stored
+     * @throws LimitReachedException when the tenant already has {@code maxActive} active sessions
+     * @throws ConflictException     when the stored version differs or the session is gone
+     */
+    Session renew(Session next, long expectedVersion, int maxActive);
+
+    /**
      * Newest first.
      *
      * @param cursor a {@link Page#nextCursor()} from the previous page, or null

@@ -4,9 +4,11 @@ import dev.tabrunner.domain.Session;
 import dev.tabrunner.domain.SessionStatus;
 import dev.tabrunner.domain.TaskRecord;
 import dev.tabrunner.domain.TaskSecrets;
+import dev.tabrunner.domain.TaskStatus;
 import dev.tabrunner.port.ConflictException;
 import dev.tabrunner.port.CredentialVault;
 import dev.tabrunner.port.SessionStore;
+import dev.tabrunner.port.TaskStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,8 +20,9 @@ import java.util.function.UnaryOperator;
  * The rules of a task's beginning and end that hold wherever it ends: in a worker, or in the API when a task ends
  * without one (stopped while it waited, paused, or waiting for a person's answer). A task's secrets are sealed in
  * the vault before the task exists and leave it when the task ends; a session created for the task alone
- * ({@code terminateOnCompletion}, run-task) ends with it; session rows are changed with a conditional write,
- * re-read and re-applied when someone else changed them first.
+ * ({@code terminateOnCompletion}, run-task) ends with it; the first copy of a race ({@link TaskRecord#race()}) to
+ * finish stops its siblings; session rows are changed with a conditional write, re-read and re-applied when someone
+ * else changed them first.
  */
 public final class TaskEnds {
     private static final Logger LOG = LoggerFactory.getLogger(TaskEnds.class);
@@ -27,11 +30,13 @@ public final class TaskEnds {
 
     private final TaskSecretsVault secrets;
     private final SessionStore sessions;
+    private final TaskStore tasks;
     private final Clock clock;
 
-    public TaskEnds(CredentialVault vault, SessionStore sessions, Clock clock) {
+    public TaskEnds(CredentialVault vault, SessionStore sessions, TaskStore tasks, Clock clock) {
         this.secrets = new TaskSecretsVault(vault);
         this.sessions = sessions;
+        this.tasks = tasks;
         this.clock = clock;
     }
 
@@ -60,8 +65,9 @@ public final class TaskEnds {
     }
 
     /**
-     * Applies what follows a task's end: its secrets leave the vault and a session that lives only for the task
-     * is terminated. Does nothing for a task that has not ended, and is harmless to call twice.
+     * Applies what follows a task's end: its secrets leave the vault, a session that lives only for the task is
+     * terminated, and a copy of a race that finished stops the other copies. Does nothing for a task that has not
+     * ended, and is harmless to call twice.
      */
     public void ended(TaskRecord task) {
         if (!task.status().isTerminal()) {
@@ -73,6 +79,43 @@ public final class TaskEnds {
         if (terminatesSession(task)) {
             terminateSession(task.tenantId(), task.sessionId());
         }
+        if (task.status() == TaskStatus.FINISHED && task.race() != null) {
+            for (String copy : task.race().copies()) {
+                if (!copy.equals(task.id())) {
+                    stopCopy(task.tenantId(), copy, task.id());
+                }
+            }
+        }
+    }
+
+    /**
+     * Stops a copy that lost its race: one that has not started (or is paused) ends as stopped here and now; a
+     * running one is asked to stop, which its worker obeys within about a second, closing its browser, and then
+     * ends it as stopped (applying these rules to it in turn). A copy that has ended is left as it is.
+     */
+    private void stopCopy(String tenantId, String copyId, String winnerId) {
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            TaskRecord t = tasks.find(tenantId, copyId).orElse(null);
+            if (t == null || t.status().isTerminal()
+                    || t.status() == TaskStatus.RUNNING && t.control() == TaskRecord.Control.STOP) {
+                return;
+            }
+            TaskRecord next = t.status() == TaskStatus.RUNNING
+                    ? t.toBuilder().control(TaskRecord.Control.STOP).build()
+                    : t.toBuilder().status(TaskStatus.STOPPED).control(TaskRecord.Control.STOP)
+                    .finishedAt(clock.instant()).lease(null, null).build();
+            try {
+                tasks.update(next);
+            } catch (ConflictException e) {
+                // changed meanwhile (claimed, checkpointed): decide again on what it is now
+                continue;
+            }
+            LOG.info("task {} lost its race to {}: {}", copyId, winnerId, next.status() == TaskStatus.STOPPED
+                    ? "stopped" : "stop requested");
+            ended(next);
+            return;
+        }
+        LOG.warn("could not stop task {}, which lost its race to {}, after repeated conflicts", copyId, winnerId);
     }
 
     /** True for a task whose session lives only for it ({@code terminateOnCompletion}, run-task). */

@@ -77,4 +77,39 @@ class AgentTaskRequestParserTest {
         assertThatThrownBy(() -> AgentTaskRequestParser.parse(json("{\"taskDetails\":\"x\",\"secrets\":"
                 + "[{\"name\":\"p\",\"value\":\"abc\"}]}"))).message().doesNotContain("abc\"");
     }
+
+    @Test
+    void storedForm_keepsWhatADialectSet_aThreeHourLimitAndWhereFilesGo() throws Exception {
+        AgentTaskRequest r = AgentTaskRequestParser.parse(json("{\"taskDetails\":\"Browse\"}")).request()
+                .withMaxDuration(AgentTaskRequestParser.MAX_STORED_DURATION_MS)
+                .withArtifacts(new AgentArtifacts("browsing", new AgentArtifacts.FinalScreenshot(false)));
+
+        JsonNode stored = r.toJson();
+        AgentTaskRequest again = AgentTaskRequestParser.parseStored(stored);
+
+        assertThat(again).isEqualTo(r);
+        assertThat(again.maxDurationMs()).isEqualTo(10_800_000);
+        assertThat(again.artifacts().keyPrefix()).isEqualTo("browsing");
+        assertThat(again.artifacts().finalScreenshot().fullPage()).isFalse();
+        assertThat(AgentTaskRequestParser.parseStored(r.withMaxDuration(1).toJson()).maxDurationMs()).isEqualTo(1);
+        // a request that asked for nothing stores nothing of it, and reads back as the default
+        AgentTaskRequest plain = AgentTaskRequestParser.parse(json("{\"taskDetails\":\"Browse\"}")).request();
+        assertThat(plain.toJson().has("artifacts")).isFalse();
+        assertThat(AgentTaskRequestParser.parseStored(plain.toJson()).artifacts()).isEqualTo(AgentArtifacts.DEFAULT);
+    }
+
+    @Test
+    void callersBody_keepsSeed001sRange_andCannotSetWhereFilesGo() {
+        refused("{\"taskDetails\":\"x\",\"maxDuration\":10800000}", "maxDuration");
+        refused("{\"taskDetails\":\"x\",\"artifacts\":{\"keyPrefix\":\"browsing\"}}", "artifacts");
+    }
+
+    @Test
+    void storedForm_withAMalformedKeyPrefix_isRefused() throws Exception {
+        JsonNode stored = json("{\"taskDetails\":\"x\",\"artifacts\":{\"keyPrefix\":\"../tasks\"}}");
+
+        assertThatThrownBy(() -> AgentTaskRequestParser.parseStored(stored))
+                .isInstanceOfSatisfying(InvalidRequestException.class,
+                        e -> assertThat(e.field()).isEqualTo("artifacts"));
+    }
 }

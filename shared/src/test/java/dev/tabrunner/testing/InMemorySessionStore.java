@@ -53,6 +53,24 @@ public final class InMemorySessionStore implements SessionStore {
     }
 
     @Override
+    public synchronized Session renew(Session next, long expectedVersion, int maxActive) {
+        Session current = byId.get(next.id());
+        if (current == null || current.version() != expectedVersion || !current.tenantId().equals(next.tenantId())) {
+            throw new ConflictException("session_changed", "session " + next.id() + " changed concurrently");
+        }
+        Instant now = next.createdAt();
+        long active = byId.values().stream().filter(s -> !s.id().equals(next.id())
+                && s.tenantId().equals(next.tenantId()) && s.statusAt(now) == SessionStatus.ACTIVE).count();
+        if (active >= maxActive) {
+            throw new LimitReachedException("tenant " + next.tenantId() + " has " + maxActive
+                    + " active sessions", maxActive);
+        }
+        Session stored = next.withVersion(expectedVersion + 1);
+        byId.put(next.id(), stored);
+        return stored;
+    }
+
+    @Override
     public Page<Session> list(String tenantId, int limit, String cursor) {
         return pages.page(byId.values().stream().filter(s -> s.tenantId().equals(tenantId)).toList(), tenantId,
                 limit, cursor);

@@ -166,6 +166,36 @@ public final class DynamoDbSessionStore implements SessionStore {
     }
 
     @Override
+    public Session renew(Session next, long expectedVersion, int maxActive) {
+        long version = expectedVersion + 1;
+        Session stored = next.withVersion(version);
+        for (int attempt = 0; attempt < 2; attempt++) {
+            Put put = Put.builder().tableName(table).item(item(stored, version))
+                    .conditionExpression("version = :v AND tenantId = :t")
+                    .expressionAttributeValues(Map.of(":v", n(expectedVersion), ":t", s(next.tenantId()))).build();
+            try {
+                client.transactWriteItems(b -> b.transactItems(TransactWriteItem.builder().put(put).build(),
+                        usage.add(next.tenantId(), TenantUsage.SESSIONS, next.id(), maxActive)));
+                return stored;
+            } catch (TransactionCanceledException e) {
+                if (TenantUsage.failedAt(e.cancellationReasons(), 0)) {
+                    throw new ConflictException("session_changed", "session " + next.id() + " changed concurrently");
+                }
+                if (!TenantUsage.failedAt(e.cancellationReasons(), 1)) {
+                    throw new StoreUnavailableException("could not renew session " + next.id(), e);
+                }
+                if (attempt > 0 || dropExpired(next.tenantId(), next.createdAt()) == 0) {
+                    throw new LimitReachedException("tenant " + next.tenantId() + " has " + maxActive
+                            + " active sessions", maxActive);
+                }
+            } catch (SdkException e) {
+                throw new StoreUnavailableException("could not renew session " + next.id(), e);
+            }
+        }
+        throw new IllegalStateException("unreachable");
+    }
+
+    @Override
     public int countActive(String tenantId) {
         return usage.members(tenantId, TenantUsage.SESSIONS).size();
     }

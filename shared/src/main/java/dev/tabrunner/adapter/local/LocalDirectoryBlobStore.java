@@ -10,7 +10,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /** Blobs as files under one directory; keys are relative paths made only of safe characters. */
 public final class LocalDirectoryBlobStore implements BlobStore {
@@ -61,6 +63,25 @@ public final class LocalDirectoryBlobStore implements BlobStore {
             Files.deleteIfExists(resolve(key));
         } catch (IOException e) {
             throw new StoreUnavailableException("could not delete blob " + key, e);
+        }
+    }
+
+    /**
+     * The keys under a prefix ({@code browsing/}), for what sweeps a directory the way a lifecycle rule sweeps a
+     * bucket; a file being written is not one yet.
+     */
+    public List<String> keys(String prefix) {
+        Path start = resolve(prefix);
+        if (!Files.isDirectory(start)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.walk(start)) {
+            return files.filter(Files::isRegularFile)
+                    .filter(f -> !f.getFileName().toString().startsWith(".upload"))
+                    .map(f -> root.relativize(f).toString().replace(java.io.File.separatorChar, '/'))
+                    .sorted().toList();
+        } catch (IOException e) {
+            throw new StoreUnavailableException("could not list blobs under " + prefix, e);
         }
     }
 

@@ -166,6 +166,25 @@ public abstract class SessionStoreContract {
     }
 
     @Test
+    void renew_replacesAnExpiredSession_countedUnderTheLimit() {
+        Instant now = Instant.now();
+        Instant longAgo = now.minus(Duration.ofMillis(SessionOptions.DEFAULT_INACTIVITY_TIMEOUT_MS)).minusSeconds(5);
+        Session old = session(longAgo);
+        sessions.create(old, 2);
+        sessions.create(session(now), 2);
+        Session fresh = new Session(old.id(), tenant, SessionStatus.ACTIVE, now, now, SessionOptions.defaults(),
+                null, null, null, null, 0);
+
+        Session renewed = sessions.renew(fresh, 0, 2);
+
+        assertThat(renewed.version()).isEqualTo(1);
+        assertThat(sessions.find(tenant, old.id()).orElseThrow().statusAt(now)).isEqualTo(SessionStatus.ACTIVE);
+        assertThatThrownBy(() -> sessions.create(session(now.plusMillis(1)), 2))
+                .isInstanceOf(LimitReachedException.class);
+        assertThatThrownBy(() -> sessions.renew(fresh, 0, 2)).isInstanceOf(ConflictException.class);
+    }
+
+    @Test
     void countActive_stopsCounting_aSessionTerminatedByAnUpdate() {
         Instant now = Instant.now();
         Session s = session(now);
