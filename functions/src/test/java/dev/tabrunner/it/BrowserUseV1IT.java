@@ -318,6 +318,52 @@ class BrowserUseV1IT {
         model.reset();
     }
 
+    /**
+     * Seed 004: a paused task "can be resumed later using the /resume-task endpoint". A task shown as paused because
+     * its agent asked a person something (v1 has no way to answer) goes on without an answer.
+     */
+    @Test
+    void resumeTask_continuesATaskPausedForAQuestion_withoutAnAnswer() throws Exception {
+        Api api = newTenant();
+        model.then(r -> Reply.tool("ask_human", "{\"question\":\"Standard or express shipping?\"}"))
+                .then(r -> {
+                    assertThat(ScriptedModelServer.toolResults(r).toString()).contains("resumed without one");
+                    return Reply.tool("done", "{\"message\":\"went on without an answer\"}");
+                });
+        String id = run(api, "{\"task\":\"Place the order\",\"use_proxy\":false}");
+        assertThat(awaitStatus(api, id, "paused", "finished", "failed")).isEqualTo("paused");
+
+        var resumed = put(api, "/api/v1/resume-task?task_id=" + id, null);
+
+        assertThat(resumed.status()).as(resumed.body()).isEqualTo(200);
+        assertThat(resumed.body()).isEmpty();
+        assertThat(awaitStatus(api, id, "finished", "failed")).isEqualTo("finished");
+        assertThat(api.get("/api/v1/task/" + id).json().get("output").asText()).isEqualTo("went on without an answer");
+    }
+
+    /** Seed 004: stop-task "stops a running browser automation task immediately", a pause pending or not. */
+    @Test
+    void stopTask_winsOverAPendingPause_atOnce() throws Exception {
+        Api api = newTenant();
+        model.then(Reply.tool("wait", "{\"seconds\":1}").delayed(6000));
+        String id = run(api, "{\"task\":\"Wait around\",\"use_proxy\":false}");
+        awaitStatus(api, id, "running");
+        for (int i = 0; i < 100 && model.requests().isEmpty(); i++) {
+            Thread.sleep(50);
+        }
+        var pause = dev.tabrunner.testing.Async.supply(() -> put(api, "/api/v1/pause-task?task_id=" + id, null));
+        Thread.sleep(700); // the pause is asked for, and waits for the step under way
+
+        long before = System.nanoTime();
+        var stopped = put(api, "/api/v1/stop-task?task_id=" + id, null);
+
+        assertThat(stopped.status()).as(stopped.body()).isEqualTo(200);
+        assertThat((System.nanoTime() - before) / 1_000_000).isLessThan(3500);
+        assertThat(awaitStatus(api, id, "stopped")).isEqualTo("stopped");
+        assertThat(pause.get().status()).isIn(200, 409);
+        model.reset();
+    }
+
     @Test
     void listTasks_newestFirst_paged_withTotals_andOnlyTheCallersV1Tasks() throws Exception {
         Api api = newTenant();
