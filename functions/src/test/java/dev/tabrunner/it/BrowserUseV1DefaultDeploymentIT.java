@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -30,17 +29,9 @@ class BrowserUseV1DefaultDeploymentIT {
     private static final ScriptedModelServer model = ScriptedModelServer.start();
     private static LocalServer server;
 
-    private static Map<String, String> settings() {
-        Map<String, String> env = new HashMap<>();
-        env.put("TABRUNNER_LLM_BASE_URL", model.baseUrl());
-        env.put("TABRUNNER_LLM_API_KEY", "sk-scripted");
-        env.put("TABRUNNER_LLM_MAX_ATTEMPTS", "1");
-        return env;
-    }
-
     @BeforeAll
     static void start() {
-        server = TestSystem.startServer(TestSystem.tempDir(), settings());
+        server = TestSystem.startServer(TestSystem.tempDir(), TestSystem.scriptedModel(model));
     }
 
     @AfterAll
@@ -48,13 +39,6 @@ class BrowserUseV1DefaultDeploymentIT {
         server.close();
         model.close();
         site.close();
-    }
-
-    private static Api newTenant(LocalServer on) {
-        var r = new Api(on.baseUrl(), TestSystem.ADMIN_KEY).post("/admin/api-keys", "{\"tenantId\":\"d"
-                + Long.toHexString(System.nanoTime()) + "\",\"role\":\"user\"}");
-        assertThat(r.status()).as(r.body()).isEqualTo(201);
-        return new Api(on.baseUrl(), r.json().get("key").asText());
     }
 
     /** Uploads through a link of {@code uploads/presigned-url}, as browser-use's documentation shows it. */
@@ -89,7 +73,7 @@ class BrowserUseV1DefaultDeploymentIT {
 
     @Test
     void theSeedsRunTaskExample_runsOnADefaultDeployment_andSaysItRanWithoutAProxy() throws Exception {
-        Api api = newTenant(server);
+        Api api = TestSystem.newTenant(server);
         String file = uploadThroughALink(api, "orders.csv", "text/csv", "id,total\n1,9.99\n");
         String body = SeedExamples.v1RunTaskFilledIn("[\"127.0.0.1\"]", "{\"type\":\"object\",\"required\":"
                 + "[\"size\"],\"properties\":{\"size\":{\"type\":\"string\"}}}", "[\"" + file + "\"]");
@@ -121,10 +105,10 @@ class BrowserUseV1DefaultDeploymentIT {
 
     @Test
     void anOperatorWhoPromisesProxies_makesAnExplicitProxyRequestStrict() {
-        Map<String, String> strict = settings();
+        Map<String, String> strict = TestSystem.scriptedModel(model);
         strict.put("TABRUNNER_PROXY_STRICT", "true");
         try (LocalServer promising = TestSystem.startServer(TestSystem.tempDir(), strict)) {
-            Api api = newTenant(promising);
+            Api api = TestSystem.newTenant(promising);
 
             var r = api.post("/api/v1/run-task", "{\"task\":\"x\",\"use_proxy\":true,\"proxy_country_code\":\"us\"}");
 
@@ -137,7 +121,7 @@ class BrowserUseV1DefaultDeploymentIT {
 
     @Test
     void uploadLinks_needAKeyToBeMade_andRefuseWhatIsNotAFile() {
-        Api api = newTenant(server);
+        Api api = TestSystem.newTenant(server);
         assertThat(new Api(server.baseUrl(), null).post("/api/v1/uploads/presigned-url",
                 "{\"file_name\":\"a.csv\",\"content_type\":\"text/csv\"}").status()).isEqualTo(401);
         var missing = api.post("/api/v1/uploads/presigned-url", "{}");

@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,13 +26,10 @@ class EnvironmentsIT {
     private static final FixtureServer site = FixtureServer.start();
     private static final ScriptedModelServer model = ScriptedModelServer.start();
     private static LocalServer server;
-    private static Api admin;
 
     @BeforeAll
     static void start() {
-        server = TestSystem.startServer(TestSystem.tempDir(), Map.of("TABRUNNER_LLM_BASE_URL", model.baseUrl(),
-                "TABRUNNER_LLM_API_KEY", "sk-scripted", "TABRUNNER_LLM_MAX_ATTEMPTS", "1"));
-        admin = new Api(server.baseUrl(), TestSystem.ADMIN_KEY);
+        server = TestSystem.startServer(TestSystem.tempDir(), TestSystem.scriptedModel(model));
     }
 
     @AfterAll
@@ -55,10 +51,7 @@ class EnvironmentsIT {
     }
 
     private static Api newTenant() {
-        var r = admin.post("/admin/api-keys", "{\"tenantId\":\"env" + Long.toHexString(System.nanoTime())
-                + "\",\"role\":\"user\"}");
-        assertThat(r.status()).as(r.body()).isEqualTo(201);
-        return new Api(server.baseUrl(), r.json().get("key").asText());
+        return TestSystem.newTenant(server);
     }
 
     private static String newEnvironment(Api api, String name) {
