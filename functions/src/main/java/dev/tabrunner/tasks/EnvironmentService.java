@@ -14,7 +14,6 @@ import dev.tabrunner.port.SessionStore;
 import jakarta.inject.Singleton;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -213,7 +212,7 @@ public final class EnvironmentService {
         Optional<byte[]> state = blobs.get(BrowserProfile.stateKey(tenantId, m.id()));
         if (state.isPresent()) {
             try {
-                JsonNode s = Json.mapper().readTree(new String(state.get(), StandardCharsets.UTF_8));
+                JsonNode s = Json.mapper().readTree(state.get());
                 cookies = s.path("cookies").size();
                 for (JsonNode o : s.path("origins")) {
                     if (o.path("localStorage").size() > 0 && o.hasNonNull("origin")) {

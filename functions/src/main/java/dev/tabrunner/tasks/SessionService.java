@@ -56,7 +56,16 @@ public final class SessionService {
         Session session = new Session(UUID.randomUUID().toString(), caller.tenantId(), SessionStatus.ACTIVE, now, now,
                 options, null, null, null, null, 0);
         sessions.create(session);
-        return options.environmentId() == null ? session : environments.startFrom(session);
+        if (options.environmentId() == null) {
+            return session;
+        }
+        try {
+            return environments.startFrom(session);
+        } catch (RuntimeException e) {
+            // deleted meanwhile, or the store failed: a session that did not get its environment is no session
+            terminate(caller, session.id());
+            throw e;
+        }
     }
 
     /**
