@@ -16,6 +16,8 @@ import dev.tabrunner.engine.ScriptedProgram;
 import dev.tabrunner.engine.TaskControl;
 import dev.tabrunner.engine.TaskInterrupted;
 
+import java.util.List;
+
 /**
  * A scripted task (seed 000): its action list runs from the first action not done yet; the results so far are its
  * checkpoint. It continues on the page where it stopped, or on the session's last page when it starts.
@@ -53,8 +55,10 @@ final class ScriptedStrategy implements RunStrategy {
     public ContextSpec context(Session session, String storageState) {
         boolean resuming = !claimed.results().isEmpty();
         resumeUrl = resuming && claimed.finalUrl() != null ? claimed.finalUrl() : session.currentUrl();
+        // the session's allowedDomains hold for its scripted tasks too; an agent task carries them in its request
+        List<String> allowed = session.options().allowedDomains();
         return new ContextSpec(session.options(), storageState, program.navigatesFirst() ? null : resumeUrl,
-                BrowsingOptions.NONE, false);
+                allowed.isEmpty() ? BrowsingOptions.NONE : new BrowsingOptions(allowed, false, null, false), false);
     }
 
     @Override

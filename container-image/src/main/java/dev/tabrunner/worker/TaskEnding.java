@@ -1,5 +1,6 @@
 package dev.tabrunner.worker;
 
+import dev.tabrunner.domain.BrowserProfile;
 import dev.tabrunner.domain.Session;
 import dev.tabrunner.domain.SessionStatus;
 import dev.tabrunner.domain.TaskError;
@@ -35,13 +36,23 @@ final class TaskEnding {
         this.progress = progress;
     }
 
-    /** Stores the browser state a run ended with as its session's; the key of the session's state afterwards. */
+    /**
+     * Stores the browser state a run ended with as its session's, and as its environment's when the session has one
+     * that still exists (seed 001: environments persist browser data across sessions; the session that last ran a
+     * task wins; a deleted environment does not come back); the key of the session's state afterwards.
+     */
     String saveBrowserState(Session session, EngineOutcome outcome) {
         if (outcome.storageState() == null) {
             return session.stateKey();
         }
+        byte[] state = outcome.storageState().getBytes(StandardCharsets.UTF_8);
         String key = "sessions/" + session.tenantId() + "/" + session.id() + "/state.json";
-        env.blobs().put(key, outcome.storageState().getBytes(StandardCharsets.UTF_8), "application/json");
+        env.blobs().put(key, state, "application/json");
+        String environment = session.options().environmentId();
+        if (environment != null
+                && env.blobs().get(BrowserProfile.metadataKey(session.tenantId(), environment)).isPresent()) {
+            env.blobs().put(BrowserProfile.stateKey(session.tenantId(), environment), state, "application/json");
+        }
         return key;
     }
 

@@ -164,7 +164,8 @@ public final class TaskWorker implements TaskExecutor {
         }
         SessionStatus status = session.statusAt(env.clock().instant());
         if (status != SessionStatus.ACTIVE) {
-            ending.end(TaskStatus.FAILED, null, null, TaskError.of(410, "session_" + status.wireName(),
+            // 404 like the API's answer for a session that is no longer there to run tasks
+            ending.end(TaskStatus.FAILED, null, null, TaskError.of(404, "session_" + status.wireName(),
                     "session " + session.id() + " is " + status.wireName() + "; create a new session"));
             return Optional.empty();
         }

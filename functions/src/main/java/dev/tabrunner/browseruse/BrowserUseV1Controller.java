@@ -5,6 +5,7 @@ import dev.tabrunner.domain.TaskRecord;
 import dev.tabrunner.http.Idempotency;
 import dev.tabrunner.http.PublicBase;
 import dev.tabrunner.http.RequestProblems;
+import dev.tabrunner.port.NotFoundException;
 import dev.tabrunner.port.TaskStore;
 import dev.tabrunner.tasks.FileService;
 import io.micronaut.core.annotation.Nullable;
@@ -30,16 +31,21 @@ import java.util.List;
  */
 @Controller("/api/v1")
 final class BrowserUseV1Controller {
+    /** Where the links of {@code uploads/presigned-url} point: no API key, the token in the path is the grant. */
+    static final String UPLOAD_LINKS = "/api/v1/uploads/link/";
     private static final int MAX_LIMIT = 100;
 
     private final BrowserUseV1Service service;
     private final FileService files;
     private final Idempotency idempotency;
+    private final UploadGrants grants;
 
-    BrowserUseV1Controller(BrowserUseV1Service service, FileService files, Idempotency idempotency) {
+    BrowserUseV1Controller(BrowserUseV1Service service, FileService files, Idempotency idempotency,
+                           UploadGrants grants) {
         this.service = service;
         this.files = files;
         this.idempotency = idempotency;
+        this.grants = grants;
     }
 
     @Post("/run-task")
@@ -112,6 +118,44 @@ final class BrowserUseV1Controller {
         String type = request.getContentType().map(MediaType::toString).orElse("application/octet-stream");
         return HttpResponse.created(BrowserUseV1Views.Upload.of(service.upload(caller, fileName, type,
                 body == null ? new byte[0] : body)));
+    }
+
+    /**
+     * A link that takes one upload of the named file, without the API key, for {@link UploadGrants#TTL}: where
+     * browser-use hands out an S3 presigned URL, this server hands out its own. PUT the bytes to it (POST works too).
+     */
+    @Post("/uploads/presigned-url")
+    BrowserUseV1Views.UploadLink presign(Caller caller, @Nullable @Body String body, HttpRequest<?> request) {
+        UploadLinkRequest r = UploadLinkRequest.parse(body);
+        String name = files.checkedName(r.fileName());
+        String token = grants.grant(caller.tenantId(), name, r.contentType());
+        return new BrowserUseV1Views.UploadLink(PublicBase.of(request) + UPLOAD_LINKS + token, name,
+                UploadGrants.TTL.toSeconds());
+    }
+
+    /** An upload through a link of {@link #presign}: 200 with the stored file; a used or expired link is 404. */
+    @Put(value = "/uploads/link/{token}", consumes = {MediaType.APPLICATION_OCTET_STREAM, MediaType.ALL,
+            MediaType.TEXT_PLAIN, MediaType.APPLICATION_PDF, MediaType.IMAGE_PNG, MediaType.IMAGE_JPEG,
+            MediaType.APPLICATION_JSON})
+    BrowserUseV1Views.Upload putThroughLink(String token, @Nullable @Body byte[] body) {
+        return throughLink(token, body);
+    }
+
+    @Post(value = "/uploads/link/{token}", consumes = {MediaType.APPLICATION_OCTET_STREAM, MediaType.ALL,
+            MediaType.TEXT_PLAIN, MediaType.APPLICATION_PDF, MediaType.IMAGE_PNG, MediaType.IMAGE_JPEG,
+            MediaType.APPLICATION_JSON})
+    BrowserUseV1Views.Upload postThroughLink(String token, @Nullable @Body byte[] body) {
+        return throughLink(token, body);
+    }
+
+    private BrowserUseV1Views.Upload throughLink(String token, byte[] body) {
+        byte[] bytes = body == null ? new byte[0] : body;
+        // checked before the link is used up, so that a file too large can be sent again, smaller
+        files.checkSize(bytes.length);
+        UploadGrants.Grant grant = grants.redeem(token).orElseThrow(() -> new NotFoundException(
+                "upload_link_not_found", "This upload link does not exist, has expired or was used already"));
+        return BrowserUseV1Views.Upload.of(service.upload(grant.tenantId(), grant.fileName(), grant.contentType(),
+                bytes));
     }
 
     /**

@@ -22,10 +22,13 @@ final class BrowserUseV1Dialect implements Dialect {
         return List.of("/api/v1/");
     }
 
-    /** A shared task's page authorises with the token in its link ({@link PublicShareController}). */
+    /**
+     * A shared task's page ({@link PublicShareController}) and an upload link ({@code uploads/presigned-url})
+     * authorise with the token in the link.
+     */
     @Override
     public List<String> publicPathPrefixes() {
-        return List.of("/share/");
+        return List.of("/share/", BrowserUseV1Controller.UPLOAD_LINKS);
     }
 
     @Override

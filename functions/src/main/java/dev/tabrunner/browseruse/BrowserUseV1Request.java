@@ -14,14 +14,17 @@ import dev.tabrunner.http.RequestBodies;
 import dev.tabrunner.http.RequestProblem;
 import dev.tabrunner.http.RequestProblems;
 import dev.tabrunner.json.Json;
+import dev.tabrunner.json.JsonNumbers;
 import dev.tabrunner.json.JsonSchemas;
 import dev.tabrunner.llm.ModelCatalog;
 
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -205,28 +208,32 @@ record BrowserUseV1Request(String task, Map<String, String> secrets, List<String
             return v.booleanValue();
         }
 
+        /** An integer as pydantic reads one: {@code 123}, and {@code 123.0} or {@code 1.23e2} (a whole float). */
         private int integer(String field, int fallback, int min, int max) {
             JsonNode v = body.get(field);
             if (v == null || v.isNull()) {
                 return fallback;
             }
-            if (!v.isIntegralNumber()) {
+            if (!v.isNumber()) {
                 problem(List.of("body", field), "Input should be a valid integer", "int_type");
                 return fallback;
             }
-            if (!v.canConvertToInt() || v.intValue() < min) {
-                boolean low = !v.canConvertToInt() ? v.bigIntegerValue().signum() < 0 : v.intValue() < min;
-                if (low) {
-                    problem(List.of("body", field), "Input should be greater than or equal to " + min,
-                            "greater_than_equal");
-                    return fallback;
-                }
+            Optional<BigInteger> n = JsonNumbers.integral(v);
+            if (n.isEmpty()) {
+                problem(List.of("body", field), "Input should be a valid integer, got a number with a fractional"
+                        + " part", "int_type");
+                return fallback;
             }
-            if (!v.canConvertToInt() || v.intValue() > max) {
+            if (n.get().compareTo(BigInteger.valueOf(min)) < 0) {
+                problem(List.of("body", field), "Input should be greater than or equal to " + min,
+                        "greater_than_equal");
+                return fallback;
+            }
+            if (n.get().compareTo(BigInteger.valueOf(max)) > 0) {
                 problem(List.of("body", field), "Input should be less than or equal to " + max, "less_than_equal");
                 return fallback;
             }
-            return v.intValue();
+            return n.get().intValueExact();
         }
 
         private String choice(String field, List<String> options, String fallback) {

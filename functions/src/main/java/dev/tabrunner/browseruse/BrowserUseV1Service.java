@@ -9,6 +9,7 @@ import dev.tabrunner.domain.Caller;
 import dev.tabrunner.domain.Session;
 import dev.tabrunner.domain.SessionOptions;
 import dev.tabrunner.domain.TaskRecord;
+import dev.tabrunner.domain.TaskStatus;
 import dev.tabrunner.domain.UploadedFile;
 import dev.tabrunner.domain.Viewport;
 import dev.tabrunner.egress.UpstreamProxies;
@@ -21,6 +22,7 @@ import dev.tabrunner.port.NotFoundException;
 import dev.tabrunner.port.SessionStore;
 import dev.tabrunner.port.TaskStore;
 import dev.tabrunner.tasks.AgentTaskService;
+import dev.tabrunner.tasks.EnvironmentService;
 import dev.tabrunner.tasks.FileService;
 import dev.tabrunner.tasks.TaskService;
 import jakarta.inject.Singleton;
@@ -45,6 +47,9 @@ import java.util.Optional;
 @Singleton
 public final class BrowserUseV1Service {
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** What the agent is told when a person resumes a task that asked them something without answering. */
+    static final String NO_ANSWER = "(no answer: the task was resumed without one; the person may have acted in the"
+            + " live view meanwhile. Look at the page again and carry on by your own judgement.)";
 
     private final AgentTaskService agents;
     private final TaskService tasks;
@@ -54,11 +59,13 @@ public final class BrowserUseV1Service {
     private final FileStore files;
     private final BlobStore blobs;
     private final UpstreamProxies proxies;
+    private final EnvironmentService environments;
     private final Clock clock;
 
     public BrowserUseV1Service(AgentTaskService agents, TaskService tasks, TaskStore store, SessionStore sessions,
                                FileService fileService, FileStore files, BlobStore blobs, UpstreamProxies proxies,
-                               Clock clock) {
+                               EnvironmentService environments, Clock clock) {
+        this.environments = environments;
         this.agents = agents;
         this.tasks = tasks;
         this.store = store;
@@ -87,11 +94,16 @@ public final class BrowserUseV1Service {
         List<UploadedFile> uploads = uploads(caller, r.includedFileNames());
         BrowserProfile profile = new BrowserProfile(r.browserProfileId() == null ? BrowserProfile.DEFAULT_ID
                 : r.browserProfileId(), r.saveBrowserData());
+        if (profile.save()) {
+            // a profile saved into is an environment of the native API too
+            environments.ensure(caller.tenantId(), profile.id());
+        }
         BrowsingOptions browsing = new BrowsingOptions(r.allowedDomains(), r.useAdblock(), country,
                 r.highlightElements());
         AgentTaskRequest request = checked.request().with(browsing, profile, true).terminatingSession();
         V1TaskData data = new V1TaskData(r.task(), r.llmModel(), r.saveBrowserData(), r.includedFileNames(),
-                r.metadata(), r.enablePublicShare() ? newShareToken() : null);
+                r.metadata(), r.enablePublicShare() ? newShareToken() : null,
+                r.useProxy() ? r.proxyCountryCode() : null, country);
         SessionOptions session = new SessionOptions(new Viewport(r.viewportWidth(), r.viewportHeight()), null, null,
                 null, SessionOptions.DEFAULT_INACTIVITY_TIMEOUT_MS);
         return agents.runInOwnSession(caller, new AgentTaskRequestParser.Parsed(request, checked.secrets()),
@@ -105,9 +117,11 @@ public final class BrowserUseV1Service {
     }
 
     /**
-     * The proxy the task's browser goes through. Asked for in so many words (use_proxy or proxy_country_code
-     * given), a country without a configured proxy is refused; left at the defaults, a deployment without any
-     * proxy for the default country connects directly, so a plain request works everywhere.
+     * The proxy the task's browser goes through, or null to run without one. Left at the defaults, a deployment
+     * without a proxy for the default country connects directly, so a plain request works everywhere; asked for in
+     * so many words (use_proxy or proxy_country_code given), a country without a proxy is refused on a deployment
+     * that promises proxies ({@link UpstreamProxies#strict}) and run without one elsewhere. The task's view says
+     * which it was.
      */
     private String proxyCountry(BrowserUseV1Request r) {
         if (!r.useProxy()) {
@@ -117,7 +131,7 @@ public final class BrowserUseV1Service {
         if (proxies.forCountry(country).isPresent()) {
             return country;
         }
-        if (!r.useProxyGiven() && !r.proxyCountryGiven()) {
+        if ((!r.useProxyGiven() && !r.proxyCountryGiven()) || !proxies.strict()) {
             return null;
         }
         String setting = UpstreamProxies.SETTING_PREFIX + country.toUpperCase(Locale.ROOT);
@@ -144,8 +158,7 @@ public final class BrowserUseV1Service {
     /** Gives the new session the profile's saved browser state and the task's files. */
     private Session prepare(Session session, BrowserProfile profile, List<UploadedFile> uploads) {
         for (UploadedFile u : uploads) {
-            files.put(new UploadedFile(session.id(), session.tenantId(), u.name(), u.size(), u.contentType(),
-                    u.blobKey(), clock.instant()));
+            files.put(u.in(session.id(), clock.instant()));
         }
         String key = BrowserProfile.stateKey(session.tenantId(), profile.id());
         if (blobs.get(key).isEmpty()) {
@@ -181,16 +194,29 @@ public final class BrowserUseV1Service {
     }
 
     /**
+     * Resumes a paused task. A task shown as paused because its agent asked a person something (v1 has no way to
+     * answer) goes on without an answer: the agent is told so and carries on by its own judgement, or with what the
+     * person did in the live view meanwhile.
+     *
      * @throws ConflictException when the task is not paused; a stopped task can never be resumed
      */
     public void resume(Caller caller, String taskId) {
         TaskRecord t = get(caller, taskId);
+        if (t.status() == TaskStatus.GUARDRAIL) {
+            agents.respond(caller, t.sessionId(), t.id(), NO_ANSWER);
+            return;
+        }
         tasks.resume(caller, t.sessionId(), t.id());
     }
 
     /** Stores a file for later tasks' {@code included_file_names}; a file of the same name is replaced. */
     public UploadedFile upload(Caller caller, String fileName, String contentType, byte[] bytes) {
-        return fileService.store(caller.tenantId(), uploadsOf(caller.tenantId()), fileName, contentType, bytes);
+        return upload(caller.tenantId(), fileName, contentType, bytes);
+    }
+
+    /** As {@link #upload(Caller, String, String, byte[])}, for the tenant an upload link was handed to. */
+    public UploadedFile upload(String tenantId, String fileName, String contentType, byte[] bytes) {
+        return fileService.store(tenantId, uploadsOf(tenantId), fileName, contentType, bytes);
     }
 
     /** The cookies a task saved ({@code save_browser_data}), once it has ended; empty before or without. */

@@ -39,14 +39,33 @@ final class BrowserUseV1Views {
                        @JsonProperty("live_url") String liveUrl) {
     }
 
-    /** The full view: {@code GET /api/v1/task/{task_id}}. */
+    /**
+     * The full view: {@code GET /api/v1/task/{task_id}}, the seed's fields plus {@code proxy}, which says whether the
+     * browser went through the proxy the task asked for.
+     */
     @JsonInclude(JsonInclude.Include.ALWAYS)
     record Task(@JsonUnwrapped TaskSummary summary, List<Step> steps,
                 @JsonProperty("browser_data") JsonNode browserData,
                 @JsonProperty("user_uploaded_files") List<String> userUploadedFiles,
                 @JsonProperty("output_files") List<String> outputFiles,
                 @JsonProperty("public_share_url") String publicShareUrl,
-                Map<String, String> metadata) {
+                Map<String, String> metadata, Proxy proxy) {
+    }
+
+    /**
+     * The proxy of a task that asked for one ({@code use_proxy}): its country, whether the browser went through it,
+     * and when not, why (no proxy for that country in this deployment: the task ran without a proxy).
+     */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    record Proxy(@JsonProperty("country_code") String countryCode, boolean used, String detail) {
+        static Proxy of(V1TaskData data) {
+            if (data.proxyRequested() == null) {
+                return null;
+            }
+            return data.proxyUsed() != null ? new Proxy(data.proxyUsed(), true, null)
+                    : new Proxy(data.proxyRequested(), false, "no proxy is configured for '" + data.proxyRequested()
+                    + "' in this deployment; the task ran without a proxy (a direct connection)");
+        }
     }
 
     /** The full view as a public share link shows it: no live view, no browser data. */
@@ -77,13 +96,21 @@ final class BrowserUseV1Views {
                     @JsonProperty("total_count") int totalCount) {
     }
 
-    /** {@code POST /api/v1/uploads}. */
-    record Upload(@JsonProperty("file_name") String fileName, long size,
+    /** {@code POST /api/v1/uploads}, and an upload through a link of {@code uploads/presigned-url}. */
+    record Upload(String id, @JsonProperty("file_name") String fileName, long size,
                   @JsonProperty("content_type") String contentType,
                   @JsonProperty("uploaded_at") String uploadedAt) {
         static Upload of(UploadedFile f) {
-            return new Upload(f.name(), f.size(), f.contentType(), f.uploadedAt().toString());
+            return new Upload(f.id(), f.name(), f.size(), f.contentType(), f.uploadedAt().toString());
         }
+    }
+
+    /**
+     * {@code POST /api/v1/uploads/presigned-url}: where to PUT the file ({@code upload_url}, as browser-use
+     * answers), and, beyond it, the name the file will have and how many seconds the link works.
+     */
+    record UploadLink(@JsonProperty("upload_url") String uploadUrl, @JsonProperty("file_name") String fileName,
+                      @JsonProperty("expires_in") long expiresIn) {
     }
 
     /**
@@ -107,7 +134,7 @@ final class BrowserUseV1Views {
         return new Task(summary(t, base), steps(t), browserData.orElse(null),
                 data.userUploadedFiles() == null ? List.of() : data.userUploadedFiles(), outputFiles(t),
                 data.shareToken() == null ? null : base + "/share/" + t.id() + "?token=" + data.shareToken(),
-                data.metadata());
+                data.metadata(), Proxy.of(data));
     }
 
     static TaskSummary summary(TaskRecord t, String base) {

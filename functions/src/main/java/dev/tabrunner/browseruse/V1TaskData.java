@@ -15,11 +15,13 @@ import java.util.Map;
  * @param task              the task's text as the caller gave it
  * @param userUploadedFiles the names of the files given with {@code included_file_names}
  * @param shareToken        the token of the public share link, when sharing was asked for
+ * @param proxyRequested    the proxy country the task asked for ({@code use_proxy}, by default {@code us}), or null
+ * @param proxyUsed         the proxy country its browser went through, or null when it ran without a proxy
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record V1TaskData(String task, String llmModel, boolean saveBrowserData, List<String> userUploadedFiles,
-                  Map<String, String> metadata, String shareToken) {
-    private static final V1TaskData NONE = new V1TaskData(null, null, false, null, null, null);
+                  Map<String, String> metadata, String shareToken, String proxyRequested, String proxyUsed) {
+    private static final V1TaskData NONE = new V1TaskData(null, null, false, null, null, null, null, null);
 
     /** True for a task the v1 dialect created. */
     static boolean isV1(TaskRecord t) {

@@ -38,7 +38,7 @@ public final class ScreenshotSweeper {
         Instant now = clock.instant();
         // browsing/<tenant>/<task>/<file>: the files of each task together
         Map<String, List<String>> byTask = new LinkedHashMap<>();
-        for (String key : blobs.keys(BrowsingTask.KEY_PREFIX + "/")) {
+        for (String key : blobs.list(BrowsingTask.KEY_PREFIX + "/")) {
             String[] parts = key.split("/", 4);
             if (parts.length == 4) {
                 byTask.computeIfAbsent(parts[1] + "/" + parts[2], k -> new ArrayList<>()).add(key);

@@ -91,10 +91,19 @@ record NativeTaskView(String taskId, String sessionId, String status, String url
     record DownloadedFile(String source, String downloadUrl, String filename, long timestamp) {
     }
 
-    record NetworkLog(String id, String taskId, List<NetworkUrl> urls) {
+    record NetworkLog(String id, String taskId, List<NetworkEntry> urls) {
+    }
+
+    /** An entry of the network log: a request, or, last, how many requests the log's bound left out. */
+    sealed interface NetworkEntry permits NetworkUrl, Omitted {
     }
 
     /** A request the page made; {@code blocked} when the egress guard refused it. */
-    record NetworkUrl(String url, long timestamp, @JsonInclude(JsonInclude.Include.NON_NULL) Boolean blocked) {
+    record NetworkUrl(String url, long timestamp, @JsonInclude(JsonInclude.Include.NON_NULL) Boolean blocked)
+            implements NetworkEntry {
+    }
+
+    /** {@code {"omitted": n}}: the requests past the log's bound of 500 entries, counted only. */
+    record Omitted(long omitted) implements NetworkEntry {
     }
 }

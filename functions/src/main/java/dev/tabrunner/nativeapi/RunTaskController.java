@@ -3,9 +3,11 @@ package dev.tabrunner.nativeapi;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tabrunner.domain.Caller;
 import dev.tabrunner.http.Idempotency;
+import dev.tabrunner.http.PublicBase;
 import dev.tabrunner.http.SyncAnswer;
 import dev.tabrunner.tasks.AgentTaskService;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
@@ -31,12 +33,12 @@ final class RunTaskController {
 
     @Post("/run-task")
     HttpResponse<?> run(Caller caller, @Nullable @Body String body,
-                        @Nullable @Header(Idempotency.HEADER) String idempotencyKey) {
+                        @Nullable @Header(Idempotency.HEADER) String idempotencyKey, HttpRequest<?> request) {
         return idempotency.once(caller, idempotencyKey, "POST /browser/run-task", body, () -> {
             JsonNode json = TaskBodies.parse(body);
             RunTaskRequest r = RunTaskRequest.read(json, agents.check(json, RunTaskRequest.FIELDS));
             return SyncAnswer.of(agents.await(agents.runInOwnSession(caller, r.task(), r.session(), s -> s, null)),
-                    views::of);
+                    views.at(PublicBase.of(request)));
         });
     }
 }

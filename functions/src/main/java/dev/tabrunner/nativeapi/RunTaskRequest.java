@@ -41,7 +41,7 @@ record RunTaskRequest(AgentTaskRequestParser.Parsed task, SessionOptions session
         ObjectNode session = Json.mapper().createObjectNode();
         for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
             String name = it.next();
-            if (SessionRequest.FIELDS.contains(name)) {
+            if (SessionRequest.FIELDS.contains(name) || SessionRequest.SHARED_WITH_TASKS.contains(name)) {
                 session.set(name, body.get(name));
             }
         }

@@ -1,13 +1,20 @@
 package dev.tabrunner.nativeapi;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tabrunner.action.AgentTaskRequestParser;
+import dev.tabrunner.action.InvalidRequestException;
+import dev.tabrunner.domain.BrowserProfile;
 import dev.tabrunner.domain.SessionOptions;
 import dev.tabrunner.domain.Viewport;
 import dev.tabrunner.http.ApiException;
 import dev.tabrunner.http.RequestBodies;
+import dev.tabrunner.json.JsonNumbers;
 
 import java.time.DateTimeException;
 import java.time.ZoneId;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -16,7 +23,20 @@ import java.util.regex.Pattern;
  * into the session's options: the first problem is refused as a 400 naming its field.
  */
 final class SessionRequest {
+    /** The options only a session has. */
     static final Set<String> FIELDS = Set.of("viewport", "userAgent", "locale", "timezoneId", "inactivityTimeoutMs");
+    /**
+     * What a session has in common with an agent task's body: the domains its browser may reach, and the
+     * environment it starts from (seed 001's top-level {@code environmentId}, "to attach to the session").
+     */
+    static final Set<String> SHARED_WITH_TASKS = Set.of("allowedDomains", "environmentId");
+    private static final Set<String> ALL;
+
+    static {
+        Set<String> all = new HashSet<>(FIELDS);
+        all.addAll(SHARED_WITH_TASKS);
+        ALL = Set.copyOf(all);
+    }
     private static final Pattern LOCALE = Pattern.compile("[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*");
 
     private SessionRequest() {
@@ -24,7 +44,7 @@ final class SessionRequest {
 
     /** @throws ApiException 400 naming the first field that is unknown or wrong */
     static SessionOptions read(JsonNode body) {
-        RequestBodies.allowOnly(body, FIELDS);
+        RequestBodies.allowOnly(body, ALL);
         Viewport viewport = Viewport.DEFAULT;
         JsonNode v = body.get("viewport");
         if (v != null && !v.isNull()) {
@@ -47,31 +67,37 @@ final class SessionRequest {
                 throw ApiException.badRequest("timezoneId", "must be an IANA time zone such as Europe/Paris");
             }
         }
-        long inactivity = SessionOptions.DEFAULT_INACTIVITY_TIMEOUT_MS;
-        JsonNode t = body.get("inactivityTimeoutMs");
-        if (t != null && !t.isNull()) {
-            // canConvertTo...: a number past the type's range would otherwise wrap around into the valid range
-            if (!t.isIntegralNumber() || !t.canConvertToLong()
-                    || t.longValue() < SessionOptions.MIN_INACTIVITY_TIMEOUT_MS
-                    || t.longValue() > SessionOptions.MAX_INACTIVITY_TIMEOUT_MS) {
-                throw ApiException.badRequest("inactivityTimeoutMs", "must be an integer between "
-                        + SessionOptions.MIN_INACTIVITY_TIMEOUT_MS + " and "
-                        + SessionOptions.MAX_INACTIVITY_TIMEOUT_MS);
-            }
-            inactivity = t.longValue();
+        long inactivity = integer(body, "inactivityTimeoutMs", "inactivityTimeoutMs",
+                SessionOptions.DEFAULT_INACTIVITY_TIMEOUT_MS, SessionOptions.MIN_INACTIVITY_TIMEOUT_MS,
+                SessionOptions.MAX_INACTIVITY_TIMEOUT_MS);
+        List<String> allowedDomains;
+        try {
+            allowedDomains = AgentTaskRequestParser.allowedDomains(body);
+        } catch (InvalidRequestException e) {
+            throw new ApiException(400, "invalid_request", e.getMessage(), Map.of("field", e.field()));
         }
-        return new SessionOptions(viewport, userAgent, locale, timezone, inactivity);
+        String environmentId = RequestBodies.optionalString(body, "environmentId", 128);
+        if (environmentId != null && !BrowserProfile.ID.matcher(environmentId).matches()) {
+            throw ApiException.badRequest("environmentId", "must be an environment's id (POST /browser/environments)");
+        }
+        return new SessionOptions(viewport, userAgent, locale, timezone, inactivity, allowedDomains, environmentId);
     }
 
     private static int intField(JsonNode node, String path, String field, int fallback) {
+        return (int) integer(node, path, field, fallback, Viewport.MIN, Viewport.MAX);
+    }
+
+    /** A whole number in any JSON spelling (800, 800.0, 8e2) within the bounds; a number past them is refused. */
+    private static long integer(JsonNode node, String path, String field, long fallback, long min, long max) {
         JsonNode n = node.get(field);
         if (n == null || n.isNull()) {
             return fallback;
         }
-        if (!n.isIntegralNumber() || !n.canConvertToInt() || n.intValue() < Viewport.MIN
-                || n.intValue() > Viewport.MAX) {
-            throw ApiException.badRequest(path, "must be an integer between " + Viewport.MIN + " and " + Viewport.MAX);
+        // clamped: a number past long's range would otherwise wrap around into the valid range
+        long v = JsonNumbers.clampedLong(n).orElse(Long.MIN_VALUE);
+        if (v < min || v > max) {
+            throw ApiException.badRequest(path, "must be an integer between " + min + " and " + max);
         }
-        return n.intValue();
+        return v;
     }
 }

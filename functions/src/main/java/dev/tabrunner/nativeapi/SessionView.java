@@ -11,6 +11,7 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.ALWAYS)
 record SessionView(String id, String status, String createdAt, String expiresAt, ViewportView viewport,
                    String userAgent, String locale, String timezoneId, long inactivityTimeoutMs, String currentUrl,
+                   List<String> allowedDomains, String environmentId,
                    @JsonInclude(JsonInclude.Include.NON_NULL) String terminatedAt) {
 
     record ViewportView(int width, int height) {
@@ -27,7 +28,7 @@ record SessionView(String id, String status, String createdAt, String expiresAt,
         return new SessionView(s.id(), s.statusAt(now).wireName(), s.createdAt().toString(), expires.toString(),
                 new ViewportView(s.options().viewport().width(), s.options().viewport().height()),
                 s.options().userAgent(), s.options().locale(), s.options().timezoneId(),
-                s.options().inactivityTimeoutMs(), s.currentUrl(),
-                s.terminatedAt() == null ? null : s.terminatedAt().toString());
+                s.options().inactivityTimeoutMs(), s.currentUrl(), s.options().allowedDomains(),
+                s.options().environmentId(), s.terminatedAt() == null ? null : s.terminatedAt().toString());
     }
 }

@@ -8,6 +8,7 @@ import dev.tabrunner.domain.Caller;
 import dev.tabrunner.domain.TaskRecord;
 import dev.tabrunner.http.Idempotency;
 import dev.tabrunner.http.Limits;
+import dev.tabrunner.http.PublicBase;
 import dev.tabrunner.http.RequestBodies;
 import dev.tabrunner.http.SyncAnswer;
 import dev.tabrunner.json.Json;
@@ -17,6 +18,7 @@ import dev.tabrunner.tasks.AgentTaskService;
 import dev.tabrunner.tasks.TaskService;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
@@ -30,7 +32,10 @@ import io.micronaut.http.annotation.QueryValue;
 import java.net.URI;
 import java.util.Optional;
 
-/** Run Task ({@code POST /browser/sessions/{id}/tasks}), its PDF shortcut, and reading tasks back. */
+/**
+ * Run Task ({@code POST /browser/sessions/{id}/tasks}) and seed 001's {@code send-message}, the PDF shortcut, and
+ * reading tasks back. The links in task views are absolute, built from the host the caller reached.
+ */
 @Controller("/browser/sessions/{sessionId}")
 final class TaskController {
     private final TaskService tasks;
@@ -47,63 +52,80 @@ final class TaskController {
 
     @Post("/tasks")
     HttpResponse<?> run(Caller caller, String sessionId, @Nullable @Body String body,
-                        @Nullable @Header(Idempotency.HEADER) String idempotencyKey) {
+                        @Nullable @Header(Idempotency.HEADER) String idempotencyKey, HttpRequest<?> request) {
         return idempotency.once(caller, idempotencyKey, "POST /browser/sessions/" + sessionId + "/tasks", body,
                 () -> {
                     JsonNode parsed = TaskBodies.parse(body);
                     TaskRecord t = TaskBodies.isAgentTask(parsed)
                             ? agents.await(agents.submit(caller, sessionId, parsed))
                             : tasks.awaitEnd(tasks.submit(caller, sessionId, parsed));
-                    return SyncAnswer.of(t, views::of);
+                    return SyncAnswer.of(t, views.at(PublicBase.of(request)));
                 });
+    }
+
+    /**
+     * Seed 001's way to add a task to an existing session ("Task Dependencies"): the body holds the task's
+     * parameters ({@code taskDetails}, ...), and the answer is that of {@code POST .../tasks}.
+     */
+    @Post("/send-message")
+    HttpResponse<?> sendMessage(Caller caller, String sessionId, @Nullable @Body String body,
+                                @Nullable @Header(Idempotency.HEADER) String idempotencyKey,
+                                HttpRequest<?> request) {
+        return idempotency.once(caller, idempotencyKey, "POST /browser/sessions/" + sessionId + "/send-message",
+                body, () -> SyncAnswer.of(agents.await(agents.submit(caller, sessionId, TaskBodies.parse(body))),
+                        views.at(PublicBase.of(request))));
     }
 
     @Post("/pdf")
     HttpResponse<?> pdf(Caller caller, String sessionId, @Nullable @Body String body,
-                        @Nullable @Header(Idempotency.HEADER) String idempotencyKey) {
+                        @Nullable @Header(Idempotency.HEADER) String idempotencyKey, HttpRequest<?> request) {
         return idempotency.once(caller, idempotencyKey, "POST /browser/sessions/" + sessionId + "/pdf", body, () -> {
             JsonNode options = RequestBodies.parse(body);
             TaskRequestParser.parsePdf(options);
             ObjectNode task = Json.mapper().createObjectNode();
             task.set("pdf", options);
-            return SyncAnswer.of(tasks.awaitEnd(tasks.submit(caller, sessionId, task)), views::of);
+            return SyncAnswer.of(tasks.awaitEnd(tasks.submit(caller, sessionId, task)),
+                    views.at(PublicBase.of(request)));
         });
     }
 
     @Get("/tasks/{taskId}")
-    NativeTaskView get(Caller caller, String sessionId, String taskId) {
+    NativeTaskView get(Caller caller, String sessionId, String taskId, HttpRequest<?> request) {
         TaskRecord t = tasks.get(caller, sessionId, taskId);
-        return views.of(t, t.status().isTerminal());
+        return views.of(t, t.status().isTerminal(), PublicBase.of(request));
     }
 
     @Get("/tasks")
     NativeTaskView.Listing list(Caller caller, String sessionId, @Nullable @QueryValue Integer limit,
-                                @Nullable @QueryValue String cursor) {
+                                @Nullable @QueryValue String cursor, HttpRequest<?> request) {
         Page<TaskRecord> page = tasks.list(caller, sessionId, Limits.pageSize(limit), cursor);
-        return new NativeTaskView.Listing(page.items().stream().map(t -> views.of(t, false)).toList(),
+        String base = PublicBase.of(request);
+        return new NativeTaskView.Listing(page.items().stream().map(t -> views.of(t, false, base)).toList(),
                 page.nextCursor());
     }
 
     /** The answer to the question of a task in {@code guardrail_trigger}; the task goes on with it. */
     @Post("/tasks/{taskId}/respond")
-    HttpResponse<NativeTaskView> answer(Caller caller, String sessionId, String taskId, @Nullable @Body String body) {
+    HttpResponse<NativeTaskView> answer(Caller caller, String sessionId, String taskId, @Nullable @Body String body,
+                                        HttpRequest<?> request) {
         String answer = AnswerRequest.read(RequestBodies.parse(body, false));
-        return SyncAnswer.of(agents.await(agents.respond(caller, sessionId, taskId, answer)), views::of);
+        return SyncAnswer.of(agents.await(agents.respond(caller, sessionId, taskId, answer)),
+                views.at(PublicBase.of(request)));
     }
 
     @Post("/tasks/{taskId}/stop")
-    NativeTaskView stop(Caller caller, String sessionId, String taskId) {
-        return views.of(tasks.stop(caller, sessionId, taskId), false);
+    NativeTaskView stop(Caller caller, String sessionId, String taskId, HttpRequest<?> request) {
+        return views.of(tasks.stop(caller, sessionId, taskId), false, PublicBase.of(request));
     }
 
     @Post("/tasks/{taskId}/pause")
-    NativeTaskView pause(Caller caller, String sessionId, String taskId) {
-        return views.of(tasks.pause(caller, sessionId, taskId), false);
+    NativeTaskView pause(Caller caller, String sessionId, String taskId, HttpRequest<?> request) {
+        return views.of(tasks.pause(caller, sessionId, taskId), false, PublicBase.of(request));
     }
 
     @Post("/tasks/{taskId}/resume")
-    NativeTaskView resume(Caller caller, String sessionId, String taskId) {
-        return views.of(tasks.resume(caller, sessionId, taskId), false);
+    NativeTaskView resume(Caller caller, String sessionId, String taskId, HttpRequest<?> request) {
+        return views.of(tasks.resume(caller, sessionId, taskId), false, PublicBase.of(request));
     }
 
     /**

@@ -8,6 +8,7 @@ import dev.tabrunner.domain.Artifact;
 import dev.tabrunner.domain.TaskError;
 import dev.tabrunner.domain.TaskRecord;
 import dev.tabrunner.domain.TaskStatus;
+import dev.tabrunner.http.SyncAnswer;
 import dev.tabrunner.json.Json;
 import dev.tabrunner.nativeapi.NativeTaskView.ActionFailure;
 import dev.tabrunner.nativeapi.NativeTaskView.AgentData;
@@ -15,8 +16,10 @@ import dev.tabrunner.nativeapi.NativeTaskView.AgentFields;
 import dev.tabrunner.nativeapi.NativeTaskView.ArtifactView;
 import dev.tabrunner.nativeapi.NativeTaskView.DownloadedFile;
 import dev.tabrunner.nativeapi.NativeTaskView.ErrorView;
+import dev.tabrunner.nativeapi.NativeTaskView.NetworkEntry;
 import dev.tabrunner.nativeapi.NativeTaskView.NetworkLog;
 import dev.tabrunner.nativeapi.NativeTaskView.NetworkUrl;
+import dev.tabrunner.nativeapi.NativeTaskView.Omitted;
 import dev.tabrunner.nativeapi.NativeTaskView.PageContent;
 import dev.tabrunner.nativeapi.NativeTaskView.TaskFailure;
 import dev.tabrunner.tasks.TaskService;
@@ -40,12 +43,25 @@ final class TaskViews {
         this.tasks = tasks;
     }
 
-    static String pollUrl(TaskRecord t) {
-        return "/browser/sessions/" + t.sessionId() + "/tasks/" + t.id();
+    /**
+     * Where the task is read again: an absolute URL (seed 001 calls the links it hands out hosted URLs).
+     *
+     * @param base the scheme and host the caller reached the API at ({@link dev.tabrunner.http.PublicBase})
+     */
+    static String pollUrl(TaskRecord t, String base) {
+        return base + "/browser/sessions/" + t.sessionId() + "/tasks/" + t.id();
     }
 
-    /** @param inlineOutputs whether the screenshot, PDF, content and action screenshots are inlined */
-    NativeTaskView of(TaskRecord t, boolean inlineOutputs) {
+    /** How a task is shown to callers who reached the API at {@code base}. */
+    SyncAnswer.TaskView<NativeTaskView> at(String base) {
+        return (t, inline) -> of(t, inline, base);
+    }
+
+    /**
+     * @param inlineOutputs whether the screenshot, PDF, content and action screenshots are inlined
+     * @param base          the scheme and host its links start with
+     */
+    NativeTaskView of(TaskRecord t, boolean inlineOutputs, String base) {
         String screenshot = null;
         String pdf = null;
         PageContent content = null;
@@ -61,10 +77,10 @@ final class TaskViews {
                 content, results(t, inlineOutputs), error(t.error()), t.createdAt().toString(),
                 t.startedAt() == null ? null : t.startedAt().toString(),
                 t.finishedAt() == null ? null : t.finishedAt().toString(),
-                t.artifacts().stream().map(a -> artifact(t, a)).toList(),
-                ended ? null : pollUrl(t), t.liveViewUrl(),
+                t.artifacts().stream().map(a -> artifact(t, a, base)).toList(),
+                ended ? null : pollUrl(t, base), t.liveViewUrl(),
                 t.control() != null && !ended ? t.control().name().toLowerCase(Locale.ROOT) : null,
-                t.network(), TaskRecord.KIND_AGENT.equals(t.kind()) ? agent(t) : null);
+                t.network(), TaskRecord.KIND_AGENT.equals(t.kind()) ? agent(t, base) : null);
     }
 
     private static ErrorView error(TaskError e) {
@@ -89,9 +105,9 @@ final class TaskViews {
         return out;
     }
 
-    private static ArtifactView artifact(TaskRecord t, Artifact a) {
+    private static ArtifactView artifact(TaskRecord t, Artifact a, String base) {
         return new ArtifactView(a.id(), a.kind(), a.filename(), a.contentType(), a.size(),
-                pollUrl(t) + "/artifacts/" + a.id());
+                pollUrl(t, base) + "/artifacts/" + a.id());
     }
 
     private static Optional<Artifact> firstOfKind(TaskRecord t, String kind) {
@@ -102,9 +118,9 @@ final class TaskViews {
         return Base64.getEncoder().encodeToString(tasks.artifactBytes(a));
     }
 
-    private static AgentFields agent(TaskRecord t) {
+    private static AgentFields agent(TaskRecord t, String host) {
         JsonNode agent = t.agent() == null ? Json.mapper().createObjectNode() : t.agent();
-        String base = pollUrl(t) + "/artifacts/";
+        String base = pollUrl(t, host) + "/artifacts/";
         ArrayNode steps = agent.has("steps") ? ((ArrayNode) agent.get("steps")).deepCopy()
                 : Json.mapper().createArrayNode();
         for (JsonNode s : steps) {
@@ -135,9 +151,11 @@ final class TaskViews {
         }
         List<NetworkLog> network = new ArrayList<>();
         if (t.network() != null && !t.network().isEmpty()) {
-            List<NetworkUrl> urls = new ArrayList<>();
+            List<NetworkEntry> urls = new ArrayList<>();
             for (JsonNode n : t.network()) {
-                urls.add(new NetworkUrl(n.path("url").asText(), millis(n.path("at").asText()),
+                // the log's last entry counts the requests past its bound: kept as that count, not as a URL
+                urls.add(n.has("omitted") ? new Omitted(n.get("omitted").asLong())
+                        : new NetworkUrl(n.path("url").asText(), millis(n.path("at").asText()),
                         n.path("blocked").asBoolean(false) ? Boolean.TRUE : null));
             }
             network.add(new NetworkLog(t.id() + "-network", t.id(), urls));

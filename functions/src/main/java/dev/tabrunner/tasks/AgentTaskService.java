@@ -2,25 +2,30 @@ package dev.tabrunner.tasks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tabrunner.action.AgentTaskRequest;
 import dev.tabrunner.action.AgentTaskRequestParser;
+import dev.tabrunner.domain.BrowserProfile;
+import dev.tabrunner.domain.BrowsingOptions;
 import dev.tabrunner.domain.Caller;
 import dev.tabrunner.domain.DialectData;
 import dev.tabrunner.domain.Session;
 import dev.tabrunner.domain.SessionOptions;
 import dev.tabrunner.domain.TaskRecord;
 import dev.tabrunner.domain.TaskStatus;
+import dev.tabrunner.domain.UploadedFile;
+import dev.tabrunner.egress.DomainAllowList;
 import dev.tabrunner.http.AgentApiSettings;
 import dev.tabrunner.http.ApiException;
 import dev.tabrunner.json.Json;
 import dev.tabrunner.llm.ModelRouter;
 import dev.tabrunner.port.ConflictException;
-import dev.tabrunner.port.FileStore;
 import dev.tabrunner.port.NotFoundException;
 import dev.tabrunner.port.TaskDispatcher;
 import jakarta.inject.Singleton;
 
 import java.time.Clock;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
@@ -32,7 +37,7 @@ import java.util.function.UnaryOperator;
 @Singleton
 public final class AgentTaskService {
     private final SessionService sessions;
-    private final FileStore files;
+    private final FileService files;
     private final TaskDispatcher dispatcher;
     private final AgentApiSettings settings;
     private final ModelRouter models;
@@ -40,7 +45,7 @@ public final class AgentTaskService {
     private final TaskService tasks;
     private final TaskSubmission submission;
 
-    public AgentTaskService(SessionService sessions, FileStore files, TaskDispatcher dispatcher,
+    public AgentTaskService(SessionService sessions, FileService files, TaskDispatcher dispatcher,
                             AgentApiSettings settings, ModelRouter models, Clock clock, TaskService tasks,
                             TaskSubmission submission) {
         this.sessions = sessions;
@@ -54,13 +59,18 @@ public final class AgentTaskService {
     }
 
     /**
-     * Validates, stores and dispatches a natural-language task in a session.
+     * Validates, stores and dispatches a natural-language task in a session; its {@code environmentId} attaches the
+     * session to that environment ({@link SessionService#attach}).
      *
      * @throws ApiException 501 when no language model provider is configured
      */
     public TaskRecord submit(Caller caller, String sessionId, JsonNode body) {
         Session session = sessions.requireActive(caller, sessionId);
         AgentTaskRequestParser.Parsed parsed = check(body, AgentTaskRequestParser.FIELDS);
+        String environment = parsed.request().environmentId();
+        if (environment != null) {
+            session = sessions.attach(session, environment);
+        }
         return create(caller, session, parsed, null, UUID.randomUUID().toString(), null);
     }
 
@@ -120,24 +130,62 @@ public final class AgentTaskService {
         }
         AgentTaskRequestParser.Parsed parsed = AgentTaskRequestParser.parse(body, allowed);
         models.route(parsed.request().model());
-        if (parsed.request().environmentId() != null) {
-            throw new ApiException(501, "environments_not_supported", "environments are not available in this"
-                    + " deployment yet; leave environmentId out", Map.of("field", "environmentId"));
+        String environment = parsed.request().environmentId();
+        if (environment != null && !BrowserProfile.ID.matcher(environment).matches()) {
+            throw ApiException.badRequest("environmentId", "must be an environment's id"
+                    + " (POST /browser/environments)");
         }
         return parsed;
     }
 
+    /**
+     * Stores the task as the worker reads it: its files named by name (ids resolved), and its browser limited to
+     * the domains both the session and the task allow.
+     */
     private TaskRecord create(Caller caller, Session session, AgentTaskRequestParser.Parsed parsed,
                               DialectData dialect, String taskId, TaskRecord.Race race) {
-        for (int i = 0; i < parsed.request().files().size(); i++) {
-            String name = parsed.request().files().get(i);
-            if (files.find(caller.tenantId(), session.id(), name).isEmpty()) {
-                throw new NotFoundException("file_not_found", "files[" + i + "]: no file named '" + name
-                        + "' was uploaded to session " + session.id() + " (POST /browser/sessions/{id}/files)");
+        AgentTaskRequest request = parsed.request();
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < request.files().size(); i++) {
+            String idOrName = request.files().get(i);
+            int index = i;
+            UploadedFile file = files.find(caller.tenantId(), session.id(), idOrName).orElseThrow(
+                    () -> new NotFoundException("file_not_found", "files[" + index + "]: no file with the id"
+                            + " or name '" + idOrName + "' was uploaded to session " + session.id()
+                            + " (POST /browser/sessions/{id}/files)"));
+            if (!names.contains(file.name())) {
+                names.add(file.name());
             }
         }
-        return submission.submit(caller, session, TaskRecord.KIND_AGENT, parsed.request().toJson(), parsed.secrets(),
+        request = request.withFiles(names);
+        request = request.with(withinSession(session, request.browsing()), request.profile(), request.liveView());
+        return submission.submit(caller, session, TaskRecord.KIND_AGENT, request.toJson(), parsed.secrets(),
                 dialect, taskId, race);
+    }
+
+    /**
+     * The task's browsing rules with the session's {@code allowedDomains}: the session's when the task names none,
+     * the task's own when they lie inside the session's.
+     *
+     * @throws ApiException 400 naming an entry of the task's list the session does not allow
+     */
+    private static BrowsingOptions withinSession(Session session, BrowsingOptions browsing) {
+        List<String> outer = session.options().allowedDomains();
+        if (outer.isEmpty()) {
+            return browsing;
+        }
+        if (browsing.allowedDomains().isEmpty()) {
+            return new BrowsingOptions(outer, browsing.adblock(), browsing.proxyCountry(),
+                    browsing.highlightElements());
+        }
+        DomainAllowList sessionList = DomainAllowList.of(outer);
+        for (int i = 0; i < browsing.allowedDomains().size(); i++) {
+            if (!sessionList.covers(browsing.allowedDomains().get(i))) {
+                throw ApiException.badRequest("allowedDomains[" + i + "]", "'" + browsing.allowedDomains().get(i)
+                        + "' is outside the session's allowedDomains " + outer);
+            }
+        }
+        return browsing;
     }
 
     /**

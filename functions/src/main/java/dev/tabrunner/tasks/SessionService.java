@@ -18,8 +18,9 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 
-/** Creates, reads, lists and terminates sessions, always inside the caller's tenant. */
+/** Creates, reads, lists and terminates sessions, always inside the caller's tenant, and attaches environments. */
 @Singleton
 public final class SessionService {
     private static final int TERMINATE_ATTEMPTS = 5;
@@ -27,20 +28,28 @@ public final class SessionService {
     private final SessionStore sessions;
     private final Clock clock;
     private final ApiSettings settings;
+    private final EnvironmentService environments;
 
-    public SessionService(SessionStore sessions, Clock clock, ApiSettings settings) {
+    public SessionService(SessionStore sessions, Clock clock, ApiSettings settings,
+                          EnvironmentService environments) {
         this.sessions = sessions;
         this.clock = clock;
         this.settings = settings;
+        this.environments = environments;
     }
 
     /**
-     * A new active session with these options.
+     * A new active session with these options; with an environment, it starts from the environment's browser state
+     * and files.
      *
-     * @throws ApiException 429 when the tenant has as many active sessions as it may
+     * @throws ApiException      429 when the tenant has as many active sessions as it may
+     * @throws NotFoundException {@code environment_not_found} for an environment the tenant does not have
      */
     public Session create(Caller caller, SessionOptions options) {
         Instant now = clock.instant();
+        if (options.environmentId() != null) {
+            environments.requireExists(caller.tenantId(), options.environmentId());
+        }
         Session session = new Session(UUID.randomUUID().toString(), caller.tenantId(), SessionStatus.ACTIVE, now, now,
                 options, null, null, null, null, 0);
         try {
@@ -49,7 +58,45 @@ public final class SessionService {
         } catch (LimitReachedException e) {
             throw tooMany();
         }
-        return session;
+        if (options.environmentId() == null) {
+            return session;
+        }
+        try {
+            return environments.startFrom(session);
+        } catch (RuntimeException e) {
+            // deleted meanwhile, or the store failed: a session that did not get its environment is no session
+            terminate(caller, session.id());
+            throw e;
+        }
+    }
+
+    /**
+     * Attaches an environment to a session that has none (seed 001's {@code environmentId} on a task, "to attach to
+     * the session"): the session then starts from it as if it had been created with it. Naming the environment the
+     * session already has changes nothing.
+     *
+     * @throws ConflictException {@code environment_conflict} when the session has another environment, or browser
+     *                           state of its own already (a task ran in it)
+     * @throws NotFoundException {@code environment_not_found} for an environment the tenant does not have
+     */
+    public Session attach(Session session, String environmentId) {
+        String current = session.options().environmentId();
+        if (environmentId.equals(current)) {
+            return session;
+        }
+        if (current != null) {
+            throw new ConflictException("environment_conflict", "session " + session.id() + " started from"
+                    + " environment " + current + "; a session keeps the environment it started from");
+        }
+        if (session.stateKey() != null || session.currentUrl() != null) {
+            throw new ConflictException("environment_conflict", "session " + session.id() + " has browser state"
+                    + " of its own already; attach an environment when creating the session (environmentId on"
+                    + " POST /browser/sessions) or with its first task");
+        }
+        environments.requireExists(session.tenantId(), environmentId);
+        Session attached = sessions.update(session.withOptions(session.options().withEnvironment(environmentId)),
+                session.version());
+        return environments.startFrom(attached);
     }
 
     /**
@@ -99,7 +146,8 @@ public final class SessionService {
         Session s = get(caller, sessionId);
         SessionStatus status = s.statusAt(clock.instant());
         if (status != SessionStatus.ACTIVE) {
-            throw new ApiException(410, "session_" + status.wireName(), "session " + sessionId + " is "
+            // seed 000 answers 404 for a session that is not there to run tasks; the code says why
+            throw new NotFoundException("session_" + status.wireName(), "session " + sessionId + " is "
                     + status.wireName() + "; it accepts no more tasks");
         }
         return s;
@@ -114,11 +162,24 @@ public final class SessionService {
         }
     }
 
+    /**
+     * Terminates the session; the call that ends it writes its browser state back into its environment, if it has
+     * one (the worker already did after each task: this also keeps the state of a task paused when the session
+     * ended).
+     */
     public Session terminate(Caller caller, String sessionId) {
-        return ConditionalWrites.untilWritten(TERMINATE_ATTEMPTS, () -> get(caller, sessionId),
-                s -> s.status() == SessionStatus.TERMINATED ? s : s.terminated(clock.instant()),
+        AtomicBoolean ends = new AtomicBoolean();
+        Session s = ConditionalWrites.untilWritten(TERMINATE_ATTEMPTS, () -> get(caller, sessionId),
+                current -> {
+                    ends.set(current.status() != SessionStatus.TERMINATED);
+                    return ends.get() ? current.terminated(clock.instant()) : current;
+                },
                 next -> sessions.update(next, next.version()),
                 () -> new ConflictException("session_busy", "session " + sessionId + " is changing; retry"));
+        if (ends.get()) {
+            environments.saveFrom(s);
+        }
+        return s;
     }
 
     public Page<Session> list(Caller caller, int limit, String cursor) {

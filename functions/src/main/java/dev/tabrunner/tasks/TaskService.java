@@ -1,6 +1,7 @@
 package dev.tabrunner.tasks;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tabrunner.action.TaskRequest;
 import dev.tabrunner.action.TaskRequestParser;
 import dev.tabrunner.domain.Artifact;
 import dev.tabrunner.domain.Caller;
@@ -55,10 +56,12 @@ public final class TaskService {
     private final SessionTurns turns;
     private final TaskEnds ends;
     private final TaskSubmission submission;
+    private final FileService files;
 
     public TaskService(SessionService sessions, TaskStore tasks, TaskDispatcher dispatcher,
                        TaskCompletions completions, BlobStore blobs, ApiSettings settings, Clock clock,
-                       SessionStore sessionStore, TaskEnds ends, TaskSubmission submission) {
+                       SessionStore sessionStore, TaskEnds ends, TaskSubmission submission, FileService files) {
+        this.files = files;
         this.ends = ends;
         this.turns = new SessionTurns(sessionStore, tasks, dispatcher);
         this.sessions = sessions;
@@ -71,11 +74,15 @@ public final class TaskService {
         this.submission = submission;
     }
 
-    /** Validates, stores and dispatches a Run Task body; the returned record is as created. */
+    /**
+     * Validates, stores and dispatches a Run Task body; the returned record is as created. An {@code uploadFile}
+     * may name its file by id: it is stored naming the file by its name, which the worker looks up.
+     */
     public TaskRecord submit(Caller caller, String sessionId, JsonNode body) {
         Session session = sessions.requireActive(caller, sessionId);
-        TaskRequestParser.parse(body);
-        return submission.submit(caller, session, TaskRecord.KIND_SCRIPTED, body, TaskSecrets.none(), null);
+        TaskRequest request = TaskRequestParser.parse(body);
+        return submission.submit(caller, session, TaskRecord.KIND_SCRIPTED, files.withFileNames(session, body,
+                request), TaskSecrets.none(), null);
     }
 
     /** Waits up to the synchronous bound for the task to end; returns its latest state either way. */
@@ -95,13 +102,32 @@ public final class TaskService {
 
     /**
      * Stops the task: at once when it is not running, otherwise by asking its worker, which stops within about a
-     * second (or at the end of the action under way) and ends the task as stopped. Exactly one request wins.
+     * second (or at the end of the action under way) and ends the task as stopped. A stop always wins over a pause
+     * (seed 002: "stops a running task immediately"): it replaces a pause still pending, and when the worker let go
+     * of the task as the stop came (it paused, or handed the task on), the stop is applied again, now at once.
+     * Exactly one stop request wins.
      *
      * @throws ConflictException when the task has already ended or a stop was already requested
      */
     public TaskRecord stop(Caller caller, String sessionId, String taskId) {
         TaskRecord t = control(caller, sessionId, taskId, TaskRecord.Control.STOP);
-        return t.status().isTerminal() ? t : awaitEnd(t, STOP_WAIT);
+        Instant deadline = clock.instant().plus(STOP_WAIT);
+        while (!t.status().isTerminal()) {
+            Duration left = Duration.between(clock.instant(), deadline);
+            if (left.isNegative() || left.isZero()) {
+                break;
+            }
+            t = awaitUntil(t, left, STATUS_POLL, x -> x.status().isTerminal() || x.control() == null);
+            if (!t.status().isTerminal() && t.control() == null) {
+                try {
+                    t = control(caller, sessionId, taskId, TaskRecord.Control.STOP);
+                } catch (ConflictException e) {
+                    // it ended, or another stop came first: either way it is stopping; look again
+                    t = get(caller, sessionId, taskId);
+                }
+            }
+        }
+        return t;
     }
 
     /**
@@ -148,7 +174,9 @@ public final class TaskService {
             throw new ConflictException("task_ended", "task " + t.id() + " has already ended ("
                     + t.status().nativeName() + ")");
         }
-        if (t.control() != null) {
+        // a stop replaces a pause that has not taken effect yet; anything else already requested wins
+        boolean stopOverPause = request == TaskRecord.Control.STOP && t.control() == TaskRecord.Control.PAUSE;
+        if (t.control() != null && !stopOverPause) {
             String requested = t.control().name().toLowerCase(Locale.ROOT);
             throw new ConflictException("task_" + requested + "_requested", "a " + requested + " of task " + t.id()
                     + " was already requested");

@@ -36,6 +36,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * DynamoDB is DynamoDB Local; S3, Lambda and Secrets Manager are in-JVM substitutes of the SDK clients.
  */
 class ApiHandlerIT {
+    /** Where the recorded API Gateway events say the caller reached the API: their Host, over https. */
+    private static final String EVENT_BASE = "https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com";
     private static LambdaHarness aws;
     private static FixtureServer fixtures;
     private static WorkerRuntime workerRuntime;
@@ -158,7 +160,8 @@ class ApiHandlerIT {
         assertThat(terminated.json().get("status").asText()).isEqualTo("terminated");
         LambdaHarness.Response late = aws.call("task-create", vars("sessionId", id,
                 "fixtureUrl", fixtures.url("/form.html")));
-        assertThat(late.status()).isEqualTo(410);
+        assertThat(late.status()).isEqualTo(404);
+        assertThat(late.json().at("/error/code").asText()).isEqualTo("session_terminated");
         assertThat(aws.call("session-get", vars("sessionId", "no-such-session")).status()).isEqualTo(404);
     }
 
@@ -219,8 +222,9 @@ class ApiHandlerIT {
         assertThat(accepted.status()).as(accepted.text()).isEqualTo(202);
         assertThat((System.nanoTime() - start) / 1_000_000).as("waited the sync bound").isGreaterThan(1400);
         String taskId = accepted.json().get("taskId").asText();
-        assertThat(accepted.json().get("pollUrl").asText())
-                .isEqualTo("/browser/sessions/" + session + "/tasks/" + taskId);
+        // absolute, from the host API Gateway was reached at (the event's Host and X-Forwarded-Proto)
+        assertThat(accepted.json().get("pollUrl").asText()).isEqualTo(EVENT_BASE + "/browser/sessions/" + session
+                + "/tasks/" + taskId);
         assertThat(accepted.json().get("status").asText()).isEqualTo("started");
         assertThat(aws.lambda.invocations).hasSize(dispatchedBefore + 1);
         assertThat(lastDispatchedTaskId()).isEqualTo(taskId);
@@ -237,8 +241,8 @@ class ApiHandlerIT {
         JsonNode shot = task.get("artifacts").get(0);
         assertThat(shot.get("contentType").asText()).isEqualTo("image/png");
         String artifactId = shot.get("id").asText();
-        assertThat(shot.get("downloadUrl").asText()).isEqualTo("/browser/sessions/" + session + "/tasks/" + taskId
-                + "/artifacts/" + artifactId);
+        assertThat(shot.get("downloadUrl").asText()).isEqualTo(EVENT_BASE + "/browser/sessions/" + session
+                + "/tasks/" + taskId + "/artifacts/" + artifactId);
         assertThat(task.has("pollUrl")).isFalse();
 
         LambdaHarness.Response list = aws.call("task-list", vars("sessionId", session));

@@ -181,6 +181,41 @@ class BrowserUseV1RequestTest {
                 .isEqualTo("greater_than_equal");
     }
 
+    @Test
+    void wholeNumbersWrittenAsFloats_areIntegers_asPydanticReadsThem() {
+        BrowserUseV1Request r = parse(withTask("\"max_agent_steps\":75.0,\"browser_viewport_width\":1.28e3,"
+                + "\"browser_viewport_height\":960.0"));
+        assertThat(r.maxAgentSteps()).isEqualTo(75);
+        assertThat(r.viewportWidth()).isEqualTo(1280);
+        assertThat(r.viewportHeight()).isEqualTo(960);
+    }
+
+    /**
+     * Seed 002's own example, exactly as written: of its placeholders only those whose types demand a real value
+     * are refused ({@code "<string>"} is no domain and no JSON Schema); its viewport of 123 and its proxy fields
+     * are accepted.
+     */
+    @Test
+    void theSeedExampleAsWritten_isRefusedOnlyForItsPlaceholders() {
+        List<String> locs = problems(dev.tabrunner.it.SeedExamples.V1_RUN_TASK).stream()
+                .map(p -> p.loc().toString()).toList();
+
+        assertThat(locs).containsExactlyInAnyOrder("[body, allowed_domains, 0]", "[body, structured_output_json]");
+    }
+
+    @Test
+    void theSeedExample_withThosePlaceholdersFilledIn_isAccepted_viewportAndAll() {
+        BrowserUseV1Request r = parse(dev.tabrunner.it.SeedExamples.v1RunTaskFilledIn("[\"example.com\"]",
+                "{\"type\":\"object\"}", "[\"orders.csv\"]"));
+
+        assertThat(r.viewportWidth()).isEqualTo(123);
+        assertThat(r.viewportHeight()).isEqualTo(123);
+        assertThat(r.maxAgentSteps()).isEqualTo(123);
+        assertThat(r.useProxy()).isTrue();
+        assertThat(r.proxyCountryCode()).isEqualTo("us");
+        assertThat(r.task()).isEqualTo("<string>");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"browser_viewport_width", "browser_viewport_height"})
     void viewportSides_areBoundedLikeANativeSession(String field) {

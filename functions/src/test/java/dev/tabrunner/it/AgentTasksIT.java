@@ -417,6 +417,144 @@ class AgentTasksIT {
         assertThat(model.requests()).isEmpty();
     }
 
+    /**
+     * Seed 001, "Task Dependencies": "Use the send-message endpoint to add tasks to an existing session"; the body
+     * holds the task's parameters ({@code maxDuration} written as a number, as JSON writers often send 300000).
+     */
+    @Test
+    void sendMessage_addsATaskToAnExistingSession_answeringLikeTasks() {
+        String session = newSession();
+        model.then(r -> Reply.tool("navigate", "{\"url\":\"" + url("/remember-me.html") + "\"}"))
+                .then(Reply.tool("done", "{\"message\":\"remembered\"}"))
+                .then(r -> {
+                    // task 2 builds on task 1's state: the cookie it was given
+                    assertThat(ScriptedModelServer.lastUserText(r)).contains("remembered=ada-lovelace");
+                    return Reply.tool("done", "{\"message\":\"still remembered\"}");
+                });
+        var first = api.post("/browser/sessions/" + session + "/send-message", "{\"taskDetails\":\"Get"
+                + " remembered\",\"maxDuration\":300000.0,\"maxInputTokens\":100000.0}");
+        assertThat(first.status()).as(first.body()).isEqualTo(201);
+
+        var second = api.post("/browser/sessions/" + session + "/send-message", "{\"taskDetails\":\"Check\","
+                + "\"startingUrl\":\"" + url("/viewport.html") + "\"}");
+
+        assertThat(second.status()).as(second.body()).isEqualTo(201);
+        JsonNode body = second.json();
+        assertThat(body.get("status").asText()).isEqualTo("task_completed");
+        assertThat(body.at("/data/message").asText()).isEqualTo("still remembered");
+        assertThat(body.get("sessionId").asText()).isEqualTo(session);
+        // the links a task hands out are absolute (seed 001: "hosted URLs")
+        assertThat(body.at("/steps/0/screenshotUrl").asText()).startsWith(server.baseUrl() + "/browser/sessions/");
+        assertThat(api.get(body.at("/steps/0/screenshotUrl").asText()).status()).isEqualTo(200);
+        assertThat(api.get(tasks(session)).json().get("tasks")).hasSize(2);
+        assertThat(api.post("/browser/sessions/" + session + "/send-message", "{\"actions\":[]}").json()
+                .at("/error/field").asText()).isIn("actions", "taskDetails");
+        assertThat(api.post("/browser/sessions/no-such-session/send-message", "{\"taskDetails\":\"x\"}").status())
+                .isEqualTo(404);
+    }
+
+    /** Seed 001: {@code files} are "File IDs to attach for upload tasks"; every upload answers and lists its id. */
+    @Test
+    void files_nameUploadsByTheirIds() {
+        String session = newSession();
+        var up = api.uploadMultipart(session, "notes.txt", "text/plain", "hello".getBytes());
+        assertThat(up.status()).as(up.body()).isEqualTo(201);
+        String id = up.json().get("id").asText();
+        assertThat(api.get("/browser/sessions/" + session + "/files").json().at("/files/0/id").asText())
+                .isEqualTo(id);
+        model.then(r -> {
+            // the agent is offered the file by its name, which the page will show
+            assertThat(r.toString()).contains("notes.txt");
+            return Reply.tool("uploadFile", "{\"selector\":\"#upload\",\"filename\":\"notes.txt\"}");
+        }).then(r -> {
+            assertThat(ScriptedModelServer.lastUserText(r)).contains("notes.txt");
+            return Reply.tool("done", "{\"message\":\"attached\"}");
+        });
+
+        var r = api.post(tasks(session), "{\"taskDetails\":\"Attach the notes\",\"startingUrl\":\""
+                + url("/form.html") + "\",\"files\":[\"" + id + "\"]}");
+
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        assertThat(r.json().at("/steps/0/actions/0/result").asText()).doesNotContain("file_not_found");
+        var unknown = api.post(tasks(session), "{\"taskDetails\":\"x\",\"files\":[\"no-such-id\"]}");
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.json().at("/error/code").asText()).isEqualTo("file_not_found");
+    }
+
+    /**
+     * {@code allowedDomains} on a native session and its agent tasks, with browser-use v1's semantics
+     * ({@code x.com} that host; {@code .x.com} / {@code *.x.com} the domain and its subdomains), enforced by the
+     * egress proxy for every request of the browser.
+     */
+    @Test
+    void allowedDomains_ofTheSession_keepItsAgentTasksInside() {
+        var created = api.post("/browser/sessions", "{\"allowedDomains\":[\"127.0.0.1\"]}");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        assertThat(created.json().get("allowedDomains").toString()).isEqualTo("[\"127.0.0.1\"]");
+        String session = created.json().get("id").asText();
+        String elsewhere = url("/viewport.html").replace("127.0.0.1", "localhost");
+        model.then(r -> Reply.tool("navigate", "{\"url\":\"" + elsewhere + "\"}"))
+                .then(r -> {
+                    assertThat(String.join(" ", ScriptedModelServer.toolResults(r)))
+                            .contains("destination_blocked").contains("allowed_domains");
+                    return Reply.tool("done", "{\"message\":\"stayed inside\"}");
+                });
+
+        var r = api.post(tasks(session), "{\"taskDetails\":\"Stay inside\",\"startingUrl\":\""
+                + url("/index.html") + "\"}");
+
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        assertThat(model.requests().get(0).toString()).contains("You may only visit these domains");
+        // a task may narrow its session's list, never widen it
+        var wider = api.post(tasks(session), "{\"taskDetails\":\"x\",\"allowedDomains\":[\"localhost\"]}");
+        assertThat(wider.status()).isEqualTo(400);
+        assertThat(wider.json().at("/error/field").asText()).isEqualTo("allowedDomains[0]");
+    }
+
+    @Test
+    void allowedDomains_ofATask_keepItsBrowserInside() {
+        String session = newSession();
+        String elsewhere = url("/viewport.html").replace("127.0.0.1", "localhost");
+        model.then(r -> Reply.tool("navigate", "{\"url\":\"" + elsewhere + "\"}"))
+                .then(r -> {
+                    assertThat(String.join(" ", ScriptedModelServer.toolResults(r))).contains("destination_blocked");
+                    return Reply.tool("done", "{\"message\":\"stayed inside\"}");
+                });
+
+        var r = api.post(tasks(session), "{\"taskDetails\":\"Stay inside\",\"startingUrl\":\""
+                + url("/index.html") + "\",\"allowedDomains\":[\"127.0.0.1\"]}");
+
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        assertThat(r.json().at("/data/network/0/urls").toString()).contains("localhost");
+    }
+
+    /** Seed 002: stop "stops a running task immediately", also while a pause it asked for earlier is pending. */
+    @Test
+    void stop_winsOverAPendingPause_atOnce() throws Exception {
+        String session = newSession();
+        model.then(Reply.tool("scroll", "{\"direction\":\"down\"}").delayed(6000));
+        Async.supply(() -> api.post(tasks(session), "{\"taskDetails\":\"read\",\"startingUrl\":\""
+                + url("/long.html") + "\"}"));
+        for (int i = 0; i < 100 && model.requests().isEmpty(); i++) {
+            Thread.sleep(100);
+        }
+        String poll = tasks(session) + "/" + api.get(tasks(session)).json().at("/tasks/0/taskId").asText();
+        var pause = Async.supply(() -> api.post(poll + "/pause", ""));
+        for (int i = 0; i < 100 && !"pause".equals(api.get(poll).json().path("requested").asText()); i++) {
+            Thread.sleep(50);
+        }
+        assertThat(api.get(poll).json().path("requested").asText()).isEqualTo("pause");
+
+        long before = System.nanoTime();
+        var stopped = api.post(poll + "/stop", "");
+
+        assertThat(stopped.status()).as(stopped.body()).isEqualTo(200);
+        assertThat(stopped.json().get("status").asText()).isEqualTo("stopped");
+        assertThat((System.nanoTime() - before) / 1_000_000).isLessThan(3500);
+        assertThat(pause.get().json().get("status").asText()).isEqualTo("stopped");
+        assertThat(api.get(poll).json().get("status").asText()).isEqualTo("stopped");
+    }
+
     @Test
     void withoutAProvider_naturalLanguageIsRefused_scriptedTasksStillRun() {
         try (LocalServer plain = TestSystem.startServer(TestSystem.tempDir(), Map.of())) {

@@ -32,8 +32,10 @@ final class Api {
         }
     }
 
+    /** @param path a path on the API, or an absolute URL the API handed out (a poll URL, a download URL) */
     HttpRequest.Builder request(String path) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(90));
+        URI uri = URI.create(path.startsWith("http://") || path.startsWith("https://") ? path : base + path);
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(90));
         if (key != null) {
             b.header("Authorization", "Bearer " + key);
         }

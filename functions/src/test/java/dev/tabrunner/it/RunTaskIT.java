@@ -140,6 +140,46 @@ class RunTaskIT {
         assertThat(missing.json().at("/error/code").asText()).isEqualTo("file_not_found");
     }
 
+    /** Seed 001: {@code files} are "File IDs"; an upload answers and lists its id, and uploadFile takes it too. */
+    @Test
+    void uploadFile_namesAFileByItsId() {
+        String session = sys.newSession(api);
+        var up = api.postBytes("/browser/sessions/" + session + "/files?filename=notes.txt", "text/plain",
+                "hello".getBytes());
+        assertThat(up.status()).as(up.body()).isEqualTo(201);
+        String id = up.json().get("id").asText();
+        assertThat(api.get("/browser/sessions/" + session + "/files").json().at("/files/0/id").asText())
+                .isEqualTo(id);
+
+        var r = api.runTask(session, "{\"url\":\"" + sys.url("/form.html") + "\",\"actions\":["
+                + "{\"type\":\"uploadFile\",\"selector\":\"#upload\",\"filename\":\"" + id + "\"},"
+                + "{\"type\":\"evaluate\",\"script\":\"document.querySelector('#upload').files[0].name\"}]}");
+
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        assertThat(r.json().at("/results/1/value").asText()).isEqualTo("notes.txt");
+        assertThat(r.json().at("/results/0/filename").asText()).isEqualTo("notes.txt");
+    }
+
+    /**
+     * Seed 000: "When present, a screenshot is taken" / "renders a PDF": {@code true} is present with the defaults;
+     * integers may be written {@code 5000.0}.
+     */
+    @Test
+    void screenshotAndPdf_true_areTheDefaults_andWholeNumbersMayBeFloats() {
+        String session = sys.newSession(api);
+
+        var r = api.runTask(session, "{\"url\":\"" + sys.url("/index.html") + "\",\"screenshot\":true,"
+                + "\"pdf\":true,\"actions\":[{\"type\":\"wait\",\"selector\":\"body\",\"timeoutMs\":5000.0}]}");
+
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        assertThat(isPng(r.json().get("screenshot").asText())).isTrue();
+        assertThat(new String(Base64.getDecoder().decode(r.json().get("pdf").asText()), 0, 5)).isEqualTo("%PDF-");
+        var none = api.runTask(session, "{\"screenshot\":false,\"pdf\":false}");
+        assertThat(none.status()).as(none.body()).isEqualTo(201);
+        assertThat(none.json().has("screenshot")).isFalse();
+        assertThat(none.json().has("pdf")).isFalse();
+    }
+
     @Test
     void upload_overTheLimit_is413() {
         String session = sys.newSession(api);

@@ -54,7 +54,8 @@ class SessionStateIT {
                     + "\"script\":\"new Promise(r => setTimeout(() => r('done'), 2000))\"}]}");
             assertThat(r.status()).as(r.body()).isEqualTo(202);
             String poll = r.json().get("pollUrl").asText();
-            assertThat(poll).isEqualTo("/browser/sessions/" + session + "/tasks/" + r.json().get("taskId").asText());
+            assertThat(poll).isEqualTo(server.baseUrl() + "/browser/sessions/" + session + "/tasks/"
+                    + r.json().get("taskId").asText());
             String status = r.json().get("status").asText();
             assertThat(status).isIn("started", "running");
             Api.Response polled = null;

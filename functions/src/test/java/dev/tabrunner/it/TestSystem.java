@@ -2,6 +2,7 @@ package dev.tabrunner.it;
 
 import dev.tabrunner.local.LocalServer;
 import dev.tabrunner.testing.FixtureServer;
+import dev.tabrunner.testing.ScriptedModelServer;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -64,6 +65,25 @@ final class TestSystem {
         env.put("TABRUNNER_EGRESS_ALLOW", "127.0.0.1,localhost");
         env.putAll(overrides);
         return LocalServer.start(env, clock);
+    }
+
+    /** The settings that point a server's agent tasks at a scripted model, failing fast when it does not answer. */
+    static Map<String, String> scriptedModel(ScriptedModelServer model) {
+        Map<String, String> env = new HashMap<>();
+        env.put("TABRUNNER_LLM_BASE_URL", model.baseUrl());
+        env.put("TABRUNNER_LLM_API_KEY", "sk-scripted");
+        env.put("TABRUNNER_LLM_MAX_ATTEMPTS", "1");
+        return env;
+    }
+
+    /** A user key of a fresh tenant of a server of its own, so that tests never see each other's objects. */
+    static Api newTenant(LocalServer on) {
+        var r = new Api(on.baseUrl(), ADMIN_KEY).post("/admin/api-keys", "{\"tenantId\":\"t"
+                + Long.toHexString(System.nanoTime()) + "\",\"role\":\"user\"}");
+        if (r.status() != 201) {
+            throw new IllegalStateException("could not create a key: " + r.body());
+        }
+        return new Api(on.baseUrl(), r.json().get("key").asText());
     }
 
     String url(String path) {

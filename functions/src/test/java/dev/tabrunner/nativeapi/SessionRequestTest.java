@@ -40,6 +40,34 @@ class SessionRequestTest {
     }
 
     @Test
+    void theViewport_goesDownToWhatChromiumRenders_oneCssPixel() throws Exception {
+        assertThat(SessionRequest.read(json("{\"viewport\":{\"width\":1,\"height\":1}}")).viewport())
+                .isEqualTo(new Viewport(1, 1));
+        assertThat(refusedField("{\"viewport\":{\"width\":0}}")).isEqualTo("viewport.width");
+    }
+
+    @Test
+    void wholeNumbers_inAnyJsonSpelling_areIntegers() throws Exception {
+        SessionOptions o = SessionRequest.read(json("{\"viewport\":{\"width\":800.0,\"height\":6e2},"
+                + "\"inactivityTimeoutMs\":60000.0}"));
+        assertThat(o.viewport()).isEqualTo(new Viewport(800, 600));
+        assertThat(o.inactivityTimeoutMs()).isEqualTo(60_000);
+        assertThat(refusedField("{\"inactivityTimeoutMs\":60000.5}")).isEqualTo("inactivityTimeoutMs");
+    }
+
+    @Test
+    void allowedDomainsAndEnvironment_areSessionOptions() throws Exception {
+        SessionOptions o = SessionRequest.read(json("{\"allowedDomains\":[\"example.com\",\".example.org\"],"
+                + "\"environmentId\":\"shop\"}"));
+        assertThat(o.allowedDomains()).containsExactly("example.com", ".example.org");
+        assertThat(o.environmentId()).isEqualTo("shop");
+        assertThat(refusedField("{\"allowedDomains\":[\"not a domain\"]}")).isEqualTo("allowedDomains[0]");
+        assertThat(refusedField("{\"allowedDomains\":\"example.com\"}")).isEqualTo("allowedDomains");
+        assertThat(refusedField("{\"environmentId\":\"../other-tenant\"}")).isEqualTo("environmentId");
+        assertThat(refusedField("{\"environmentId\":7}")).isEqualTo("environmentId");
+    }
+
+    @Test
     void aViewportSideLeftOut_keepsItsDefault() throws Exception {
         assertThat(SessionRequest.read(json("{\"viewport\":{\"width\":800}}")).viewport())
                 .isEqualTo(new Viewport(800, Viewport.DEFAULT.height()));

@@ -39,11 +39,15 @@ class TaskServiceTest {
     private final InMemoryStores stores = new InMemoryStores();
     private final ApiSettings settings = new ApiSettings(Duration.ZERO, 1024, 50, 3, 2);
     private final TaskEnds ends = new TaskEnds(stores.vault(), stores.sessions(), stores.tasks(), clock);
-    private final SessionService sessions = new SessionService(stores.sessions(), clock, settings);
+    private final EnvironmentService environments = new EnvironmentService(stores.blobs(), stores.files(),
+            stores.sessions(), clock);
+    private final SessionService sessions = new SessionService(stores.sessions(), clock, settings, environments);
     private final TaskSubmission submission = new TaskSubmission(stores.tasks(), stores.recordingDispatcher(), ends,
             settings, clock);
+    private final FileService files = new FileService(sessions, environments, stores.files(), stores.blobs(),
+            settings, clock);
     private final TaskService service = new TaskService(sessions, stores.tasks(), stores.recordingDispatcher(),
-            stores.completions(), stores.blobs(), settings, clock, stores.sessions(), ends, submission);
+            stores.completions(), stores.blobs(), settings, clock, stores.sessions(), ends, submission, files);
 
     private static JsonNode body(String json) {
         try {

@@ -17,6 +17,11 @@ final class ApiRoutes {
                     "DELETE /browser/sessions/{sessionId}",
                     "POST /browser/sessions/{sessionId}/files",
                     "GET /browser/sessions/{sessionId}/files",
+                    // environments: browser state and files kept in the bucket, file rows in the files table
+                    "POST /browser/environments",
+                    "GET /browser/environments",
+                    "GET /browser/environments/{environmentId}",
+                    "DELETE /browser/environments/{environmentId}",
                     "POST /admin/api-keys",
                     "DELETE /admin/api-keys/{id}",
                     "GET /health"),
@@ -24,6 +29,8 @@ final class ApiRoutes {
                     "POST /browser/sessions/{sessionId}/tasks",
                     "GET /browser/sessions/{sessionId}/tasks",
                     "GET /browser/sessions/{sessionId}/tasks/{taskId}",
+                    // seed 001's way to add a task to a session
+                    "POST /browser/sessions/{sessionId}/send-message",
                     // stop, pause, resume, respond
                     "POST /browser/sessions/{sessionId}/tasks/{taskId}/{action}",
                     "GET /browser/sessions/{sessionId}/tasks/{taskId}/artifacts/{artifactId}",

@@ -571,12 +571,14 @@ class ApiStackTest {
         for (String route : List.of(
                 "POST /browser/sessions", "GET /browser/sessions", "GET /browser/sessions/{sessionId}",
                 "DELETE /browser/sessions/{sessionId}", "POST /browser/sessions/{sessionId}/files",
-                "GET /browser/sessions/{sessionId}/files", "POST /admin/api-keys", "DELETE /admin/api-keys/{id}",
-                "GET /health")) {
+                "GET /browser/sessions/{sessionId}/files", "POST /browser/environments", "GET /browser/environments",
+                "GET /browser/environments/{environmentId}", "DELETE /browser/environments/{environmentId}",
+                "POST /admin/api-keys", "DELETE /admin/api-keys/{id}", "GET /health")) {
             routes.put(route, "sessions");
         }
         for (String route : List.of(
                 "POST /browser/sessions/{sessionId}/tasks", "GET /browser/sessions/{sessionId}/tasks",
+                "POST /browser/sessions/{sessionId}/send-message",
                 "GET /browser/sessions/{sessionId}/tasks/{taskId}",
                 "POST /browser/sessions/{sessionId}/tasks/{taskId}/{action}",
                 "GET /browser/sessions/{sessionId}/tasks/{taskId}/artifacts/{artifactId}",

@@ -20,10 +20,14 @@ import java.util.Objects;
  * @param startingUrl           where to go first, or null to start on the session's current page
  * @param terminateOnCompletion terminate the session once the task has ended
  * @param secretNames           names of the secrets the task may type
- * @param files                 names of files uploaded to the session that the agent may upload into pages
+ * @param files                 files uploaded to the session that the agent may upload into pages: names, or ids
+ *                              until the API resolves them to names ({@link #withFiles})
+ * @param environmentId         the environment the task's session is attached to (seed 001: a top-level parameter
+ *                              that attaches the session), or null
  * @param outputSchema          JSON Schema the structured output must match, or null
  * @param model                 the model the caller asked for, or null for the deployment's default
- * @param browsing              how the task's browser may browse (allowed domains, ad blocking, proxy, highlights)
+ * @param browsing              how the task's browser may browse (allowed domains, ad blocking, proxy, highlights);
+ *                              a native task's {@code allowedDomains} arrive here
  * @param profile               the browser profile the task starts from and may save into, or null for the
  *                              session's own state
  * @param liveView              keep a live view of the task's browser open for as long as the task runs
@@ -61,6 +65,13 @@ public record AgentTaskRequest(String taskDetails, long maxDurationMs, long maxI
         return new AgentTaskRequest(taskDetails, maxDurationMs, maxInputTokens, maxOutputTokens, maxSteps,
                 startingUrl, terminateOnCompletion, secretNames, files, environmentId, outputSchema, model, browsing,
                 profile, liveView, newArtifacts);
+    }
+
+    /** The same request with its files named otherwise (file ids resolved to the names the worker looks up). */
+    public AgentTaskRequest withFiles(List<String> newFiles) {
+        return new AgentTaskRequest(taskDetails, maxDurationMs, maxInputTokens, maxOutputTokens, maxSteps, startingUrl,
+                terminateOnCompletion, secretNames, newFiles, environmentId, outputSchema, model, browsing, profile,
+                liveView, artifacts);
     }
 
     /** The same request, ending its session when it ends. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tabrunner.domain.BrowserProfile;
 import dev.tabrunner.domain.BrowsingOptions;
 import dev.tabrunner.domain.TaskSecrets;
+import dev.tabrunner.egress.DomainAllowList;
 import dev.tabrunner.json.JsonSchemas;
 
 import java.util.ArrayList;
@@ -37,7 +38,7 @@ public final class AgentTaskRequestParser {
     public static final int MAX_SCHEMA_CHARS = 65_536;
     public static final Set<String> FIELDS = Set.of("taskDetails", "maxDuration", "maxInputTokens",
             "maxOutputTokens", "maxSteps", "startingUrl", "terminateOnCompletion", "secrets", "files",
-            "environmentId", "outputSchema", "model");
+            "environmentId", "outputSchema", "model", "allowedDomains");
 
     /** A parsed body: the request and the secret values it carried. */
     public record Parsed(AgentTaskRequest request, TaskSecrets secrets) {
@@ -117,9 +118,12 @@ public final class AgentTaskRequestParser {
         if (model != null && model.isBlank()) {
             throw f.fail("model", "must name a model");
         }
+        List<String> domains = allowedDomains(f);
+        BrowsingOptions browsing = domains.isEmpty() ? BrowsingOptions.NONE
+                : new BrowsingOptions(domains, false, null, false);
         AgentTaskRequest request = new AgentTaskRequest(details, duration, input, output, steps, startingUrl,
-                terminate, new ArrayList<>(secrets.keySet()), files, environmentId, schema, model, null, null, false,
-                null);
+                terminate, new ArrayList<>(secrets.keySet()), files, environmentId, schema, model, browsing, null,
+                false, null);
         return new Parsed(request, withValues ? new TaskSecrets(secrets) : TaskSecrets.none());
     }
 
@@ -164,6 +168,43 @@ public final class AgentTaskRequestParser {
         return out;
     }
 
+    /**
+     * {@code allowedDomains} of a body (a task's, a session's), with browser-use v1's {@code allowed_domains}
+     * semantics: {@code example.com} is that host, {@code .example.com} and {@code *.example.com} the domain and its
+     * subdomains; empty when the body has none.
+     *
+     * @throws InvalidRequestException naming the entry that is not a domain
+     */
+    public static List<String> allowedDomains(JsonNode body) {
+        return allowedDomains(new JsonFields(body, "", -1, null));
+    }
+
+    private static List<String> allowedDomains(JsonFields f) {
+        List<String> out = new ArrayList<>();
+        JsonNode list = f.raw("allowedDomains");
+        if (list == null) {
+            return out;
+        }
+        if (!list.isArray()) {
+            throw f.fail("allowedDomains", "must be an array of domains such as example.com or .example.com");
+        }
+        if (list.size() > DomainAllowList.MAX_ENTRIES) {
+            throw f.fail("allowedDomains", "must hold at most " + DomainAllowList.MAX_ENTRIES + " domains");
+        }
+        for (int i = 0; i < list.size(); i++) {
+            JsonNode d = list.get(i);
+            if (!d.isTextual() || d.textValue().length() > 255
+                    || DomainAllowList.normalize(d.textValue()).isEmpty()) {
+                throw f.fail("allowedDomains[" + i + "]", "must be a domain: example.com for that host,"
+                        + " .example.com or *.example.com for it and its subdomains");
+            }
+            if (!out.contains(d.textValue())) {
+                out.add(d.textValue());
+            }
+        }
+        return out;
+    }
+
     private static List<String> files(JsonFields f) {
         List<String> out = new ArrayList<>();
         JsonNode list = f.raw("files");
@@ -171,7 +212,7 @@ public final class AgentTaskRequestParser {
             return out;
         }
         if (!list.isArray()) {
-            throw f.fail("files", "must be an array of file names");
+            throw f.fail("files", "must be an array of file ids or names");
         }
         if (list.size() > MAX_FILES) {
             throw f.fail("files", "must hold at most " + MAX_FILES + " names");
@@ -179,7 +220,7 @@ public final class AgentTaskRequestParser {
         for (int i = 0; i < list.size(); i++) {
             JsonNode n = list.get(i);
             if (!n.isTextual() || n.textValue().isEmpty() || n.textValue().length() > 255) {
-                throw f.fail("files[" + i + "]", "must be the name of a file uploaded to the session");
+                throw f.fail("files[" + i + "]", "must be the id or name of a file uploaded to the session");
             }
             if (!out.contains(n.textValue())) {
                 out.add(n.textValue());

@@ -1,6 +1,7 @@
 package dev.tabrunner.action;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tabrunner.json.JsonNumbers;
 
 import java.util.Iterator;
 import java.util.Set;
@@ -79,10 +80,8 @@ final class JsonFields {
         if (v == null) {
             return null;
         }
-        if (!v.isIntegralNumber() || !v.canConvertToLong()) {
-            throw fail(path(field), "must be an integer");
-        }
-        long n = v.longValue();
+        // 300000.0 and 3e5 are integers too; out-of-range values are clamped, so the range check refuses them
+        long n = JsonNumbers.clampedLong(v).orElseThrow(() -> fail(path(field), "must be an integer"));
         if (n < min || n > max) {
             throw fail(path(field), "must be between " + min + " and " + max);
         }

@@ -1,6 +1,7 @@
 package dev.tabrunner.action;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tabrunner.json.Json;
 
 import dev.tabrunner.egress.EgressPolicy;
 import dev.tabrunner.egress.HostLiteral;
@@ -78,7 +79,8 @@ public final class TaskRequestParser {
             }
         }
         ScreenshotOptions screenshot = null;
-        JsonFields shot = f.object("screenshot");
+        // true is the seed's "when present" with every option at its default; false is the same as leaving it out
+        JsonFields shot = defaultsWhenTrue(f, "screenshot");
         if (shot != null) {
             shot.allowOnly(Set.of("fullPage", "selector"));
             screenshot = new ScreenshotOptions(shot.bool("fullPage", false),
@@ -87,9 +89,23 @@ public final class TaskRequestParser {
                 throw f.fail("screenshot", "fullPage and selector are mutually exclusive");
             }
         }
-        PdfOptions pdf = f.has("pdf") ? pdf(f.object("pdf")) : null;
+        JsonFields pdfOptions = defaultsWhenTrue(f, "pdf");
+        PdfOptions pdf = pdfOptions == null ? null : pdf(pdfOptions);
         boolean content = f.bool("content", false);
         return new TaskRequest(url, waitUntil, actions, screenshot, pdf, content);
+    }
+
+    /**
+     * An options object, read from {@code true} as an object of defaults; null when the field is absent or
+     * {@code false}.
+     */
+    private static JsonFields defaultsWhenTrue(JsonFields f, String field) {
+        JsonNode v = f.raw(field);
+        if (v != null && v.isBoolean()) {
+            return v.booleanValue() ? new JsonFields(Json.mapper().createObjectNode(), f.path(field), -1, null)
+                    : null;
+        }
+        return f.object(field);
     }
 
     /** Parses the body of {@code POST /browser/sessions/{id}/pdf}: the PDF options alone. */

@@ -46,6 +46,12 @@ public record Session(String id, String tenantId, SessionStatus status, Instant 
                 version);
     }
 
+    /** The session with other options (an environment attached before its first task). */
+    public Session withOptions(SessionOptions newOptions) {
+        return new Session(id, tenantId, status, createdAt, lastActivityAt, newOptions, currentUrl, stateKey,
+                terminatedAt, activeTaskId, version);
+    }
+
     public Session terminated(Instant now) {
         return new Session(id, tenantId, SessionStatus.TERMINATED, createdAt, lastActivityAt, options, currentUrl,
                 stateKey, now, activeTaskId, version);

@@ -1,23 +1,47 @@
 package dev.tabrunner.domain;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+
+import java.util.List;
 import java.util.Objects;
 
-/** The options a session was created with; every task in the session runs with them. */
+/**
+ * The options a session was created with; every task in the session runs with them.
+ *
+ * @param allowedDomains the only domains any task of the session may reach, in browser-use v1's notation (see
+ *                       {@link dev.tabrunner.egress.DomainAllowList}); empty for no restriction
+ * @param environmentId  the environment (a saved browser profile of the tenant) the session started from and writes
+ *                       its browser state back into, or null
+ */
 public record SessionOptions(Viewport viewport, String userAgent, String locale, String timezoneId,
-                             long inactivityTimeoutMs) {
+                             long inactivityTimeoutMs, List<String> allowedDomains, String environmentId) {
     public static final long DEFAULT_INACTIVITY_TIMEOUT_MS = 300_000;
     public static final long MIN_INACTIVITY_TIMEOUT_MS = 10_000;
     public static final long MAX_INACTIVITY_TIMEOUT_MS = 86_400_000;
 
+    @JsonCreator
     public SessionOptions {
         Objects.requireNonNull(viewport, "viewport");
         if (inactivityTimeoutMs < MIN_INACTIVITY_TIMEOUT_MS || inactivityTimeoutMs > MAX_INACTIVITY_TIMEOUT_MS) {
             throw new IllegalArgumentException("inactivityTimeoutMs must be between " + MIN_INACTIVITY_TIMEOUT_MS
                     + " and " + MAX_INACTIVITY_TIMEOUT_MS);
         }
+        // sessions stored before these options existed have neither
+        allowedDomains = allowedDomains == null ? List.of() : List.copyOf(allowedDomains);
+    }
+
+    /** Options without a domain restriction or an environment. */
+    public SessionOptions(Viewport viewport, String userAgent, String locale, String timezoneId,
+                          long inactivityTimeoutMs) {
+        this(viewport, userAgent, locale, timezoneId, inactivityTimeoutMs, List.of(), null);
     }
 
     public static SessionOptions defaults() {
         return new SessionOptions(Viewport.DEFAULT, null, null, null, DEFAULT_INACTIVITY_TIMEOUT_MS);
+    }
+
+    /** The same options, started from and saved into this environment. */
+    public SessionOptions withEnvironment(String id) {
+        return new SessionOptions(viewport, userAgent, locale, timezoneId, inactivityTimeoutMs, allowedDomains, id);
     }
 }

@@ -155,6 +155,27 @@ public final class DomainAllowList {
         return false;
     }
 
+    /**
+     * True when every host the entry allows is allowed by this list too, so that a list of such entries only
+     * narrows this one (a task's own {@code allowedDomains} inside its session's). An empty list covers anything.
+     *
+     * @param entry an entry in any form {@link #normalize} reads
+     */
+    public boolean covers(String entry) {
+        if (isEmpty()) {
+            return true;
+        }
+        Optional<String> n = normalize(entry);
+        if (n.isEmpty()) {
+            return false;
+        }
+        if (!n.get().startsWith(".")) {
+            return allows(n.get());
+        }
+        String domain = n.get().substring(1);
+        return suffixes.stream().anyMatch(s -> domain.equals(s) || domain.endsWith("." + s));
+    }
+
     /** The entries in canonical form (see {@link #normalize}). */
     public List<String> entries() {
         List<String> out = new ArrayList<>(exact);

@@ -33,14 +33,19 @@ public final class UpstreamProxies {
         }
     }
 
-    private final Map<String, Upstream> byCountry;
+    /** Whether a task that asks for a country without a proxy is refused rather than run without one. */
+    public static final String STRICT_SETTING = "TABRUNNER_PROXY_STRICT";
 
-    private UpstreamProxies(Map<String, Upstream> byCountry) {
+    private final Map<String, Upstream> byCountry;
+    private final boolean strict;
+
+    private UpstreamProxies(Map<String, Upstream> byCountry, boolean strict) {
         this.byCountry = byCountry;
+        this.strict = strict;
     }
 
     public static UpstreamProxies none() {
-        return new UpstreamProxies(Map.of());
+        return new UpstreamProxies(Map.of(), false);
     }
 
     /**
@@ -59,7 +64,25 @@ public final class UpstreamProxies {
             }
             out.put(country, parse(name, value.trim()));
         }
-        return new UpstreamProxies(Map.copyOf(out));
+        String strict = settings.get(STRICT_SETTING);
+        boolean promised = !out.isEmpty();
+        if (strict != null && !strict.isBlank()) {
+            String v = strict.trim().toLowerCase(Locale.ROOT);
+            if (!v.equals("true") && !v.equals("false")) {
+                throw new IllegalArgumentException(STRICT_SETTING + " must be true or false");
+            }
+            promised = v.equals("true");
+        }
+        return new UpstreamProxies(Map.copyOf(out), promised);
+    }
+
+    /**
+     * Whether a task that asks in so many words for a country without a proxy here is refused (422). Strict by
+     * default when the operator configured any proxy (the deployment promises proxies), lenient when none (the
+     * task runs without a proxy and says so); {@value #STRICT_SETTING} decides either way.
+     */
+    public boolean strict() {
+        return strict;
     }
 
     /** The setting that holds a country's proxy ({@code us} gives {@code TABRUNNER_PROXY_US}). */

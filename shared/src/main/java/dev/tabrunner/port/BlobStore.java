@@ -2,6 +2,7 @@ package dev.tabrunner.port;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** Opaque bytes by key: artifacts, uploaded files, saved browser state. A directory locally, S3 on AWS. */
@@ -17,6 +18,13 @@ public interface BlobStore {
     Optional<byte[]> get(String key);
 
     void delete(String key);
+
+    /**
+     * The keys that start with {@code prefix}, sorted; none when nothing is stored under it.
+     *
+     * @throws StoreUnavailableException when the store could not be read
+     */
+    List<String> list(String prefix);
 
     /**
      * A link from which a browser can download the blob itself for {@code ttl}, saved as {@code filename}; empty

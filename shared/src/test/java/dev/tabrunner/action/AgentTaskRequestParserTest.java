@@ -73,6 +73,33 @@ class AgentTaskRequestParserTest {
     }
 
     @Test
+    void wholeNumbers_inAnyJsonSpelling_areAccepted() throws Exception {
+        // seed 001 writes maxDuration as a number; 300000.0 is what many JSON writers send for it
+        AgentTaskRequest r = AgentTaskRequestParser.parse(json("{\"taskDetails\":\"x\",\"maxDuration\":300000.0,"
+                + "\"maxInputTokens\":1e5,\"maxOutputTokens\":100000.0,\"maxSteps\":75.0}")).request();
+        assertThat(r.maxDurationMs()).isEqualTo(300_000);
+        assertThat(r.maxInputTokens()).isEqualTo(100_000);
+        assertThat(r.maxOutputTokens()).isEqualTo(100_000);
+        assertThat(r.maxSteps()).isEqualTo(75);
+        refused("{\"taskDetails\":\"x\",\"maxDuration\":300000.5}", "maxDuration");
+        refused("{\"taskDetails\":\"x\",\"maxDuration\":3.000001e5}", "maxDuration");
+    }
+
+    @Test
+    void allowedDomains_areBrowserUseV1s_andReachTheTasksBrowsingRules() throws Exception {
+        AgentTaskRequest r = AgentTaskRequestParser.parse(json("{\"taskDetails\":\"x\","
+                + "\"allowedDomains\":[\"shop.example.com\",\".example.org\",\"*.example.net\"]}")).request();
+        assertThat(r.browsing().allowedDomains()).containsExactly("shop.example.com", ".example.org",
+                "*.example.net");
+        assertThat(AgentTaskRequestParser.parseStored(r.toJson()).browsing()).isEqualTo(r.browsing());
+        assertThat(AgentTaskRequestParser.parse(json("{\"taskDetails\":\"x\"}")).request().browsing())
+                .isEqualTo(dev.tabrunner.domain.BrowsingOptions.NONE);
+        refused("{\"taskDetails\":\"x\",\"allowedDomains\":\"example.com\"}", "allowedDomains");
+        refused("{\"taskDetails\":\"x\",\"allowedDomains\":[\"exa mple.com\"]}", "allowedDomains[0]");
+        refused("{\"taskDetails\":\"x\",\"allowedDomains\":[\"example.com\",7]}", "allowedDomains[1]");
+    }
+
+    @Test
     void secretValue_neverAppearsInAnError() {
         assertThatThrownBy(() -> AgentTaskRequestParser.parse(json("{\"taskDetails\":\"x\",\"secrets\":"
                 + "[{\"name\":\"p\",\"value\":\"abc\"}]}"))).message().doesNotContain("abc\"");

@@ -200,18 +200,39 @@ class TaskRequestParserTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"1e999999", "-1e999999", "9223372036854775808", "-9223372036854775809", "-0", "1.5",
-            "1e3", "18446744073709551617"})
+            "1e30", "18446744073709551617"})
     void extremeNumbers_areRefusedNamingTheField(String n) {
         assertThat(refused("{'actions':[{'type':'wait','selector':'#a','timeoutMs':" + n + "}]}").field())
                 .isEqualTo("actions[0].timeoutMs");
         assertThat(refused("{'actions':[{'type':'authenticate','mode':'prompt_user','pauseTimeoutMs':" + n + "}]}")
                 .field()).isEqualTo("actions[0].pauseTimeoutMs");
-        if (!n.equals("-0") && !n.equals("1.5") && !n.equals("1e3")) {
+        if (!n.equals("-0") && !n.equals("1.5") && !n.equals("1e30")) {
             assertThat(refused("{'actions':[{'type':'click','coordinates':{'x':" + n + ",'y':1}}]}").field())
                     .isEqualTo("actions[0].coordinates.x");
             assertThat(refused("{'pdf':{'scale':" + n + "}}").field()).isEqualTo("pdf.scale");
         }
         assertThat(refused("{'pdf':{'scale':1e-999999}}").field()).isEqualTo("pdf.scale");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1000", "1000.0", "1e3", "1.0E3"})
+    void wholeNumbers_inAnyJsonSpelling_areIntegers(String n) {
+        TaskRequest t = parse("{'actions':[{'type':'wait','selector':'#a','timeoutMs':" + n + "},"
+                + "{'type':'authenticate','mode':'prompt_user','pauseTimeoutMs':" + n + "}]}");
+        assertThat(((Action.Wait) t.actions().get(0)).timeoutMs()).isEqualTo(1000L);
+        assertThat(((Action.Authenticate) t.actions().get(1)).pauseTimeoutMs()).isEqualTo(1000L);
+    }
+
+    @Test
+    void screenshotAndPdf_true_meanTheDefaults_andFalse_meansNone() {
+        TaskRequest on = parse("{'screenshot':true,'pdf':true}");
+        assertThat(on.screenshot()).isEqualTo(new ScreenshotOptions(false, null));
+        assertThat(on.pdf()).isEqualTo(TaskRequestParser.parsePdf(json("{}")));
+        TaskRequest off = parse("{'screenshot':false,'pdf':false}");
+        assertThat(off.screenshot()).isNull();
+        assertThat(off.pdf()).isNull();
+        assertThat(refused("{'screenshot':'yes'}").field()).isEqualTo("screenshot");
+        assertThat(refused("{'pdf':1}").field()).isEqualTo("pdf");
     }
 
     @Test

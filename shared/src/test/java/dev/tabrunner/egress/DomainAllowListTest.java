@@ -35,6 +35,22 @@ class DomainAllowListTest {
     }
 
     @Test
+    void covers_onlyEntriesThatAllowNothingTheListRefuses() {
+        DomainAllowList list = DomainAllowList.of(List.of(".example.com", "shop.example.org"));
+
+        assertThat(list.covers("example.com")).isTrue();
+        assertThat(list.covers("a.example.com")).isTrue();
+        assertThat(list.covers(".a.example.com")).isTrue();
+        assertThat(list.covers("*.example.com")).isTrue();
+        assertThat(list.covers("shop.example.org")).isTrue();
+        assertThat(list.covers(".shop.example.org")).as("its subdomains are outside").isFalse();
+        assertThat(list.covers("example.org")).isFalse();
+        assertThat(list.covers(".com")).isFalse();
+        assertThat(list.covers("not a domain")).isFalse();
+        assertThat(DomainAllowList.of(List.of()).covers(".anything.test")).isTrue();
+    }
+
+    @Test
     void emptyList_allowsEverything_butAListRefusesAMissingHost() {
         assertThat(DomainAllowList.of(List.of()).isEmpty()).isTrue();
         assertThat(DomainAllowList.of(List.of()).allows("anything.test")).isTrue();

@@ -37,6 +37,18 @@ class UpstreamProxiesTest {
     }
 
     @Test
+    void strict_whenTheDeploymentPromisesProxies_unlessTheOperatorSaysOtherwise() {
+        assertThat(UpstreamProxies.none().strict()).isFalse();
+        assertThat(UpstreamProxies.from(Map.of()).strict()).isFalse();
+        assertThat(UpstreamProxies.from(Map.of("TABRUNNER_PROXY_US", "http://proxy.example:1")).strict()).isTrue();
+        assertThat(UpstreamProxies.from(Map.of("TABRUNNER_PROXY_STRICT", "true")).strict()).isTrue();
+        assertThat(UpstreamProxies.from(Map.of("TABRUNNER_PROXY_US", "http://proxy.example:1",
+                "TABRUNNER_PROXY_STRICT", "FALSE")).strict()).isFalse();
+        assertThatThrownBy(() -> UpstreamProxies.from(Map.of("TABRUNNER_PROXY_STRICT", "yes")))
+                .hasMessageContaining("TABRUNNER_PROXY_STRICT");
+    }
+
+    @Test
     void forCountry_ignoresCase() {
         UpstreamProxies proxies = UpstreamProxies.from(Map.of("TABRUNNER_PROXY_JP", "http://jp.example:8080"));
 

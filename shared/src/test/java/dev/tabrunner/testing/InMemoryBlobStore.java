@@ -4,6 +4,7 @@ import dev.tabrunner.port.BlobStore;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -44,6 +45,11 @@ public final class InMemoryBlobStore implements BlobStore {
     @Override
     public void delete(String key) {
         blobs.remove(checked(key));
+    }
+
+    @Override
+    public List<String> list(String prefix) {
+        return blobs.keySet().stream().filter(k -> k.startsWith(prefix)).sorted().toList();
     }
 
     @Override

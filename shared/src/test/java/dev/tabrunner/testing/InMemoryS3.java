@@ -10,6 +10,9 @@ import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
 import software.amazon.awssdk.services.s3.model.DeleteObjectResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
@@ -24,7 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * An in-JVM substitute of the S3 client for the three calls the blob store makes: objects kept in a map, every
+ * An in-JVM substitute of the S3 client for the calls the blob store makes: objects kept in a map, every
  * request recorded so that tests can check bucket, encryption and content type. Not a mock of our own code: it
  * stands in for the AWS service, which cannot run here.
  */
@@ -96,6 +99,18 @@ public final class InMemoryS3 implements S3Client {
         check(r.bucket());
         objects.remove(r.key());
         return DeleteObjectResponse.builder().build();
+    }
+
+    /** Every matching key in one page, sorted as S3 sorts them (UTF-8 binary order, the same for these keys). */
+    @Override
+    public ListObjectsV2Response listObjectsV2(ListObjectsV2Request r) {
+        requests.add(r);
+        check(r.bucket());
+        String prefix = r.prefix() == null ? "" : r.prefix();
+        List<S3Object> contents = objects.keySet().stream().filter(k -> k.startsWith(prefix)).sorted()
+                .map(k -> S3Object.builder().key(k).size((long) objects.get(k).bytes().length).build()).toList();
+        return ListObjectsV2Response.builder().contents(contents).keyCount(contents.size()).isTruncated(false)
+                .build();
     }
 
     @Override

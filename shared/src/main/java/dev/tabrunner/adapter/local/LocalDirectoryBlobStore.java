@@ -10,6 +10,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -66,23 +67,28 @@ public final class LocalDirectoryBlobStore implements BlobStore {
         }
     }
 
-    /**
-     * The keys under a prefix ({@code browsing/}), for what sweeps a directory the way a lifecycle rule sweeps a
-     * bucket; a file being written is not one yet.
-     */
-    public List<String> keys(String prefix) {
-        Path start = resolve(prefix);
+    @Override
+    public List<String> list(String prefix) {
+        // the directory the prefix names, or that holds the names it begins
+        String dir = prefix.substring(0, prefix.lastIndexOf('/') + 1);
+        Path start = dir.isEmpty() ? root : resolve(dir.substring(0, dir.length() - 1));
         if (!Files.isDirectory(start)) {
             return List.of();
         }
+        List<String> keys = new ArrayList<>();
         try (Stream<Path> files = Files.walk(start)) {
-            return files.filter(Files::isRegularFile)
-                    .filter(f -> !f.getFileName().toString().startsWith(".upload"))
+            files.filter(Files::isRegularFile)
+                    // a put under way: its temporary file is not a blob yet
+                    .filter(f -> !(f.getFileName().toString().startsWith(".upload")
+                            && f.getFileName().toString().endsWith(".tmp")))
                     .map(f -> root.relativize(f).toString().replace(java.io.File.separatorChar, '/'))
-                    .sorted().toList();
+                    .filter(k -> k.startsWith(prefix))
+                    .sorted()
+                    .forEach(keys::add);
         } catch (IOException e) {
             throw new StoreUnavailableException("could not list blobs under " + prefix, e);
         }
+        return keys;
     }
 
     /** A directory has no links of its own: the API serves the bytes. */

@@ -12,6 +12,9 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -80,6 +83,19 @@ public final class S3BlobStore implements BlobStore {
             client.deleteObject(b -> b.bucket(bucket).key(k));
         } catch (SdkException e) {
             throw new StoreUnavailableException("could not delete blob " + k, e);
+        }
+    }
+
+    @Override
+    public List<String> list(String prefix) {
+        try {
+            List<String> keys = new ArrayList<>();
+            client.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents()
+                    .forEach(o -> keys.add(o.key()));
+            Collections.sort(keys);
+            return keys;
+        } catch (SdkException e) {
+            throw new StoreUnavailableException("could not list blobs under " + prefix, e);
         }
     }
 

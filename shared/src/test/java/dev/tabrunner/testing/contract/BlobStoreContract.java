@@ -69,4 +69,22 @@ public abstract class BlobStoreContract {
         blobs.get(prefix + "state.json").orElseThrow()[1] = 9;
         assertThat(blobs.get(prefix + "state.json")).contains(new byte[]{1, 2, 3});
     }
+
+    @Test
+    void list_namesTheKeysUnderAPrefix_sorted_andNothingElse() {
+        blobs.put(prefix + "profiles/b/state.json", new byte[]{1}, "application/json");
+        blobs.put(prefix + "profiles/a/state.json", new byte[]{2}, "application/json");
+        blobs.put(prefix + "profiles/a/environment.json", new byte[]{3}, "application/json");
+        blobs.put(prefix + "profiles-other/a/state.json", new byte[]{4}, "application/json");
+        blobs.put(prefix + "elsewhere.bin", new byte[]{5}, "application/octet-stream");
+
+        assertThat(blobs.list(prefix + "profiles/")).containsExactly(prefix + "profiles/a/environment.json",
+                prefix + "profiles/a/state.json", prefix + "profiles/b/state.json");
+        assertThat(blobs.list(prefix + "profiles/a/")).containsExactly(prefix + "profiles/a/environment.json",
+                prefix + "profiles/a/state.json");
+        assertThat(blobs.list(prefix + "profiles")).hasSize(4);
+        assertThat(blobs.list(prefix + "nothing-here/")).isEmpty();
+        blobs.delete(prefix + "profiles/b/state.json");
+        assertThat(blobs.list(prefix + "profiles/")).doesNotContain(prefix + "profiles/b/state.json");
+    }
 }

@@ -29,7 +29,7 @@ public abstract class FileStoreContract {
     }
 
     private UploadedFile file(String sessionId, String name, long size) {
-        return new UploadedFile(sessionId, tenant, name, size, "text/plain",
+        return new UploadedFile(UUID.randomUUID().toString(), sessionId, tenant, name, size, "text/plain",
                 "sessions/" + tenant + "/" + sessionId + "/files/" + name, Instant.now());
     }
 

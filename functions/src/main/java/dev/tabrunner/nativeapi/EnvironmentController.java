@@ -1,0 +1,64 @@
+package dev.tabrunner.nativeapi;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tabrunner.domain.Caller;
+import dev.tabrunner.http.ApiException;
+import dev.tabrunner.http.Idempotency;
+import dev.tabrunner.http.RequestBodies;
+import dev.tabrunner.tasks.EnvironmentService;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Header;
+import io.micronaut.http.annotation.Post;
+
+import java.util.Set;
+
+/**
+ * {@code /browser/environments} (seed 001: "persist browser data and files across sessions"): a session created
+ * with {@code environmentId} starts from one and writes its state back into it. Browser-use v1's profiles are
+ * listed here too: they are the same store.
+ */
+@Controller("/browser/environments")
+final class EnvironmentController {
+    private final EnvironmentService environments;
+    private final Idempotency idempotency;
+
+    EnvironmentController(EnvironmentService environments, Idempotency idempotency) {
+        this.environments = environments;
+        this.idempotency = idempotency;
+    }
+
+    /** {@code {"name": "..."}}, the name optional. */
+    @Post
+    HttpResponse<?> create(Caller caller, @Nullable @Body String body,
+                           @Nullable @Header(Idempotency.HEADER) String idempotencyKey) {
+        return idempotency.once(caller, idempotencyKey, "POST /browser/environments", body, () -> {
+            JsonNode json = RequestBodies.object(body, Set.of("name"));
+            String name = RequestBodies.optionalString(json, "name", EnvironmentService.MAX_NAME);
+            if (name != null && name.isBlank()) {
+                throw ApiException.badRequest("name", "must not be blank");
+            }
+            return HttpResponse.created(EnvironmentView.of(environments.create(caller, name)));
+        });
+    }
+
+    @Get
+    EnvironmentView.Listing list(Caller caller) {
+        return new EnvironmentView.Listing(environments.list(caller).stream().map(EnvironmentView::of).toList());
+    }
+
+    @Get("/{environmentId}")
+    EnvironmentView get(Caller caller, String environmentId) {
+        return EnvironmentView.of(environments.get(caller, environmentId));
+    }
+
+    @Delete("/{environmentId}")
+    HttpResponse<?> delete(Caller caller, String environmentId) {
+        environments.delete(caller, environmentId);
+        return HttpResponse.noContent();
+    }
+}
