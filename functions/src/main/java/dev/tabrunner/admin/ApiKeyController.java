@@ -11,13 +11,17 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Delete;
+import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.Post;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 
-/** {@code /admin/api-keys}: admins issue and revoke keys. The secret is in the creation response only. */
+/**
+ * {@code /admin/api-keys}: admins issue, list and revoke keys. The secret is in the creation response only; the list
+ * shows what each key is and when it was last used, never the key.
+ */
 @Controller("/admin/api-keys")
 final class ApiKeyController {
     private final ApiKeyService keys;
@@ -53,6 +57,11 @@ final class ApiKeyController {
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest("role", e.getMessage());
         }
+    }
+
+    @Get
+    KeyListing list(Caller caller) {
+        return new KeyListing(keys.list(caller).stream().map(KeyListing.Entry::of).toList());
     }
 
     @Delete("/{id}")

@@ -6,6 +6,9 @@ import dev.tabrunner.domain.Role;
 import dev.tabrunner.http.ApiException;
 import dev.tabrunner.http.KeyAuthenticator;
 import dev.tabrunner.port.ApiKeyStore;
+import dev.tabrunner.port.StoreUnavailableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import jakarta.inject.Singleton;
 
 import java.nio.charset.StandardCharsets;
@@ -13,9 +16,14 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -30,9 +38,13 @@ public final class ApiKeyService implements KeyAuthenticator {
     private static final Pattern GENERATED = Pattern.compile("trk_([0-9a-f]{16})_([A-Za-z0-9_-]{43})");
     private static final Pattern TENANT = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Logger LOG = LoggerFactory.getLogger(ApiKeyService.class);
+    /** A key's last use is written at most this often per process: a busy key must not cost a write per request. */
+    static final Duration USE_RESOLUTION = Duration.ofMinutes(1);
 
     private final ApiKeyStore store;
     private final Clock clock;
+    private final Map<String, Instant> lastRecorded = new ConcurrentHashMap<>();
 
     public ApiKeyService(ApiKeyStore store, Clock clock) {
         this.store = store;
@@ -50,10 +62,37 @@ public final class ApiKeyService implements KeyAuthenticator {
         }
         var m = GENERATED.matcher(presented);
         String id = m.matches() ? m.group(1) : ENV_ADMIN_KEY_ID;
-        return store.find(id)
+        Optional<Caller> caller = store.find(id)
                 .filter(k -> MessageDigest.isEqual(k.secretHash().getBytes(StandardCharsets.US_ASCII),
                         hash(presented).getBytes(StandardCharsets.US_ASCII)))
                 .map(k -> new Caller(k.id(), k.tenantId(), k.role()));
+        caller.ifPresent(c -> recordUse(c.keyId()));
+        return caller;
+    }
+
+    /** Writes the key's last use when this process has not written it within {@link #USE_RESOLUTION}. */
+    private void recordUse(String keyId) {
+        Instant now = clock.instant();
+        Instant before = lastRecorded.get(keyId);
+        if (before != null && before.plus(USE_RESOLUTION).isAfter(now)) {
+            return;
+        }
+        lastRecorded.put(keyId, now);
+        try {
+            store.touch(keyId, now);
+        } catch (StoreUnavailableException e) {
+            // the request goes on: a missed "last used" costs less than a refused caller
+            LOG.warn("could not record the use of api key {}: {}", keyId, e.getMessage());
+        }
+    }
+
+    /**
+     * The keys an admin may see: its tenant's, or every tenant's for the operator's admins (who create them). Never
+     * the secret, which is not stored.
+     */
+    public List<ApiKey> list(Caller caller) {
+        requireAdmin(caller);
+        return store.list(caller.isOperator() ? null : caller.tenantId());
     }
 
     /**
@@ -80,8 +119,11 @@ public final class ApiKeyService implements KeyAuthenticator {
         return new IssuedKey(key, secret);
     }
 
-    /** @return false when no such key exists in the caller's tenant */
-    /** An admin revokes keys of its tenant; the operator, who creates other tenants' keys, revokes any key. */
+    /**
+     * An admin revokes keys of its tenant; the operator, who creates other tenants' keys, revokes any key.
+     *
+     * @return false when no such key exists in the caller's tenant
+     */
     public boolean revoke(Caller caller, String keyId) {
         requireAdmin(caller);
         if (caller.isOperator()) {
@@ -110,6 +152,30 @@ public final class ApiKeyService implements KeyAuthenticator {
                 clock.instant());
         store.put(key, false);
         return new IssuedKey(key, secret);
+    }
+
+    /**
+     * The recovery path when the operator's admin key is lost (or leaked): a new key takes the operator key's fixed
+     * slot, replacing whatever key was there, which stops working at once. Called by the operator with access to the
+     * deployment itself (a direct Lambda invocation on AWS, {@code ./tabrunner admin-key --rotate} locally), never
+     * through the API.
+     */
+    public IssuedKey rotateOperatorKey() {
+        String secret = "trk_admin_" + Base64.getUrlEncoder().withoutPadding().encodeToString(randomBytes(32));
+        ApiKey key = new ApiKey(ENV_ADMIN_KEY_ID, Caller.OPERATOR_TENANT, Role.ADMIN, "rotated", hash(secret),
+                clock.instant());
+        store.put(key, true);
+        return new IssuedKey(key, secret);
+    }
+
+    /** Revokes a key by its secret (the operator's old key, named by the file that kept it); false when unknown. */
+    public boolean revokeBySecret(String secret) {
+        var m = GENERATED.matcher(secret);
+        if (!m.matches()) {
+            return false;
+        }
+        return store.find(m.group(1)).filter(k -> k.secretHash().equals(hash(secret)))
+                .map(k -> store.delete(k.tenantId(), k.id())).orElse(false);
     }
 
     /** Issues an admin key of the operator's tenant, for the first start of a deployment. */

@@ -34,8 +34,8 @@ import java.util.Set;
  *
  * <p>The handler reads the raw event itself (Lambda prefers the stream signature) for one reason: an operator
  * invokes it directly with {@code {"bootstrapAdminKey": true}} after deploying to obtain the first admin key,
- * which is no API Gateway event. Everything else is mapped to {@link APIGatewayV2HTTPEvent} and handled by the
- * Micronaut function as usual.
+ * which is no API Gateway event, and with {@code {"rotateAdminKey": true}} to replace a lost one. Everything else
+ * is mapped to {@link APIGatewayV2HTTPEvent} and handled by the Micronaut function as usual.
  *
  * <p>With SnapStart, {@link #beforeCheckpoint} primes the snapshot: a routed request that reaches DynamoDB, so
  * that class loading, Jackson, the router and the SDK client are done before the first real request.
@@ -81,6 +81,8 @@ public final class ApiHandler extends APIGatewayV2HTTPEventFunction implements R
         Object response;
         if (isBootstrap(event)) {
             response = bootstrap();
+        } else if (isRotation(event)) {
+            response = rotate();
         } else {
             APIGatewayV2HTTPEvent http = EVENTS.treeToValue(event, APIGatewayV2HTTPEvent.class);
             response = handleRequest(withDeadline(http, context), context);
@@ -113,26 +115,46 @@ public final class ApiHandler extends APIGatewayV2HTTPEventFunction implements R
         return event != null && event.path("bootstrapAdminKey").asBoolean(false) && !event.has("requestContext");
     }
 
+    /** {@code {"rotateAdminKey": true}}: the recovery path when the operator's admin key is lost. */
+    private static boolean isRotation(JsonNode event) {
+        return event != null && event.path("rotateAdminKey").asBoolean(false) && !event.has("requestContext");
+    }
+
+    /**
+     * Issues a new operator admin key in the operator key's slot, which revokes the one there (a lost bootstrap
+     * key). Only a principal allowed to invoke the function directly can ask: API Gateway never sends such an event.
+     */
+    Map<String, Object> rotate() {
+        ApiKeyService.IssuedKey issued = getApplicationContext().getBean(ApiKeyService.class).rotateOperatorKey();
+        LOG.info("rotated the operator admin key {}: the previous one no longer works", issued.key().id());
+        return keyAnswer(issued);
+    }
+
+    private static Map<String, Object> keyAnswer(ApiKeyService.IssuedKey issued) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", issued.key().id());
+        out.put("key", issued.secret());
+        out.put("tenantId", issued.key().tenantId());
+        out.put("role", issued.key().role().wireName());
+        out.put("createdAt", issued.key().createdAt().toString());
+        return out;
+    }
+
     /**
      * Issues the first operator admin key, once; the answer is the key (shown only here) or an error saying
      * that one exists.
      */
     Map<String, Object> bootstrap() {
-        Map<String, Object> out = new LinkedHashMap<>();
         try {
             ApiKeyService.IssuedKey issued = getApplicationContext().getBean(ApiKeyService.class)
                     .bootstrapOperatorKey();
-            out.put("id", issued.key().id());
-            out.put("key", issued.secret());
-            out.put("tenantId", issued.key().tenantId());
-            out.put("role", issued.key().role().wireName());
-            out.put("createdAt", issued.key().createdAt().toString());
             LOG.info("issued the operator admin key {}", issued.key().id());
+            return keyAnswer(issued);
         } catch (ConflictException e) {
-            out.put("error", Map.of("code", "operator_key_exists", "message", "an operator admin key exists;"
-                    + " revoke it (DELETE /admin/api-keys/" + ApiKeyService.ENV_ADMIN_KEY_ID + ") to issue another"));
+            return Map.of("error", Map.of("code", "operator_key_exists", "message", "an operator admin key exists;"
+                    + " revoke it (DELETE /admin/api-keys/" + ApiKeyService.ENV_ADMIN_KEY_ID + ") or invoke with"
+                    + " {\"rotateAdminKey\": true} to replace it"));
         }
-        return out;
     }
 
     /** Warms what the first request would otherwise pay for, before SnapStart takes the snapshot. */

@@ -55,7 +55,10 @@ import dev.tabrunner.service.TaskRecovery;
  */
 public final class LocalServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalServer.class);
+    /** Where a generated (or rotated) admin key is kept in the data directory, owner-readable only. */
+    static final String ADMIN_KEY_FILE = "admin-key";
 
+    private final DataDirLock lock;
     private final EmbeddedDynamoDb dynamo;
     private final InProcessTaskDispatcher dispatcher;
     private final ScheduledExecutorService recovery;
@@ -64,9 +67,10 @@ public final class LocalServer implements AutoCloseable {
     private final String adminKey;
     private final boolean adminKeyFromEnv;
 
-    private LocalServer(EmbeddedDynamoDb dynamo, InProcessTaskDispatcher dispatcher,
+    private LocalServer(DataDirLock lock, EmbeddedDynamoDb dynamo, InProcessTaskDispatcher dispatcher,
                         ScheduledExecutorService recovery, ApplicationContext context, String adminKey,
                         boolean adminKeyFromEnv) {
+        this.lock = lock;
         this.dynamo = dynamo;
         this.recovery = recovery;
         this.dispatcher = dispatcher;
@@ -102,7 +106,14 @@ public final class LocalServer implements AutoCloseable {
             LOG.info("no language model configured: natural-language tasks are refused, scripted tasks run");
         }
 
-        EmbeddedDynamoDb dynamo = EmbeddedDynamoDb.start(dataDir.resolve("dynamodb"));
+        DataDirLock lock = DataDirLock.acquire(dataDir);
+        EmbeddedDynamoDb dynamo;
+        try {
+            dynamo = EmbeddedDynamoDb.start(dataDir.resolve("dynamodb"));
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
         InProcessTaskDispatcher dispatcher = null;
         ScheduledExecutorService recovery = null;
         try {
@@ -169,7 +180,7 @@ public final class LocalServer implements AutoCloseable {
             } else {
                 adminKey = generatedAdminKey(dataDir, keyService);
             }
-            return new LocalServer(dynamo, dispatcher, recovery, context, adminKey, fromEnv);
+            return new LocalServer(lock, dynamo, dispatcher, recovery, context, adminKey, fromEnv);
         } catch (RuntimeException e) {
             if (recovery != null) {
                 recovery.shutdownNow();
@@ -178,6 +189,7 @@ public final class LocalServer implements AutoCloseable {
                 dispatcher.close();
             }
             dynamo.close();
+            lock.close();
             throw e;
         }
     }
@@ -187,7 +199,7 @@ public final class LocalServer implements AutoCloseable {
      * in the data directory, so later starts can print it again.
      */
     private static String generatedAdminKey(Path dataDir, ApiKeyService keys) {
-        Path file = dataDir.resolve("admin-key");
+        Path file = dataDir.resolve(ADMIN_KEY_FILE);
         try {
             if (Files.exists(file)) {
                 String existing = Files.readString(file, StandardCharsets.UTF_8).trim();
@@ -196,14 +208,24 @@ public final class LocalServer implements AutoCloseable {
                 }
                 LOG.warn("the admin key in {} is no longer valid; issuing a new one", file);
             }
-            String key = keys.issueOperatorKey("generated on first start").secret();
+        } catch (IOException e) {
+            throw new IllegalStateException("could not read the admin key in " + file, e);
+        }
+        String key = keys.issueOperatorKey("generated on first start").secret();
+        keepAdminKey(dataDir, key);
+        return key;
+    }
+
+    /** Writes the admin key to the data directory's owner-only file, replacing it in one step. */
+    static void keepAdminKey(Path dataDir, String key) {
+        Path file = dataDir.resolve(ADMIN_KEY_FILE);
+        try {
             Files.createDirectories(dataDir);
-            Path tmp = Files.createTempFile(dataDir, "admin-key", ".tmp",
+            Path tmp = Files.createTempFile(dataDir, ADMIN_KEY_FILE, ".tmp",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(tmp, key + "\n", StandardCharsets.UTF_8);
             Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                     java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            return key;
         } catch (IOException e) {
             throw new IllegalStateException("could not keep the admin key in " + file, e);
         }
@@ -266,6 +288,7 @@ public final class LocalServer implements AutoCloseable {
         context.close();
         dispatcher.close();
         dynamo.close();
+        lock.close();
     }
 
     public static void main(String[] args) {

@@ -9,6 +9,7 @@ import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Delete;
 import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Patch;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Put;
 
@@ -41,9 +42,16 @@ final class CredentialController {
         return CredentialView.of(credentials.get(caller, id));
     }
 
+    /** Replaces the whole credential: see {@link CredentialService} for what a PUT must state. */
     @Put("/{id}")
     CredentialView replace(Caller caller, String id, @Nullable @Body String body) {
         return CredentialView.of(credentials.replace(caller, id, body));
+    }
+
+    /** Changes only the fields sent. */
+    @Patch("/{id}")
+    CredentialView patch(Caller caller, String id, @Nullable @Body String body) {
+        return CredentialView.of(credentials.patch(caller, id, body));
     }
 
     @Delete("/{id}")

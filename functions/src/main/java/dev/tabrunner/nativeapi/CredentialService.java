@@ -21,12 +21,21 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * Administrators register website credentials. Metadata goes to the {@link CredentialStore}, the secret to the
- * {@link CredentialVault}; nothing here ever returns or logs a secret value.
+ * Administrators register credentials: website logins ({@code kind: login}, the default) and keys of services
+ * ({@code kind: api_key}, e.g. a language model's, which need no origins or username). Metadata goes to the
+ * {@link CredentialStore}, the secret to the {@link CredentialVault}; nothing here ever returns or logs a secret
+ * value.
+ *
+ * <p>Changes: {@code PUT} replaces the whole credential, so it states every secret field: a login that has a TOTP
+ * secret keeps it only if the PUT sends it again, and a PUT that leaves {@code totpSecret} out of such a credential
+ * is refused rather than silently dropping it ({@code "totpSecret": null} removes it). {@code PATCH} changes only
+ * the fields it sends.
  */
 @Singleton
 public final class CredentialService {
-    private static final Set<String> FIELDS = Set.of("name", "origins", "username", "password", "totpSecret");
+    private static final Set<String> FIELDS = Set.of("name", "kind", "origins", "username", "password",
+            "totpSecret");
+    private static final Set<String> PATCHABLE = Set.of("name", "origins", "username", "password", "totpSecret");
 
     private final CredentialStore store;
     private final CredentialVault vault;
@@ -47,27 +56,65 @@ public final class CredentialService {
     public Credential create(Caller caller, String body) {
         requireAdmin(caller);
         JsonNode json = RequestBodies.object(body, FIELDS, false);
+        String kind = kind(json);
         String name = required(json, "name", 200);
-        List<String> origins = origins(json);
-        CredentialSecret secret = secret(json);
+        List<String> origins = kind.equals(Credential.KIND_API_KEY) && !json.has("origins") ? List.of()
+                : origins(json);
+        CredentialSecret secret = secret(json, kind);
         Instant now = clock.instant();
         Credential credential = new Credential(UUID.randomUUID().toString(), caller.tenantId(), name, origins,
-                secret.totpSecret() != null, now, now, 0);
+                secret.totpSecret() != null, now, now, 0, shownUsername(secret), kind);
         vault.put(caller.tenantId(), credential.id(), secret, credential.id() + "-v0");
         store.create(credential);
         return credential;
     }
 
-    /** Replaces the secret (a new version; tasks after this use it) and optionally the name and origins. */
+    /**
+     * Replaces the credential (its secret is a new version; tasks after this use it); the name and origins stay when
+     * not sent. The kind cannot change.
+     *
+     * @throws ApiException 400 when the credential has a TOTP secret and the body does not say what becomes of it
+     */
     public Credential replace(Caller caller, String credentialId, String body) {
         requireAdmin(caller);
         Credential current = get(caller, credentialId);
         JsonNode json = RequestBodies.object(body, FIELDS, false);
-        CredentialSecret secret = secret(json);
+        if (json.has("kind") && !kind(json).equals(current.kind())) {
+            throw ApiException.badRequest("kind", "cannot change; create a new credential");
+        }
+        if (current.hasTotp() && !json.has("totpSecret")) {
+            throw ApiException.badRequest("totpSecret", "PUT replaces the whole credential and this one has a TOTP"
+                    + " secret: send it again, send null to remove it, or PATCH only the fields that change");
+        }
+        CredentialSecret secret = secret(json, current.kind());
         String name = json.has("name") ? required(json, "name", 200) : current.name();
         List<String> origins = json.has("origins") ? origins(json) : current.origins();
+        return store(caller, current, name, origins, secret);
+    }
+
+    /** Changes only the fields the body sends; {@code "totpSecret": null} removes the TOTP secret. */
+    public Credential patch(Caller caller, String credentialId, String body) {
+        requireAdmin(caller);
+        Credential current = get(caller, credentialId);
+        JsonNode json = RequestBodies.object(body, PATCHABLE, false);
+        CredentialSecret before = vault.get(caller.tenantId(), credentialId).orElseThrow(() -> new NotFoundException(
+                "credential_not_found", "credential " + credentialId + " has no secret stored"));
+        String username = json.has("username") ? optional(json, "username", 512) : before.username();
+        String password = json.has("password") ? required(json, "password", 1024) : before.password();
+        String totp = json.has("totpSecret") ? totp(json) : before.totpSecret();
+        if (current.kind().equals(Credential.KIND_LOGIN) && (username == null || username.isEmpty())) {
+            throw ApiException.badRequest("username", "is required");
+        }
+        CredentialSecret secret = new CredentialSecret(username == null ? "" : username, password, totp);
+        String name = json.has("name") ? required(json, "name", 200) : current.name();
+        List<String> origins = json.has("origins") ? origins(json) : current.origins();
+        return store(caller, current, name, origins, secret);
+    }
+
+    private Credential store(Caller caller, Credential current, String name, List<String> origins,
+                             CredentialSecret secret) {
         Credential next = new Credential(current.id(), current.tenantId(), name, origins, secret.totpSecret() != null,
-                current.createdAt(), clock.instant(), current.version() + 1);
+                current.createdAt(), clock.instant(), current.version() + 1, shownUsername(secret), current.kind());
         vault.put(caller.tenantId(), current.id(), secret, current.id() + "-v" + next.version());
         store.update(next);
         return next;
@@ -92,6 +139,21 @@ public final class CredentialService {
         vault.delete(caller.tenantId(), credentialId);
     }
 
+    private static String shownUsername(CredentialSecret secret) {
+        return secret.username().isEmpty() ? null : secret.username();
+    }
+
+    private static String kind(JsonNode json) {
+        String kind = RequestBodies.optionalString(json, "kind", 16);
+        if (kind == null) {
+            return Credential.KIND_LOGIN;
+        }
+        if (!kind.equals(Credential.KIND_LOGIN) && !kind.equals(Credential.KIND_API_KEY)) {
+            throw ApiException.badRequest("kind", "must be login or api_key");
+        }
+        return kind;
+    }
+
     private static String required(JsonNode json, String field, int max) {
         String v = RequestBodies.optionalString(json, field, max);
         if (v == null || v.isEmpty()) {
@@ -100,9 +162,19 @@ public final class CredentialService {
         return v;
     }
 
-    private static CredentialSecret secret(JsonNode json) {
-        String username = required(json, "username", 512);
+    private static String optional(JsonNode json, String field, int max) {
+        return RequestBodies.optionalString(json, field, max);
+    }
+
+    /** A login needs a username and password; an API key needs only the key, as {@code password}. */
+    private static CredentialSecret secret(JsonNode json, String kind) {
+        boolean login = kind.equals(Credential.KIND_LOGIN);
+        String username = login ? required(json, "username", 512) : optional(json, "username", 512);
         String password = required(json, "password", 1024);
+        return new CredentialSecret(username == null ? "" : username, password, totp(json));
+    }
+
+    private static String totp(JsonNode json) {
         String totp = RequestBodies.optionalString(json, "totpSecret", 256);
         if (totp != null) {
             try {
@@ -111,7 +183,7 @@ public final class CredentialService {
                 throw ApiException.badRequest("totpSecret", "must be a base32 secret (A-Z, 2-7)");
             }
         }
-        return new CredentialSecret(username, password, totp);
+        return totp;
     }
 
     private static List<String> origins(JsonNode json) {

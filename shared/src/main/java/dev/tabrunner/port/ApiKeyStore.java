@@ -2,6 +2,8 @@ package dev.tabrunner.port;
 
 import dev.tabrunner.domain.ApiKey;
 
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /** API keys, stored by id with only a hash of the secret. */
@@ -14,6 +16,20 @@ public interface ApiKeyStore {
     void put(ApiKey key, boolean replace);
 
     Optional<ApiKey> find(String keyId);
+
+    /**
+     * The keys of one tenant, or of every tenant when {@code tenantId} is null, oldest first.
+     *
+     * @throws StoreUnavailableException when the store cannot be read
+     */
+    List<ApiKey> list(String tenantId);
+
+    /**
+     * Records that the key authenticated a request at {@code at}; nothing happens when the key is gone.
+     *
+     * @throws StoreUnavailableException when the store cannot be written
+     */
+    void touch(String keyId, Instant at);
 
     /**
      * Deletes the key if it belongs to the tenant.

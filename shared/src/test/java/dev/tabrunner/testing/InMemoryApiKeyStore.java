@@ -4,6 +4,9 @@ import dev.tabrunner.domain.ApiKey;
 import dev.tabrunner.port.ApiKeyStore;
 import dev.tabrunner.port.ConflictException;
 
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -23,6 +26,17 @@ public final class InMemoryApiKeyStore implements ApiKeyStore {
     @Override
     public Optional<ApiKey> find(String keyId) {
         return Optional.ofNullable(byId.get(keyId));
+    }
+
+    @Override
+    public List<ApiKey> list(String tenantId) {
+        return byId.values().stream().filter(k -> tenantId == null || k.tenantId().equals(tenantId))
+                .sorted(Comparator.comparing(ApiKey::createdAt).thenComparing(ApiKey::id)).toList();
+    }
+
+    @Override
+    public void touch(String keyId, Instant at) {
+        byId.computeIfPresent(keyId, (id, k) -> k.withLastUsedAt(at));
     }
 
     @Override

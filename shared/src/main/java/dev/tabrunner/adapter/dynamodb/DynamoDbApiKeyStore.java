@@ -7,15 +7,27 @@ import dev.tabrunner.port.StoreUnavailableException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 import static dev.tabrunner.adapter.dynamodb.DynamoDocuments.s;
 
-/** API keys in DynamoDB, keyed by key id. Reads are strongly consistent so a revoked key stops at once. */
+/**
+ * API keys in DynamoDB, keyed by key id. Reads are strongly consistent so a revoked key stops at once. The last use
+ * is a top-level attribute of its own, so that recording it never rewrites the key.
+ */
 public final class DynamoDbApiKeyStore implements ApiKeyStore {
+    private static final String LAST_USED = "lastUsedAt";
+
     private final DynamoDbClient client;
     private final String table;
 
@@ -49,9 +61,56 @@ public final class DynamoDbApiKeyStore implements ApiKeyStore {
             if (!r.hasItem() || r.item().isEmpty()) {
                 return Optional.empty();
             }
-            return Optional.of(DynamoDocuments.read(r.item(), ApiKey.class));
+            return Optional.of(read(r.item()));
         } catch (SdkException e) {
             throw new StoreUnavailableException("could not read api key " + keyId, e);
+        }
+    }
+
+    private static ApiKey read(Map<String, AttributeValue> item) {
+        ApiKey key = DynamoDocuments.read(item, ApiKey.class);
+        AttributeValue used = item.get(LAST_USED);
+        return used == null ? key : key.withLastUsedAt(Instant.parse(used.s()));
+    }
+
+    /**
+     * A scan: the table holds a deployment's keys (dozens, not millions), and listing them is an admin's occasional
+     * call, which an index on the tenant would make no cheaper.
+     */
+    @Override
+    public List<ApiKey> list(String tenantId) {
+        List<ApiKey> out = new ArrayList<>();
+        try {
+            Map<String, AttributeValue> start = null;
+            do {
+                Map<String, AttributeValue> from = start;
+                ScanResponse r = client.scan(b -> {
+                    b.tableName(table).consistentRead(true).exclusiveStartKey(from);
+                    if (tenantId != null) {
+                        b.filterExpression("tenantId = :t").expressionAttributeValues(Map.of(":t", s(tenantId)));
+                    }
+                });
+                r.items().forEach(item -> out.add(read(item)));
+                start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
+            } while (start != null);
+        } catch (SdkException e) {
+            throw new StoreUnavailableException("could not list api keys", e);
+        }
+        out.sort(Comparator.comparing(ApiKey::createdAt).thenComparing(ApiKey::id));
+        return out;
+    }
+
+    @Override
+    public void touch(String keyId, Instant at) {
+        Map<String, String> names = new HashMap<>(Map.of("#u", LAST_USED));
+        try {
+            client.updateItem(b -> b.tableName(table).key(Map.of("id", s(keyId)))
+                    .updateExpression("SET #u = :at").conditionExpression("attribute_exists(id)")
+                    .expressionAttributeNames(names).expressionAttributeValues(Map.of(":at", s(at.toString()))));
+        } catch (ConditionalCheckFailedException gone) {
+            // revoked meanwhile: nothing to record
+        } catch (SdkException e) {
+            throw new StoreUnavailableException("could not record the use of api key " + keyId, e);
         }
     }
 

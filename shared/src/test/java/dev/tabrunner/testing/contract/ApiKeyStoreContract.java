@@ -74,6 +74,35 @@ public abstract class ApiKeyStoreContract {
     }
 
     @Test
+    void list_showsATenantsKeys_oldestFirst_andEveryTenantsWithoutOne() {
+        ApiKey first = new ApiKey("a" + UUID.randomUUID().toString().substring(0, 15), tenant, Role.USER, "first",
+                "h1", Instant.parse("2026-01-01T00:00:00Z"));
+        ApiKey second = new ApiKey("b" + UUID.randomUUID().toString().substring(0, 15), tenant, Role.ADMIN,
+                "second", "h2", Instant.parse("2026-01-02T00:00:00Z"));
+        ApiKey other = key(Role.USER, "other");
+        ApiKey elsewhere = new ApiKey(other.id(), otherTenant, Role.USER, "other", "h3", Instant.now());
+        keys.put(second, false);
+        keys.put(first, false);
+        keys.put(elsewhere, false);
+        assertThat(keys.list(tenant)).containsExactly(first, second);
+        assertThat(keys.list(null)).contains(first, second, elsewhere);
+    }
+
+    @Test
+    void touch_recordsTheLastUse_andIgnoresAKeyThatIsGone() {
+        ApiKey key = key(Role.USER, "used");
+        keys.put(key, false);
+        Instant at = Instant.parse("2026-03-04T05:06:00Z");
+        keys.touch(key.id(), at);
+        assertThat(keys.find(key.id())).hasValueSatisfying(k -> {
+            assertThat(k.lastUsedAt()).isEqualTo(at);
+            assertThat(k.secretHash()).isEqualTo(key.secretHash());
+        });
+        keys.touch(UUID.randomUUID().toString(), at);
+        assertThat(keys.find(key.id()).orElseThrow().lastUsedAt()).isEqualTo(at);
+    }
+
+    @Test
     void delete_isFalse_forAnUnknownKey() {
         assertThat(keys.delete(tenant, UUID.randomUUID().toString())).isFalse();
     }
