@@ -19,6 +19,8 @@ import dev.tabrunner.port.SessionStore;
 import dev.tabrunner.port.TaskCompletions;
 import dev.tabrunner.port.TaskDispatcher;
 import dev.tabrunner.port.TaskStore;
+import dev.tabrunner.port.WebhookStore;
+import dev.tabrunner.egress.EgressPolicy;
 import dev.tabrunner.port.IdempotencyStore;
 import dev.tabrunner.port.RateLimiter;
 import dev.tabrunner.adapter.dynamodb.DynamoDbRateLimiter;
@@ -112,6 +114,18 @@ final class AwsBeans {
     @Singleton
     TaskDispatcher taskDispatcher(AwsAdapters aws) {
         return aws.dispatcher();
+    }
+
+    @Singleton
+    WebhookStore webhookStore(AwsAdapters aws) {
+        return aws.webhooks();
+    }
+
+    /** The egress guard a webhook endpoint must pass at registration (the webhook function checks it again). */
+    @Singleton
+    @Requires(missingBeans = EgressPolicy.class)
+    EgressPolicy egressPolicy() {
+        return EgressPolicy.fromAllowList(System.getenv("TABRUNNER_EGRESS_ALLOW"));
     }
 
     @Singleton

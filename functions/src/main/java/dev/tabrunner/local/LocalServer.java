@@ -8,6 +8,14 @@ import dev.tabrunner.adapter.local.InMemoryRateLimiter;
 import dev.tabrunner.adapter.dynamodb.DynamoDbSessionStore;
 import dev.tabrunner.adapter.dynamodb.DynamoDbTables;
 import dev.tabrunner.adapter.dynamodb.DynamoDbTaskStore;
+import dev.tabrunner.adapter.dynamodb.DynamoDbWebhookStore;
+import dev.tabrunner.adapter.local.LocalDirectoryWebhookOutbox;
+import dev.tabrunner.egress.EgressPolicy;
+import dev.tabrunner.events.ObservedTaskStore;
+import dev.tabrunner.events.TaskEventLog;
+import dev.tabrunner.port.TaskStore;
+import dev.tabrunner.webhook.WebhookPublisher;
+import dev.tabrunner.webhook.WebhookSender;
 import dev.tabrunner.adapter.local.EncryptedFileVault;
 import dev.tabrunner.adapter.local.InProcessLiveView;
 import dev.tabrunner.adapter.local.InProcessTaskCompletions;
@@ -38,6 +46,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.atomic.AtomicReference;
@@ -62,14 +71,19 @@ public final class LocalServer implements AutoCloseable {
     private final EmbeddedDynamoDb dynamo;
     private final InProcessTaskDispatcher dispatcher;
     private final ScheduledExecutorService recovery;
+    private final ScheduledExecutorService deliveries;
+    private final WebhookSender webhookSender;
     private final ApplicationContext context;
     private final EmbeddedServer server;
     private final String adminKey;
     private final boolean adminKeyFromEnv;
 
     private LocalServer(DataDirLock lock, EmbeddedDynamoDb dynamo, InProcessTaskDispatcher dispatcher,
-                        ScheduledExecutorService recovery, ApplicationContext context, String adminKey,
+                        ScheduledExecutorService recovery, ScheduledExecutorService deliveries,
+                        WebhookSender webhookSender, ApplicationContext context, String adminKey,
                         boolean adminKeyFromEnv) {
+        this.deliveries = deliveries;
+        this.webhookSender = webhookSender;
         this.lock = lock;
         this.dynamo = dynamo;
         this.recovery = recovery;
@@ -116,6 +130,8 @@ public final class LocalServer implements AutoCloseable {
         }
         InProcessTaskDispatcher dispatcher = null;
         ScheduledExecutorService recovery = null;
+        ScheduledExecutorService deliveries = null;
+        WebhookSender webhookSender = null;
         try {
             DynamoDbTables tables = new DynamoDbTables(setting(env, "TABRUNNER_TABLE_PREFIX", "tabrunner-"));
             tables.createMissing(dynamo.client());
@@ -123,7 +139,13 @@ public final class LocalServer implements AutoCloseable {
             java.time.Duration retention = java.time.Duration.ofDays(
                     dev.tabrunner.adapter.aws.AwsSettings.retentionDays(env));
             var sessions = new DynamoDbSessionStore(dynamo.client(), tables, retention);
-            var tasks = new DynamoDbTaskStore(dynamo.client(), tables, blobs, retention);
+            // every task write of this process (API, worker, sweeps) goes through the observed store: its
+            // transitions are logged and become the tenants' webhook deliveries
+            var webhooks = new DynamoDbWebhookStore(dynamo.client(), tables.webhooks());
+            var outbox = new LocalDirectoryWebhookOutbox(dataDir.resolve("webhook-outbox"));
+            TaskStore tasks = new ObservedTaskStore(new DynamoDbTaskStore(dynamo.client(), tables, blobs, retention),
+                    List.of(new TaskEventLog(), new WebhookPublisher(webhooks, outbox)), clock);
+            EgressPolicy egress = EgressPolicy.fromAllowList(env.get("TABRUNNER_EGRESS_ALLOW"));
             var files = new DynamoDbFileStore(dynamo.client(), tables.files());
             var keys = new DynamoDbApiKeyStore(dynamo.client(), tables.apiKeys());
             var credentials = new DynamoDbCredentialStore(dynamo.client(), tables.credentials());
@@ -151,6 +173,11 @@ public final class LocalServer implements AutoCloseable {
             long sweepMs = Long.parseLong(setting(env, "TABRUNNER_BROWSING_SWEEP_INTERVAL_MS", "3600000"));
             repeat(recovery, Math.min(sweepMs, 5_000), sweepMs, "deleted {} expired browsing file(s)",
                     "browsing file sweep", new ScreenshotSweeper(blobs, tasks, clock)::sweep);
+            // deliveries on a thread of their own: a slow receiver (10 s timeout) must not hold up the sweeps
+            webhookSender = new WebhookSender(webhooks, vault, egress, clock);
+            deliveries = daemonTimer("tabrunner-webhooks");
+            repeat(deliveries, 1_000, 1_000, "attempted {} webhook deliver(ies)", "webhook deliveries",
+                    new WebhookPump(outbox, webhookSender, clock)::pass);
 
             Map<String, Object> properties = new HashMap<>();
             properties.put("micronaut.server.port", port);
@@ -166,7 +193,7 @@ public final class LocalServer implements AutoCloseable {
                     .properties(properties)
                     .singletons(clock, sessions, tasks, files, keys, blobs, credentials, vault, liveView,
                             completions, dispatcher, apiSettings, idempotency, rateLimiter, models,
-                            agentSettings, proxies, browsing)
+                            agentSettings, proxies, browsing, webhooks, egress)
                     .banner(false)
                     .deduceEnvironment(false)
                     .start();
@@ -180,10 +207,15 @@ public final class LocalServer implements AutoCloseable {
             } else {
                 adminKey = generatedAdminKey(dataDir, keyService);
             }
-            return new LocalServer(lock, dynamo, dispatcher, recovery, context, adminKey, fromEnv);
+            return new LocalServer(lock, dynamo, dispatcher, recovery, deliveries, webhookSender, context, adminKey,
+                    fromEnv);
         } catch (RuntimeException e) {
             if (recovery != null) {
                 recovery.shutdownNow();
+            }
+            if (deliveries != null) {
+                deliveries.shutdownNow();
+                webhookSender.close();
             }
             if (dispatcher != null) {
                 dispatcher.close();
@@ -240,14 +272,18 @@ public final class LocalServer implements AutoCloseable {
      * server may have been killed in the middle of tasks.
      */
     private static ScheduledExecutorService startRecovery(TaskRecovery recovery, long intervalMs) {
-        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "tabrunner-recovery");
-            t.setDaemon(true);
-            return t;
-        });
+        ScheduledExecutorService timer = daemonTimer("tabrunner-recovery");
         repeat(timer, Math.min(intervalMs, 2_000), intervalMs, "recovery: dispatched {} task(s) again",
                 "recovery sweep", recovery::sweep);
         return timer;
+    }
+
+    private static ScheduledExecutorService daemonTimer(String name) {
+        return Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** Runs a sweep every {@code intervalMs}, logging what it did; a failed pass is logged and the next one runs. */
@@ -285,6 +321,8 @@ public final class LocalServer implements AutoCloseable {
     @Override
     public void close() {
         recovery.shutdownNow();
+        deliveries.shutdownNow();
+        webhookSender.close();
         context.close();
         dispatcher.close();
         dynamo.close();

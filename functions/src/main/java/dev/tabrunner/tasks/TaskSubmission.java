@@ -61,7 +61,7 @@ public final class TaskSubmission {
     public TaskRecord submit(Caller caller, Session session, String kind, JsonNode request, TaskSecrets secrets,
                              DialectData dialect, String id, TaskRecord.Race race) {
         TaskRecord task = TaskRecord.created(id, caller.tenantId(), session.id(), kind, request, dialect, race,
-                clock.instant());
+                caller.keyId(), clock.instant());
         // the values go to the vault before the task exists, so that no worker can start without them
         ends.seal(caller.tenantId(), task.id(), secrets);
         try {

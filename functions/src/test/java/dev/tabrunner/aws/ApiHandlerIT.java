@@ -2,7 +2,7 @@ package dev.tabrunner.aws;
 
 import dev.tabrunner.testing.Async;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tabrunner.adapter.dynamodb.DynamoDbTaskStore;
+import dev.tabrunner.port.TaskStore;
 import dev.tabrunner.domain.TaskRecord;
 import dev.tabrunner.json.Json;
 import dev.tabrunner.testing.FakeLambdaContext;
@@ -265,7 +265,7 @@ class ApiHandlerIT {
                 .isEqualTo(fixtures.url("/form.html"));
 
         // a second delivery of the same event (Lambda's at-least-once) finds the task ended and runs nothing
-        DynamoDbTaskStore store = aws.adapters().tasks();
+        TaskStore store = aws.adapters().tasks();
         TaskRecord before = store.findForWorker(taskId).orElseThrow();
         JsonNode again = runWorker("{\"taskId\":\"" + taskId + "\"}");
         assertThat(again.get("status").asText()).isEqualTo("task_completed");
@@ -360,7 +360,7 @@ class ApiHandlerIT {
         LambdaHarness.Response accepted = aws.call("task-create", vars("sessionId", session,
                 "fixtureUrl", fixtures.url("/form.html")));
         String taskId = accepted.json().get("taskId").asText();
-        DynamoDbTaskStore store = aws.adapters().tasks();
+        TaskStore store = aws.adapters().tasks();
         List<TaskRecord> ended = new java.util.ArrayList<>();
         DeadLetterHandler dlq = new DeadLetterHandler(store, Clock.systemUTC(), ended::add);
 

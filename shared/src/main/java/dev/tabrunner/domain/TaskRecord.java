@@ -31,13 +31,14 @@ import java.util.Objects;
  * @param race          the race the task is a copy in (the same work run several times at once, the first copy to
  *                      finish wins and the others are stopped; see {@link dev.tabrunner.service.TaskEnds}); null for
  *                      a task run once
+ * @param createdBy     the id of the API key that created the task (null for tasks stored before it was kept)
  */
 public record TaskRecord(String id, String tenantId, String sessionId, String kind, TaskStatus status,
                          JsonNode request, ArrayNode results, String finalUrl, List<Artifact> artifacts,
                          TaskError error, Instant createdAt, Instant startedAt, Instant finishedAt,
                          String leaseOwner, Instant leaseExpiresAt, int attempts, long version,
                          String liveViewUrl, Control control, JsonNode checkpoint, ArrayNode network,
-                         JsonNode agent, DialectData dialect, Race race) {
+                         JsonNode agent, DialectData dialect, Race race, String createdBy) {
     public static final String KIND_SCRIPTED = "scripted";
     /** A natural-language task carried out by the agent (seed 001). */
     public static final String KIND_AGENT = "agent";
@@ -101,12 +102,18 @@ public record TaskRecord(String id, String tenantId, String sessionId, String ki
     /** A new task, a copy in {@code race} (or null for a task run once). */
     public static TaskRecord created(String id, String tenantId, String sessionId, String kind, JsonNode request,
                                      DialectData dialect, Race race, Instant now) {
+        return created(id, tenantId, sessionId, kind, request, dialect, race, null, now);
+    }
+
+    /** A new task created with the API key {@code createdBy}. */
+    public static TaskRecord created(String id, String tenantId, String sessionId, String kind, JsonNode request,
+                                     DialectData dialect, Race race, String createdBy, Instant now) {
         if (race != null && !race.copies().contains(id)) {
             throw new IllegalArgumentException("task " + id + " is not a copy of race " + race.group());
         }
         return new TaskRecord(id, tenantId, sessionId, kind, TaskStatus.CREATED, request,
                 dev.tabrunner.json.Json.mapper().createArrayNode(), null, List.of(), null, now, null, null, null,
-                null, 0, 0, null, null, null, null, null, dialect, race);
+                null, 0, 0, null, null, null, null, null, dialect, race, createdBy);
     }
 
     public Builder toBuilder() {
@@ -231,7 +238,7 @@ public record TaskRecord(String id, String tenantId, String sessionId, String ki
             return new TaskRecord(base.id, base.tenantId, base.sessionId, base.kind, status, base.request, results,
                     finalUrl, artifacts, error, base.createdAt, startedAt, finishedAt, leaseOwner, leaseExpiresAt,
                     attempts, base.version + 1, liveViewUrl, control, checkpoint, network, agent, base.dialect,
-                    base.race);
+                    base.race, base.createdBy);
         }
     }
 }

@@ -67,6 +67,13 @@ public interface TaskStore {
     Page<TaskRecord> listBySession(String tenantId, String sessionId, int limit, String cursor);
 
     /**
+     * The tenant's tasks of every session and dialect, newest first.
+     *
+     * @throws IllegalArgumentException when the cursor is not one this store issued
+     */
+    Page<TaskRecord> listByTenant(String tenantId, int limit, String cursor);
+
+    /**
      * One page of the tenant's tasks created through a dialect (the name of their {@code dialect}), newest
      * first, and how many such tasks there are. Offset paging reads through the tasks before the page, so deep pages
      * cost more.

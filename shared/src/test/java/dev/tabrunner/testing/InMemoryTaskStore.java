@@ -102,6 +102,12 @@ public final class InMemoryTaskStore implements TaskStore {
     }
 
     @Override
+    public Page<TaskRecord> listByTenant(String tenantId, int limit, String cursor) {
+        return pages.page(all().stream().filter(t -> t.tenantId().equals(tenantId)).toList(), tenantId, limit,
+                cursor);
+    }
+
+    @Override
     public Slice<TaskRecord> listByDialect(String tenantId, String dialect, int offset, int limit) {
         if (offset < 0 || limit < 0) {
             throw new IllegalArgumentException("offset and limit must not be negative");

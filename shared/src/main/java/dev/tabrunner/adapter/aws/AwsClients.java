@@ -12,6 +12,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.net.URI;
 import java.time.Duration;
@@ -28,7 +29,13 @@ import java.util.Map;
  * implementation keeps the artifacts smaller.
  */
 public record AwsClients(DynamoDbClient dynamoDb, S3Client s3, S3Presigner presigner, LambdaClient lambda,
-                         SecretsManagerClient secretsManager) implements AutoCloseable {
+                         SecretsManagerClient secretsManager, SqsClient sqs) implements AutoCloseable {
+
+    /** Clients of a process that queues no webhook deliveries ({@code sqs} is null). */
+    public AwsClients(DynamoDbClient dynamoDb, S3Client s3, S3Presigner presigner, LambdaClient lambda,
+                      SecretsManagerClient secretsManager) {
+        this(dynamoDb, s3, presigner, lambda, secretsManager, null);
+    }
 
     /** Real clients for the settings' region, with the endpoint overrides the settings carry. */
     public static AwsClients create(AwsSettings settings, Map<String, String> env) {
@@ -48,7 +55,10 @@ public record AwsClients(DynamoDbClient dynamoDb, S3Client s3, S3Presigner presi
                 .build();
         SecretsManagerClient secrets = configure(SecretsManagerClient.builder(), region, credentials,
                 settings.secretsEndpoint()).build();
-        return new AwsClients(dynamoDb, s3, presigner.build(), lambda, secrets);
+        // only a deployment with webhooks has the queue: no client (and no permission) without it
+        SqsClient sqs = settings.webhookQueueUrl() == null ? null
+                : configure(SqsClient.builder(), region, credentials, null).build();
+        return new AwsClients(dynamoDb, s3, presigner.build(), lambda, secrets, sqs);
     }
 
     /** The DynamoDB client alone, for functions that need no other service (the dead-letter handler). */
@@ -86,5 +96,8 @@ public record AwsClients(DynamoDbClient dynamoDb, S3Client s3, S3Presigner presi
         presigner.close();
         lambda.close();
         secretsManager.close();
+        if (sqs != null) {
+            sqs.close();
+        }
     }
 }

@@ -19,10 +19,12 @@ import java.util.Map;
  * @param lambdaEndpoint   {@code TABRUNNER_LAMBDA_ENDPOINT}
  * @param secretsEndpoint  {@code TABRUNNER_SECRETSMANAGER_ENDPOINT}
  * @param retentionDays    {@code TABRUNNER_RETENTION_DAYS}, how long rows of ended tasks and sessions are kept
+ * @param webhookQueueUrl  {@code TABRUNNER_WEBHOOK_QUEUE_URL}, the queue webhook deliveries wait in; without it
+ *                         task events are logged and no webhook is called
  */
 public record AwsSettings(String tablePrefix, String bucket, String kmsKeyId, String secretPrefix,
                           String workerFunction, String region, URI dynamoDbEndpoint, URI s3Endpoint,
-                          URI lambdaEndpoint, URI secretsEndpoint, int retentionDays) {
+                          URI lambdaEndpoint, URI secretsEndpoint, int retentionDays, String webhookQueueUrl) {
     public static final String DEFAULT_TABLE_PREFIX = "tabrunner-";
     public static final String DEFAULT_SECRET_PREFIX = "tabrunner/";
 
@@ -39,7 +41,8 @@ public record AwsSettings(String tablePrefix, String bucket, String kmsKeyId, St
                 uri(env, "TABRUNNER_S3_ENDPOINT"),
                 uri(env, "TABRUNNER_LAMBDA_ENDPOINT"),
                 uri(env, "TABRUNNER_SECRETSMANAGER_ENDPOINT"),
-                retentionDays(env));
+                retentionDays(env),
+                value(env, "TABRUNNER_WEBHOOK_QUEUE_URL"));
     }
 
     /** {@code TABRUNNER_RETENTION_DAYS}: how long rows of ended tasks and sessions are kept (default 30). */
@@ -60,7 +63,7 @@ public record AwsSettings(String tablePrefix, String bucket, String kmsKeyId, St
     }
 
     /** The value, or an error that names the missing variable (a deployment mistake, reported at start). */
-    public static String required(String value, String variable) {
+    public static <T> T required(T value, String variable) {
         if (value == null) {
             throw new IllegalStateException(variable + " is not set");
         }

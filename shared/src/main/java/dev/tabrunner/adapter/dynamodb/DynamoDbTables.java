@@ -24,6 +24,7 @@ import java.util.List;
 public record DynamoDbTables(String prefix) {
     /** How long rows of ended tasks and sessions are kept by default ({@code TABRUNNER_RETENTION_DAYS}). */
     public static final int DEFAULT_RETENTION_DAYS = 30;
+    /** Sessions, credentials and tasks by tenant, newest first: the tenant-wide listings (the dashboard's). */
     public static final String BY_TENANT = "byTenant";
     public static final String BY_SESSION = "bySession";
     /**
@@ -75,6 +76,11 @@ public record DynamoDbTables(String prefix) {
         return prefix + "live";
     }
 
+    /** Webhook endpoints, keyed by tenant and id ({@link DynamoDbWebhookStore}). */
+    public String webhooks() {
+        return prefix + "webhooks";
+    }
+
     /** Creates every table that does not exist yet; existing tables are left as they are. */
     public void createMissing(DynamoDbClient client) {
         if (create(client, sessions(), "id", null, List.of(keysOnly(BY_TENANT, "tenantId", "createdAt")))) {
@@ -87,12 +93,14 @@ public record DynamoDbTables(String prefix) {
         // per index; the session index keeps the tenant for its filter
         if (create(client, tasks(), "id", null, List.of(
                 index(BY_SESSION, "sessionId", "createdAt", List.of("tenantId")),
-                keysOnly(BY_STATUS, "statusShard", "createdAt"), keysOnly(BY_DIALECT, "dialectTenant", "createdAt")))) {
+                keysOnly(BY_STATUS, "statusShard", "createdAt"), keysOnly(BY_DIALECT, "dialectTenant", "createdAt"),
+                keysOnly(BY_TENANT, "tenantId", "createdAt")))) {
             expireBy(client, tasks(), "ttl");
         }
         create(client, files(), "sessionId", "name", List.of());
         create(client, apiKeys(), "id", null, List.of());
         create(client, credentials(), "id", null, List.of(index(BY_TENANT, "tenantId", "createdAt")));
+        create(client, webhooks(), "tenantId", "id", List.of());
         if (create(client, live(), "id", null, List.of())) {
             expireBy(client, live(), "ttl");
         }

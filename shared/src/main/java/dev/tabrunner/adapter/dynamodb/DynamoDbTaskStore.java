@@ -393,4 +393,20 @@ public final class DynamoDbTaskStore implements TaskStore {
             throw new StoreUnavailableException("could not list tasks", e);
         }
     }
+
+    @Override
+    public Page<TaskRecord> listByTenant(String tenantId, int limit, String cursor) {
+        Map<String, AttributeValue> start = DynamoDocuments.decodeCursor(cursor, "tenantId", tenantId);
+        try {
+            QueryResponse r = client.query(b -> b.tableName(table).indexName(DynamoDbTables.BY_TENANT)
+                    .keyConditionExpression("tenantId = :t").expressionAttributeValues(Map.of(":t", s(tenantId)))
+                    .scanIndexForward(false).limit(limit).exclusiveStartKey(start));
+            List<String> ids = r.items().stream().map(i -> i.get("id").s()).toList();
+            List<TaskRecord> tasks = DynamoDocuments.batchGet(client, table, "id", ids).stream().map(this::read)
+                    .filter(t -> t.tenantId().equals(tenantId)).toList();
+            return new Page<>(tasks, DynamoDocuments.encodeCursor(r.lastEvaluatedKey()));
+        } catch (SdkException e) {
+            throw new StoreUnavailableException("could not list tasks", e);
+        }
+    }
 }

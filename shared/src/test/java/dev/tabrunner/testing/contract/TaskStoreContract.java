@@ -225,6 +225,31 @@ public abstract class TaskStoreContract {
     }
 
     @Test
+    void listByTenant_holdsEverySessionOfTheTenant_newestFirst_acrossPages() {
+        Instant base = Instant.parse("2026-01-05T00:00:00Z");
+        List<String> newestFirst = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            TaskRecord t = i % 2 == 0 ? task(tenant, session, base.plusSeconds(i))
+                    : taskOfDialect("browser-use-v1", "s-" + UUID.randomUUID(), base.plusSeconds(i));
+            tasks.create(t);
+            newestFirst.add(0, t.id());
+        }
+        tasks.create(task(otherTenant, session, base.plusSeconds(20)));
+
+        List<String> seen = new ArrayList<>();
+        String cursor = null;
+        do {
+            Page<TaskRecord> page = tasks.listByTenant(tenant, 2, cursor);
+            page.items().forEach(t -> seen.add(t.id()));
+            cursor = page.nextCursor();
+        } while (cursor != null);
+
+        assertThat(seen).isEqualTo(newestFirst);
+        assertThatThrownBy(() -> tasks.listByTenant(tenant, 2, "garbage"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void listBySession_refusesCursorsOfAnotherSession_andGarbage() {
         String otherSession = "s-" + UUID.randomUUID();
         Instant base = Instant.parse("2026-01-01T00:00:00Z");
