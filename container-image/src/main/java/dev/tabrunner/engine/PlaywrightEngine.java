@@ -22,6 +22,8 @@ import java.time.Clock;
  * escape: each becomes an {@link ActionFailure} classified by status, and the outcome's error.
  */
 public final class PlaywrightEngine {
+    /** The artifact kind of the page as it was when a run failed. */
+    public static final String FAILURE_SCREENSHOT = "failure_screenshot";
     private static final Logger LOG = LoggerFactory.getLogger(PlaywrightEngine.class);
 
     private final BrowserSettings settings;
@@ -77,9 +79,11 @@ public final class PlaywrightEngine {
         } catch (TaskInterrupted i) {
             return ended(context, browser, host, spec, null, i.reason(), network);
         } catch (ActionFailure f) {
+            keepFailureScreenshot(context, browser, listener);
             return ended(context, browser, host, spec, error(f, redactor), null, network);
         } catch (PlaywrightException e) {
             ActionFailure f = executor != null ? executor.failure(e) : PlaywrightFailures.classify(e, browser);
+            keepFailureScreenshot(context, browser, listener);
             return ended(context, browser, host, spec, error(f, redactor), null, network);
         } finally {
             EgressProxy proxy = host.proxyIfRunning();
@@ -89,6 +93,23 @@ public final class PlaywrightEngine {
             if (context != null) {
                 contexts.close(context);
             }
+        }
+    }
+
+    /**
+     * The page as it was when the run failed, kept as the task's {@code failure_screenshot} artifact: what a caller
+     * needs to see why an action failed. Best effort, bounded: a crashed page or browser has nothing to show.
+     */
+    private static void keepFailureScreenshot(BrowserContext context, Browser browser, EngineListener listener) {
+        if (context == null || !browser.isConnected() || context.pages().isEmpty()) {
+            return;
+        }
+        try {
+            byte[] png = context.pages().get(0).screenshot(new Page.ScreenshotOptions().setTimeout(5_000));
+            listener.saveArtifact(FAILURE_SCREENSHOT, "failure.png", "image/png", png);
+        } catch (PlaywrightException | dev.tabrunner.port.StoreUnavailableException e) {
+            // the failure itself is what the caller must hear of; a missing picture of it must not replace it
+            LOG.debug("no screenshot of the failed page: {}", e.getMessage());
         }
     }
 

@@ -55,7 +55,7 @@ final class RequestLog implements Ordered {
                 .addKeyValue("route", route(request)).addKeyValue("status", response.code())
                 .addKeyValue("durationMs", (System.nanoTime() - started) / 1_000_000)
                 .addKeyValue("tenant", tenant).addKeyValue("requestId", id)
-                .log("{} {} {}", request.getMethodName(), route(request), response.code());
+                .log("request");
     }
 
     /** The matched route's template ({@code /browser/sessions/{sessionId}}); {@code -} when nothing matched. */

@@ -9,6 +9,8 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -38,8 +40,11 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
                     ? new String[]{"-inMemory", "-port", Integer.toString(port), "-disableTelemetry"}
                     : new String[]{"-dbPath", Files.createDirectories(dataDir).toString(), "-sharedDb", "-port",
                     Integer.toString(port), "-disableTelemetry"};
-            DynamoDBProxyServer server = ServerRunner.createServerFromCommandLineArgs(args);
-            server.start();
+            DynamoDBProxyServer server = quietly(() -> {
+                DynamoDBProxyServer created = ServerRunner.createServerFromCommandLineArgs(args);
+                created.start();
+                return created;
+            });
             DynamoDbClient client = DynamoDbClient.builder()
                     .endpointOverride(URI.create("http://127.0.0.1:" + port))
                     .region(Region.US_EAST_1)
@@ -50,6 +55,25 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
             return new EmbeddedDynamoDb(server, client, port);
         } catch (Exception e) {
             throw new IllegalStateException("could not start the embedded DynamoDB Local: " + e.getMessage(), e);
+        }
+    }
+
+    /** What DynamoDB Local does while it prints to standard output. */
+    private interface Start {
+        DynamoDBProxyServer run() throws Exception;
+    }
+
+    /**
+     * Runs DynamoDB Local's start with standard output silenced: it prints its configuration banner there (not to a
+     * logger), which is noise in the operator's console. Errors still surface as exceptions.
+     */
+    private static synchronized DynamoDBProxyServer quietly(Start start) throws Exception {
+        PrintStream out = System.out;
+        System.setOut(new PrintStream(OutputStream.nullOutputStream()));
+        try {
+            return start.run();
+        } finally {
+            System.setOut(out);
         }
     }
 

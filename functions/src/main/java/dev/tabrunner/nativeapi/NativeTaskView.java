@@ -16,6 +16,7 @@ import java.util.List;
  * @param pollUrl   where to read the task again, while it has not ended
  * @param requested a stop or pause asked for and not yet carried out
  * @param network   the task's network log, as the worker recorded it
+ * @param queued    present while the task waits to start
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 record NativeTaskView(String taskId, String sessionId, String status, String url,
@@ -32,7 +33,15 @@ record NativeTaskView(String taskId, String sessionId, String status, String url
                       @JsonInclude(JsonInclude.Include.NON_NULL) String liveViewUrl,
                       @JsonInclude(JsonInclude.Include.NON_NULL) String requested,
                       @JsonInclude(JsonInclude.Include.NON_NULL) ArrayNode network,
+                      @JsonInclude(JsonInclude.Include.NON_NULL) Queued queued,
                       @JsonUnwrapped AgentFields agent) {
+
+    /**
+     * A task no worker has started yet ({@code status: started}): how many tasks of its session it waits behind
+     * (tasks of one session run one after another); 0 when it waits only for a worker.
+     */
+    record Queued(int tasksAhead) {
+    }
 
     /** {@code content: true}: the final page's HTML and URL. */
     record PageContent(String html, String url) {
@@ -42,12 +51,20 @@ record NativeTaskView(String taskId, String sessionId, String status, String url
     sealed interface ErrorView permits TaskFailure, ActionFailure {
     }
 
-    record TaskFailure(int status, String code, String message) implements ErrorView {
+    /**
+     * @param url           the page's URL when the task failed
+     * @param screenshotUrl the page as it was when the task failed, when the browser could still show it
+     */
+    record TaskFailure(int status, String code, String message,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) String url,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) String screenshotUrl) implements ErrorView {
     }
 
+    /** A failure inside an action: which one, and the page when it failed ({@link TaskFailure}'s fields). */
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    record ActionFailure(int status, String code, String message, int actionIndex, String actionType)
-            implements ErrorView {
+    record ActionFailure(int status, String code, String message, int actionIndex, String actionType,
+                         @JsonInclude(JsonInclude.Include.NON_NULL) String url,
+                         @JsonInclude(JsonInclude.Include.NON_NULL) String screenshotUrl) implements ErrorView {
     }
 
     @JsonInclude(JsonInclude.Include.ALWAYS)

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tabrunner.domain.Caller;
 import dev.tabrunner.http.Idempotency;
 import dev.tabrunner.http.PublicBase;
-import dev.tabrunner.http.SyncAnswer;
 import dev.tabrunner.tasks.AgentTaskService;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
@@ -37,8 +36,8 @@ final class RunTaskController {
         return idempotency.once(caller, idempotencyKey, "POST /browser/run-task", body, () -> {
             JsonNode json = TaskBodies.parse(body);
             RunTaskRequest r = RunTaskRequest.read(json, agents.check(json, RunTaskRequest.FIELDS));
-            return SyncAnswer.of(agents.await(agents.runInOwnSession(caller, r.task(), r.session(), s -> s, null)),
-                    views.at(PublicBase.of(request)));
+            return views.answer(agents.await(agents.runInOwnSession(caller, r.task(), r.session(), s -> s, null)),
+                    PublicBase.of(request));
         });
     }
 }

@@ -6,11 +6,12 @@ import dev.tabrunner.action.TaskRequestParser;
 import dev.tabrunner.domain.Artifact;
 import dev.tabrunner.domain.Caller;
 import dev.tabrunner.domain.TaskRecord;
+import dev.tabrunner.http.ApiException;
 import dev.tabrunner.http.Idempotency;
 import dev.tabrunner.http.Limits;
 import dev.tabrunner.http.PublicBase;
 import dev.tabrunner.http.RequestBodies;
-import dev.tabrunner.http.SyncAnswer;
+import dev.tabrunner.http.RequestDeadline;
 import dev.tabrunner.json.Json;
 import dev.tabrunner.port.NotFoundException;
 import dev.tabrunner.port.Page;
@@ -30,6 +31,8 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
 
 import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -38,12 +41,18 @@ import java.util.Optional;
  */
 @Controller("/browser/sessions/{sessionId}")
 final class TaskController {
+    /** The longest long poll: under API Gateway's 30 s, and the function's deadline bounds it further. */
+    static final int MAX_WAIT_SECONDS = 30;
+
     private final TaskService tasks;
     private final AgentTaskService agents;
     private final TaskViews views;
     private final Idempotency idempotency;
+    private final Clock clock;
 
-    TaskController(TaskService tasks, AgentTaskService agents, TaskViews views, Idempotency idempotency) {
+    TaskController(TaskService tasks, AgentTaskService agents, TaskViews views, Idempotency idempotency,
+                   Clock clock) {
+        this.clock = clock;
         this.tasks = tasks;
         this.agents = agents;
         this.views = views;
@@ -59,7 +68,7 @@ final class TaskController {
                     TaskRecord t = TaskBodies.isAgentTask(parsed)
                             ? agents.await(agents.submit(caller, sessionId, parsed))
                             : tasks.awaitEnd(tasks.submit(caller, sessionId, parsed));
-                    return SyncAnswer.of(t, views.at(PublicBase.of(request)));
+                    return views.answer(t, PublicBase.of(request));
                 });
     }
 
@@ -72,8 +81,8 @@ final class TaskController {
                                 @Nullable @Header(Idempotency.HEADER) String idempotencyKey,
                                 HttpRequest<?> request) {
         return idempotency.once(caller, idempotencyKey, "POST /browser/sessions/" + sessionId + "/send-message",
-                body, () -> SyncAnswer.of(agents.await(agents.submit(caller, sessionId, TaskBodies.parse(body))),
-                        views.at(PublicBase.of(request))));
+                body, () -> views.answer(agents.await(agents.submit(caller, sessionId, TaskBodies.parse(body))),
+                        PublicBase.of(request)));
     }
 
     @Post("/pdf")
@@ -84,14 +93,24 @@ final class TaskController {
             TaskRequestParser.parsePdf(options);
             ObjectNode task = Json.mapper().createObjectNode();
             task.set("pdf", options);
-            return SyncAnswer.of(tasks.awaitEnd(tasks.submit(caller, sessionId, task)),
-                    views.at(PublicBase.of(request)));
+            return views.answer(tasks.awaitEnd(tasks.submit(caller, sessionId, task)), PublicBase.of(request));
         });
     }
 
+    /**
+     * The task; with {@code ?wait=N} (1 to 30 seconds) a task still under way is answered when it ends or stops on
+     * its own (paused, waiting for an answer), or after N seconds as it then is: a long poll instead of a loop.
+     */
     @Get("/tasks/{taskId}")
-    NativeTaskView get(Caller caller, String sessionId, String taskId, HttpRequest<?> request) {
+    NativeTaskView get(Caller caller, String sessionId, String taskId, @Nullable @QueryValue Integer wait,
+                       HttpRequest<?> request) {
         TaskRecord t = tasks.get(caller, sessionId, taskId);
+        if (wait != null) {
+            if (wait < 1 || wait > MAX_WAIT_SECONDS) {
+                throw ApiException.badRequest("wait", "must be 1 to " + MAX_WAIT_SECONDS + " seconds");
+            }
+            t = tasks.awaitEnd(t, RequestDeadline.bound(request, Duration.ofSeconds(wait), clock));
+        }
         return views.of(t, t.status().isTerminal(), PublicBase.of(request));
     }
 
@@ -109,8 +128,8 @@ final class TaskController {
     HttpResponse<NativeTaskView> answer(Caller caller, String sessionId, String taskId, @Nullable @Body String body,
                                         HttpRequest<?> request) {
         String answer = AnswerRequest.read(RequestBodies.parse(body, false));
-        return SyncAnswer.of(agents.await(agents.respond(caller, sessionId, taskId, answer)),
-                views.at(PublicBase.of(request)));
+        return views.answer(agents.await(agents.respond(caller, sessionId, taskId, answer)),
+                PublicBase.of(request));
     }
 
     @Post("/tasks/{taskId}/stop")

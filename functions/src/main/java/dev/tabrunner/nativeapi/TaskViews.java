@@ -21,8 +21,10 @@ import dev.tabrunner.nativeapi.NativeTaskView.NetworkLog;
 import dev.tabrunner.nativeapi.NativeTaskView.NetworkUrl;
 import dev.tabrunner.nativeapi.NativeTaskView.Omitted;
 import dev.tabrunner.nativeapi.NativeTaskView.PageContent;
+import dev.tabrunner.nativeapi.NativeTaskView.Queued;
 import dev.tabrunner.nativeapi.NativeTaskView.TaskFailure;
 import dev.tabrunner.tasks.TaskService;
+import io.micronaut.http.HttpResponse;
 import jakarta.inject.Singleton;
 
 import java.nio.charset.StandardCharsets;
@@ -37,6 +39,9 @@ import java.util.Optional;
 /** Builds the {@link NativeTaskView} of a task; inlining outputs reads their bytes from the blob store. */
 @Singleton
 final class TaskViews {
+    /** The artifact kind of the page at a failure, as the engine names it. */
+    static final String FAILURE_SCREENSHOT = "failure_screenshot";
+
     private final TaskService tasks;
 
     TaskViews(TaskService tasks) {
@@ -50,6 +55,11 @@ final class TaskViews {
      */
     static String pollUrl(TaskRecord t, String base) {
         return base + "/browser/sessions/" + t.sessionId() + "/tasks/" + t.id();
+    }
+
+    /** The answer of an endpoint that runs a task and waits for it ({@link SyncAnswer}), with a poll URL. */
+    HttpResponse<NativeTaskView> answer(TaskRecord t, String base) {
+        return SyncAnswer.of(t, at(base), x -> pollUrl(x, base));
     }
 
     /** How a task is shown to callers who reached the API at {@code base}. */
@@ -74,21 +84,27 @@ final class TaskViews {
         }
         boolean ended = t.status().isTerminal();
         return new NativeTaskView(t.id(), t.sessionId(), t.status().nativeName(), t.finalUrl(), screenshot, pdf,
-                content, results(t, inlineOutputs), error(t.error()), t.createdAt().toString(),
+                content, results(t, inlineOutputs), error(t, base), t.createdAt().toString(),
                 t.startedAt() == null ? null : t.startedAt().toString(),
                 t.finishedAt() == null ? null : t.finishedAt().toString(),
                 t.artifacts().stream().map(a -> artifact(t, a, base)).toList(),
                 ended ? null : pollUrl(t, base), t.liveViewUrl(),
                 t.control() != null && !ended ? t.control().name().toLowerCase(Locale.ROOT) : null,
-                t.network(), TaskRecord.KIND_AGENT.equals(t.kind()) ? agent(t, base) : null);
+                t.network(), t.status() == TaskStatus.CREATED ? new Queued(tasks.tasksAhead(t)) : null,
+                TaskRecord.KIND_AGENT.equals(t.kind()) ? agent(t, base) : null);
     }
 
-    private static ErrorView error(TaskError e) {
+    /** Why it failed, with what helps to fix it: the page's URL and a screenshot of it at the failure. */
+    private static ErrorView error(TaskRecord t, String base) {
+        TaskError e = t.error();
         if (e == null) {
             return null;
         }
+        String screenshot = firstOfKind(t, FAILURE_SCREENSHOT).map(a -> artifact(t, a, base).downloadUrl())
+                .orElse(null);
         return e.actionIndex() >= 0 ? new ActionFailure(e.status(), e.code(), e.message(), e.actionIndex(),
-                e.actionType()) : new TaskFailure(e.status(), e.code(), e.message());
+                e.actionType(), t.finalUrl(), screenshot)
+                : new TaskFailure(e.status(), e.code(), e.message(), t.finalUrl(), screenshot);
     }
 
     private List<JsonNode> results(TaskRecord t, boolean inline) {

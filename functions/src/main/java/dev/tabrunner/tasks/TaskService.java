@@ -43,6 +43,7 @@ public final class TaskService {
     private static final Duration STATUS_POLL = Duration.ofMillis(100);
     private static final Duration STOP_WAIT = Duration.ofSeconds(10);
     private static final int CONTROL_ATTEMPTS = 10;
+    private static final int QUEUE_HORIZON = 100;
     /** Long enough to follow a redirect, short enough that a leaked link soon stops working. */
     static final Duration DOWNLOAD_LINK_TTL = Duration.ofMinutes(5);
 
@@ -250,6 +251,17 @@ public final class TaskService {
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest("cursor", e.getMessage());
         }
+    }
+
+    /**
+     * How many tasks of the task's session, created before it and not ended, it waits behind: tasks of a session run
+     * one after another. Looks at the session's {@value #QUEUE_HORIZON} newest tasks.
+     */
+    public int tasksAhead(TaskRecord task) {
+        return (int) tasks.listBySession(task.tenantId(), task.sessionId(), QUEUE_HORIZON, null).items().stream()
+                .filter(t -> !t.id().equals(task.id()) && !t.status().isTerminal()
+                        && t.createdAt().isBefore(task.createdAt()))
+                .count();
     }
 
     public Optional<Artifact> artifact(TaskRecord task, String artifactId) {
