@@ -97,6 +97,17 @@ class ApiHandlerIT {
     }
 
     @Test
+    void rotateAdminKey_replacesALostOperatorKey_andTheOldOneStopsWorking() {
+        String lost = adminKey;
+        JsonNode rotated = aws.invokeRaw("{\"rotateAdminKey\":true}");
+        adminKey = rotated.get("key").asText();
+        assertThat(adminKey).startsWith("trk_admin_").isNotEqualTo(lost);
+        assertThat(rotated.get("tenantId").asText()).isEqualTo("default");
+        assertThat(aws.call("session-list", vars()).status()).isEqualTo(200);
+        assertThat(aws.call("session-list", vars("key", lost)).status()).isEqualTo(401);
+    }
+
+    @Test
     void health_andAuthentication() {
         LambdaHarness.Response health = aws.call("health", Map.of());
         assertThat(health.status()).isEqualTo(200);
