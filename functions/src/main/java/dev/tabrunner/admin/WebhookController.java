@@ -3,6 +3,7 @@ package dev.tabrunner.admin;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.tabrunner.domain.Caller;
 import dev.tabrunner.domain.Webhook;
+import dev.tabrunner.http.ApiDefinition;
 import dev.tabrunner.http.Idempotency;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
@@ -12,6 +13,12 @@ import io.micronaut.http.annotation.Delete;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.Post;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -20,6 +27,7 @@ import java.util.List;
  * {@code /admin/webhooks}: a tenant's admins register, list and delete the endpoints that receive its
  * {@code task.updated} events. The signing secret is in the creation answer only.
  */
+@Tag(name = ApiDefinition.ADMIN)
 @Controller("/admin/webhooks")
 final class WebhookController {
     private final WebhookService webhooks;
@@ -52,8 +60,12 @@ final class WebhookController {
     record Listing(List<WebhookView> webhooks) {
     }
 
+    @RequestBody(content = @Content(mediaType = "application/json",
+            schema = @Schema(ref = "#/components/schemas/WebhookRequest")))
+    @ApiResponse(responseCode = "201", description = "created",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = WebhookView.class)))
     @Post
-    HttpResponse<?> create(Caller caller, @Nullable @Body String body,
+    HttpResponse<?> create(@Parameter(hidden = true) Caller caller, @Nullable @Body String body,
                            @Nullable @Header(Idempotency.HEADER) String idempotencyKey) {
         String given = body == null ? "" : body;
         return idempotency.once(caller, idempotencyKey, "POST /admin/webhooks",
@@ -64,12 +76,12 @@ final class WebhookController {
     }
 
     @Get
-    Listing list(Caller caller) {
+    Listing list(@Parameter(hidden = true) Caller caller) {
         return new Listing(webhooks.list(caller).stream().map(w -> WebhookView.of(w, null)).toList());
     }
 
     @Delete("/{id}")
-    HttpResponse<?> delete(Caller caller, String id) {
+    HttpResponse<?> delete(@Parameter(hidden = true) Caller caller, String id) {
         webhooks.delete(caller, id);
         return HttpResponse.noContent();
     }

@@ -2,6 +2,7 @@ package dev.tabrunner.browseruse;
 
 import dev.tabrunner.domain.Caller;
 import dev.tabrunner.domain.TaskRecord;
+import dev.tabrunner.http.ApiDefinition;
 import dev.tabrunner.http.Idempotency;
 import dev.tabrunner.http.PublicBase;
 import dev.tabrunner.http.RequestProblems;
@@ -21,6 +22,12 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Put;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.http.multipart.CompletedFileUpload;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.tags.Tag;
 
 import java.io.IOException;
 import java.util.List;
@@ -29,6 +36,7 @@ import java.util.List;
  * The browser-use v1 Tasks API (seeds 002 and 004) under {@code /api/v1}: a client of that service works here
  * after changing its base URL and key. Errors keep that API's shapes ({@link BrowserUseV1ErrorFormat}).
  */
+@Tag(name = ApiDefinition.V1)
 @Controller("/api/v1")
 final class BrowserUseV1Controller {
     /** Where the links of {@code uploads/presigned-url} point: no API key, the token in the path is the grant. */
@@ -48,8 +56,11 @@ final class BrowserUseV1Controller {
         this.grants = grants;
     }
 
+    @RequestBody(content = @Content(mediaType = "application/json",
+            schema = @Schema(ref = "#/components/schemas/V1RunTaskRequest"),
+            examples = {@ExampleObject(name = "V1RunTask", ref = "#/components/examples/V1RunTask")}))
     @Post("/run-task")
-    HttpResponse<?> run(Caller caller, @Nullable @Body String body,
+    HttpResponse<?> run(@Parameter(hidden = true) Caller caller, @Nullable @Body String body,
                         @Nullable @Header(Idempotency.HEADER) String idempotencyKey) {
         return idempotency.once(caller, idempotencyKey, "POST /api/v1/run-task", body,
                 () -> HttpResponse.ok(new BrowserUseV1Views.Created(service.run(caller,
@@ -57,38 +68,39 @@ final class BrowserUseV1Controller {
     }
 
     @Put("/stop-task")
-    HttpResponse<?> stop(Caller caller, @Nullable @QueryValue("task_id") String taskId) {
+    HttpResponse<?> stop(@Parameter(hidden = true) Caller caller, @Nullable @QueryValue("task_id") String taskId) {
         service.stop(caller, taskId(taskId));
         return HttpResponse.ok();
     }
 
     @Put("/pause-task")
-    HttpResponse<?> pause(Caller caller, @Nullable @QueryValue("task_id") String taskId) {
+    HttpResponse<?> pause(@Parameter(hidden = true) Caller caller, @Nullable @QueryValue("task_id") String taskId) {
         service.pause(caller, taskId(taskId));
         return HttpResponse.ok();
     }
 
     @Put("/resume-task")
-    HttpResponse<?> resume(Caller caller, @Nullable @QueryValue("task_id") String taskId) {
+    HttpResponse<?> resume(@Parameter(hidden = true) Caller caller, @Nullable @QueryValue("task_id") String taskId) {
         service.resume(caller, taskId(taskId));
         return HttpResponse.ok();
     }
 
     @Get("/task/{task_id}")
-    BrowserUseV1Views.Task task(Caller caller, @PathVariable("task_id") String taskId, HttpRequest<?> request) {
+    BrowserUseV1Views.Task task(@Parameter(hidden = true) Caller caller, @PathVariable("task_id") String taskId,
+                                HttpRequest<?> request) {
         TaskRecord t = service.get(caller, taskId);
         return BrowserUseV1Views.task(t, PublicBase.of(request), service.browserData(t));
     }
 
     /** The status alone, as a bare JSON string ({@code "running"}). */
     @Get(value = "/task/{task_id}/status", produces = MediaType.APPLICATION_JSON)
-    HttpResponse<String> status(Caller caller, @PathVariable("task_id") String taskId) {
+    HttpResponse<String> status(@Parameter(hidden = true) Caller caller, @PathVariable("task_id") String taskId) {
         return HttpResponse.ok("\"" + BrowserUseV1Views.status(service.get(caller, taskId)) + "\"")
                 .contentType(MediaType.APPLICATION_JSON_TYPE);
     }
 
     @Get("/tasks")
-    BrowserUseV1Views.TaskList list(Caller caller, @Nullable @QueryValue String page,
+    BrowserUseV1Views.TaskList list(@Parameter(hidden = true) Caller caller, @Nullable @QueryValue String page,
                                     @Nullable @QueryValue String limit, HttpRequest<?> request) {
         int p = queryInt("page", page, 1, 1, Integer.MAX_VALUE);
         int l = queryInt("limit", limit, 10, 1, MAX_LIMIT);
@@ -100,7 +112,8 @@ final class BrowserUseV1Controller {
 
     /** Uploads a file for tasks' {@code included_file_names}: multipart ({@code file} part). */
     @Post(value = "/uploads", consumes = MediaType.MULTIPART_FORM_DATA)
-    HttpResponse<?> uploadMultipart(Caller caller, CompletedFileUpload file) throws IOException {
+    HttpResponse<?> uploadMultipart(@Parameter(hidden = true) Caller caller,
+                                    CompletedFileUpload file) throws IOException {
         files.checkSize(file.getSize());
         String type = file.getContentType().map(MediaType::toString).orElse(null);
         return HttpResponse.created(BrowserUseV1Views.Upload.of(service.upload(caller, file.getFilename(), type,
@@ -110,7 +123,8 @@ final class BrowserUseV1Controller {
     /** Uploads a file for tasks' {@code included_file_names}: the raw bytes with {@code ?file_name=}. */
     @Post(value = "/uploads", consumes = {MediaType.APPLICATION_OCTET_STREAM, MediaType.ALL, MediaType.TEXT_PLAIN,
             MediaType.APPLICATION_PDF, MediaType.IMAGE_PNG, MediaType.IMAGE_JPEG, MediaType.APPLICATION_JSON})
-    HttpResponse<?> uploadRaw(Caller caller, @Nullable @QueryValue("file_name") String fileName,
+    HttpResponse<?> uploadRaw(@Parameter(hidden = true) Caller caller,
+                              @Nullable @QueryValue("file_name") String fileName,
                               HttpRequest<?> request, @Nullable @Body byte[] body) {
         if (fileName == null || fileName.isBlank()) {
             throw RequestProblems.of(List.of("query", "file_name"), "Field required", "missing");
@@ -125,7 +139,8 @@ final class BrowserUseV1Controller {
      * browser-use hands out an S3 presigned URL, this server hands out its own. PUT the bytes to it (POST works too).
      */
     @Post("/uploads/presigned-url")
-    BrowserUseV1Views.UploadLink presign(Caller caller, @Nullable @Body String body, HttpRequest<?> request) {
+    BrowserUseV1Views.UploadLink presign(@Parameter(hidden = true) Caller caller, @Nullable @Body String body,
+                                         HttpRequest<?> request) {
         UploadLinkRequest r = UploadLinkRequest.parse(body);
         String name = files.checkedName(r.fileName());
         String token = grants.grant(caller.tenantId(), name, r.contentType());

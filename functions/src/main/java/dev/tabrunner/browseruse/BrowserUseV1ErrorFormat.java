@@ -45,4 +45,9 @@ final class BrowserUseV1ErrorFormat implements ErrorFormat {
     public ErrorAnswer problems(List<RequestProblem> problems) {
         return new ErrorAnswer(422, new Problems(problems));
     }
+
+    @Override
+    public String schemaName() {
+        return "BrowserUseV1Error";
+    }
 }

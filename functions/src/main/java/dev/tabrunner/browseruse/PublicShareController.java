@@ -3,6 +3,7 @@ package dev.tabrunner.browseruse;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tabrunner.domain.Artifact;
 import dev.tabrunner.domain.TaskRecord;
+import dev.tabrunner.http.ApiDefinition;
 import dev.tabrunner.port.NotFoundException;
 import dev.tabrunner.tasks.TaskService;
 import io.micronaut.core.annotation.Nullable;
@@ -13,6 +14,7 @@ import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.QueryValue;
+import io.swagger.v3.oas.annotations.tags.Tag;
 
 import java.net.URI;
 import java.net.URLEncoder;
@@ -25,6 +27,7 @@ import java.util.Optional;
  * answers 404 alike. Nothing but the task's text, steps, screenshots and output is shown (no secrets: those are
  * concealed in everything the task stores).
  */
+@Tag(name = ApiDefinition.PAGES)
 @Controller("/share/{taskId}")
 final class PublicShareController {
     private final BrowserUseV1Service service;

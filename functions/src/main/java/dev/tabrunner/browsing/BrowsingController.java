@@ -1,6 +1,7 @@
 package dev.tabrunner.browsing;
 
 import dev.tabrunner.domain.Caller;
+import dev.tabrunner.http.ApiDefinition;
 import dev.tabrunner.http.ApiException;
 import dev.tabrunner.http.Idempotency;
 import dev.tabrunner.http.RequestDeadline;
@@ -18,6 +19,12 @@ import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.tags.Tag;
 
 import java.net.URI;
 import java.time.Clock;
@@ -28,6 +35,7 @@ import java.util.Optional;
  * The browsing API (seed 003) under {@code /api/v1/browsing}: a client of that service works here after changing
  * its base URL and key. Errors are in the dialect's one format ({@link BrowsingErrorFormat}).
  */
+@Tag(name = ApiDefinition.BROWSING)
 @Controller("/api/v1/browsing")
 final class BrowsingController {
     /**
@@ -47,8 +55,11 @@ final class BrowsingController {
     }
 
     /** Creates the task and answers its id at once. */
+    @RequestBody(content = @Content(mediaType = "application/json",
+            schema = @Schema(ref = "#/components/schemas/BrowsingTaskRequest"),
+            examples = {@ExampleObject(name = "BrowsingTask", ref = "#/components/examples/BrowsingTask")}))
     @Post("/async")
-    HttpResponse<?> async(Caller caller, @Nullable @Body String body,
+    HttpResponse<?> async(@Parameter(hidden = true) Caller caller, @Nullable @Body String body,
                           @Nullable @Header(Idempotency.HEADER) String idempotencyKey) {
         return idempotency.once(caller, idempotencyKey, "POST /api/v1/browsing/async", body,
                 () -> HttpResponse.ok(new BrowsingViews.Created(service.submit(caller, BrowsingRequest.parse(body))
@@ -59,8 +70,11 @@ final class BrowsingController {
      * Creates the task and waits for its end (10 minutes at most; on Lambda, never past the function's own time
      * limit), answering its status document; past that, 504 with the {@code task_id}, and the task goes on.
      */
+    @RequestBody(content = @Content(mediaType = "application/json",
+            schema = @Schema(ref = "#/components/schemas/BrowsingTaskRequest"),
+            examples = {@ExampleObject(name = "BrowsingTask", ref = "#/components/examples/BrowsingTask")}))
     @Post("/sync")
-    HttpResponse<?> sync(Caller caller, @Nullable @Body String body, HttpRequest<?> request) {
+    HttpResponse<?> sync(@Parameter(hidden = true) Caller caller, @Nullable @Body String body, HttpRequest<?> request) {
         Duration bound = RequestDeadline.bound(request, service.syncWait(), clock);
         BrowsingTask task = service.submit(caller, BrowsingRequest.parse(body));
         BrowsingTask done = service.await(task, bound);
@@ -71,7 +85,7 @@ final class BrowsingController {
     }
 
     @Get("/status")
-    HttpResponse<?> status(Caller caller, @Nullable @QueryValue("task_id") String taskId) {
+    HttpResponse<?> status(@Parameter(hidden = true) Caller caller, @Nullable @QueryValue("task_id") String taskId) {
         if (taskId == null || taskId.isBlank()) {
             throw ApiException.badRequest("task_id", "is required: GET /api/v1/browsing/status?task_id=...");
         }
@@ -80,7 +94,8 @@ final class BrowsingController {
 
     /** A screenshot the status document lists, by its name there and nothing else. */
     @Get("/screenshots/{task_id}/{file}")
-    HttpResponse<?> screenshot(Caller caller, @PathVariable("task_id") String taskId, @PathVariable String file) {
+    HttpResponse<?> screenshot(@Parameter(hidden = true) Caller caller, @PathVariable("task_id") String taskId,
+                               @PathVariable String file) {
         BrowsingService.ScreenshotFile shot = service.screenshot(service.get(caller, taskId), file);
         if (shot.size() > INLINE_LIMIT) {
             Optional<URI> link = service.link(shot, file);

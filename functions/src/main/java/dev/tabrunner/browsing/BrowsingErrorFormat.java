@@ -46,4 +46,9 @@ final class BrowsingErrorFormat implements ErrorFormat {
                 .collect(Collectors.joining("; "));
         return answer(400, "invalid_request", message, Map.of());
     }
+
+    @Override
+    public String schemaName() {
+        return "BrowsingError";
+    }
 }

@@ -15,6 +15,11 @@ import java.util.stream.Collectors;
 @Singleton
 public final class Dialects {
     private static final String HEALTH = "/health";
+    /**
+     * Pages anyone may open: the API reference and the dashboard's page and assets. The dashboard's data comes from
+     * the API with the key its user signs in with.
+     */
+    private static final List<String> PAGES = List.of("/openapi.json", "/openapi.yaml", "/docs", "/ui");
 
     /** Every declared prefix with its dialect, longest first. */
     private final List<Map.Entry<String, Dialect>> byPrefix;
@@ -41,8 +46,12 @@ public final class Dialects {
         return ProductErrorFormat.INSTANCE;
     }
 
-    /** True for the paths that need no API key: liveness, and what a dialect authorises with a link's token. */
+    /**
+     * True for the paths that need no API key: liveness, the reference and dashboard pages, and what a dialect
+     * authorises with a link's token.
+     */
     public boolean isPublic(String path) {
-        return path.equals(HEALTH) || publicPrefixes.stream().anyMatch(path::startsWith);
+        return path.equals(HEALTH) || PAGES.stream().anyMatch(p -> path.equals(p) || path.startsWith(p + "/"))
+                || publicPrefixes.stream().anyMatch(path::startsWith);
     }
 }

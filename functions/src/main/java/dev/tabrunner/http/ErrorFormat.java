@@ -20,6 +20,11 @@ public interface ErrorFormat {
     /** The answer to a request with several problems, all reported at once. */
     ErrorAnswer problems(List<RequestProblem> problems);
 
+    /** The name of the body's schema among the OpenAPI document's components ({@code src/main/openapi}). */
+    default String schemaName() {
+        return "ProductError";
+    }
+
     /** The status and body an error is answered with. */
     record ErrorAnswer(int status, Object body) {
     }

@@ -1,6 +1,7 @@
 package dev.tabrunner.nativeapi;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tabrunner.http.ApiDefinition;
 import dev.tabrunner.http.ApiException;
 import dev.tabrunner.http.RequestBodies;
 import dev.tabrunner.port.LiveView;
@@ -13,6 +14,7 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
+import io.swagger.v3.oas.annotations.tags.Tag;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,6 +26,7 @@ import java.util.Set;
  * The live view a person uses to act in a task's browser. No API key: the unguessable, expiring token in the
  * URL is the authorisation, and a wrong or expired token answers 404 like an unknown task.
  */
+@Tag(name = ApiDefinition.PAGES)
 @Controller("/live/{taskId}")
 final class LiveViewController {
     private static final Set<String> EVENT_TYPES = Set.of("click", "key", "text");

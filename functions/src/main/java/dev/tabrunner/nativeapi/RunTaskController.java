@@ -2,6 +2,7 @@ package dev.tabrunner.nativeapi;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tabrunner.domain.Caller;
+import dev.tabrunner.http.ApiDefinition;
 import dev.tabrunner.http.Idempotency;
 import dev.tabrunner.http.PublicBase;
 import dev.tabrunner.tasks.AgentTaskService;
@@ -12,12 +13,20 @@ import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.Post;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 
 /**
  * {@code POST /browser/run-task}: seed 001's single-task pattern, a natural-language task in a session created for
  * it and terminated when it ends. Answers like {@code POST .../tasks}: 201 done, the failure's status, or 202 with
  * a poll URL (and the session's id, for polling, stopping or answering the task).
  */
+@Tag(name = ApiDefinition.NATIVE)
 @Controller("/browser")
 final class RunTaskController {
     private final AgentTaskService agents;
@@ -30,8 +39,13 @@ final class RunTaskController {
         this.idempotency = idempotency;
     }
 
+    @RequestBody(content = @Content(mediaType = "application/json",
+            schema = @Schema(ref = "#/components/schemas/RunTaskInOwnSession"),
+            examples = {@ExampleObject(name = "AgentTask", ref = "#/components/examples/AgentTask")}))
+    @ApiResponse(responseCode = "201", description = "created",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = NativeTaskView.class)))
     @Post("/run-task")
-    HttpResponse<?> run(Caller caller, @Nullable @Body String body,
+    HttpResponse<?> run(@Parameter(hidden = true) Caller caller, @Nullable @Body String body,
                         @Nullable @Header(Idempotency.HEADER) String idempotencyKey, HttpRequest<?> request) {
         return idempotency.once(caller, idempotencyKey, "POST /browser/run-task", body, () -> {
             JsonNode json = TaskBodies.parse(body);

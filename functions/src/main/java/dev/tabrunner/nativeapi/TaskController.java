@@ -6,6 +6,7 @@ import dev.tabrunner.action.TaskRequestParser;
 import dev.tabrunner.domain.Artifact;
 import dev.tabrunner.domain.Caller;
 import dev.tabrunner.domain.TaskRecord;
+import dev.tabrunner.http.ApiDefinition;
 import dev.tabrunner.http.ApiException;
 import dev.tabrunner.http.Idempotency;
 import dev.tabrunner.http.Limits;
@@ -29,6 +30,13 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 
 import java.net.URI;
 import java.time.Clock;
@@ -39,6 +47,7 @@ import java.util.Optional;
  * Run Task ({@code POST /browser/sessions/{id}/tasks}) and seed 001's {@code send-message}, the PDF shortcut, and
  * reading tasks back. The links in task views are absolute, built from the host the caller reached.
  */
+@Tag(name = ApiDefinition.NATIVE)
 @Controller("/browser/sessions/{sessionId}")
 final class TaskController {
     /** The longest long poll: under API Gateway's 30 s, and the function's deadline bounds it further. */
@@ -59,8 +68,14 @@ final class TaskController {
         this.idempotency = idempotency;
     }
 
+    @RequestBody(content = @Content(mediaType = "application/json",
+            schema = @Schema(ref = "#/components/schemas/RunTaskRequest"),
+            examples = {@ExampleObject(name = "RunTaskLogin", ref = "#/components/examples/RunTaskLogin"),
+                    @ExampleObject(name = "AgentTask", ref = "#/components/examples/AgentTask")}))
+    @ApiResponse(responseCode = "201", description = "created",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = NativeTaskView.class)))
     @Post("/tasks")
-    HttpResponse<?> run(Caller caller, String sessionId, @Nullable @Body String body,
+    HttpResponse<?> run(@Parameter(hidden = true) Caller caller, String sessionId, @Nullable @Body String body,
                         @Nullable @Header(Idempotency.HEADER) String idempotencyKey, HttpRequest<?> request) {
         return idempotency.once(caller, idempotencyKey, "POST /browser/sessions/" + sessionId + "/tasks", body,
                 () -> {
@@ -76,8 +91,13 @@ final class TaskController {
      * Seed 001's way to add a task to an existing session ("Task Dependencies"): the body holds the task's
      * parameters ({@code taskDetails}, ...), and the answer is that of {@code POST .../tasks}.
      */
+    @RequestBody(content = @Content(mediaType = "application/json",
+            schema = @Schema(ref = "#/components/schemas/RunTaskRequest"),
+            examples = {@ExampleObject(name = "AgentTask", ref = "#/components/examples/AgentTask")}))
+    @ApiResponse(responseCode = "201", description = "created",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = NativeTaskView.class)))
     @Post("/send-message")
-    HttpResponse<?> sendMessage(Caller caller, String sessionId, @Nullable @Body String body,
+    HttpResponse<?> sendMessage(@Parameter(hidden = true) Caller caller, String sessionId, @Nullable @Body String body,
                                 @Nullable @Header(Idempotency.HEADER) String idempotencyKey,
                                 HttpRequest<?> request) {
         return idempotency.once(caller, idempotencyKey, "POST /browser/sessions/" + sessionId + "/send-message",
@@ -85,8 +105,12 @@ final class TaskController {
                         PublicBase.of(request)));
     }
 
+    @RequestBody(content = @Content(mediaType = "application/json",
+            schema = @Schema(ref = "#/components/schemas/PdfOptions")))
+    @ApiResponse(responseCode = "201", description = "created",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = NativeTaskView.class)))
     @Post("/pdf")
-    HttpResponse<?> pdf(Caller caller, String sessionId, @Nullable @Body String body,
+    HttpResponse<?> pdf(@Parameter(hidden = true) Caller caller, String sessionId, @Nullable @Body String body,
                         @Nullable @Header(Idempotency.HEADER) String idempotencyKey, HttpRequest<?> request) {
         return idempotency.once(caller, idempotencyKey, "POST /browser/sessions/" + sessionId + "/pdf", body, () -> {
             JsonNode options = RequestBodies.parse(body);
@@ -102,7 +126,8 @@ final class TaskController {
      * its own (paused, waiting for an answer), or after N seconds as it then is: a long poll instead of a loop.
      */
     @Get("/tasks/{taskId}")
-    NativeTaskView get(Caller caller, String sessionId, String taskId, @Nullable @QueryValue Integer wait,
+    NativeTaskView get(@Parameter(hidden = true) Caller caller, String sessionId, String taskId,
+                       @Nullable @QueryValue Integer wait,
                        HttpRequest<?> request) {
         TaskRecord t = tasks.get(caller, sessionId, taskId);
         if (wait != null) {
@@ -115,7 +140,8 @@ final class TaskController {
     }
 
     @Get("/tasks")
-    NativeTaskView.Listing list(Caller caller, String sessionId, @Nullable @QueryValue Integer limit,
+    NativeTaskView.Listing list(@Parameter(hidden = true) Caller caller, String sessionId,
+                                @Nullable @QueryValue Integer limit,
                                 @Nullable @QueryValue String cursor, HttpRequest<?> request) {
         Page<TaskRecord> page = tasks.list(caller, sessionId, Limits.pageSize(limit), cursor);
         String base = PublicBase.of(request);
@@ -124,8 +150,11 @@ final class TaskController {
     }
 
     /** The answer to the question of a task in {@code guardrail_trigger}; the task goes on with it. */
+    @RequestBody(content = @Content(mediaType = "application/json",
+            schema = @Schema(ref = "#/components/schemas/AnswerRequest")))
     @Post("/tasks/{taskId}/respond")
-    HttpResponse<NativeTaskView> answer(Caller caller, String sessionId, String taskId, @Nullable @Body String body,
+    HttpResponse<NativeTaskView> answer(@Parameter(hidden = true) Caller caller, String sessionId, String taskId,
+                                        @Nullable @Body String body,
                                         HttpRequest<?> request) {
         String answer = AnswerRequest.read(RequestBodies.parse(body, false));
         return views.answer(agents.await(agents.respond(caller, sessionId, taskId, answer)),
@@ -133,17 +162,20 @@ final class TaskController {
     }
 
     @Post("/tasks/{taskId}/stop")
-    NativeTaskView stop(Caller caller, String sessionId, String taskId, HttpRequest<?> request) {
+    NativeTaskView stop(@Parameter(hidden = true) Caller caller, String sessionId, String taskId,
+                        HttpRequest<?> request) {
         return views.of(tasks.stop(caller, sessionId, taskId), false, PublicBase.of(request));
     }
 
     @Post("/tasks/{taskId}/pause")
-    NativeTaskView pause(Caller caller, String sessionId, String taskId, HttpRequest<?> request) {
+    NativeTaskView pause(@Parameter(hidden = true) Caller caller, String sessionId, String taskId,
+                         HttpRequest<?> request) {
         return views.of(tasks.pause(caller, sessionId, taskId), false, PublicBase.of(request));
     }
 
     @Post("/tasks/{taskId}/resume")
-    NativeTaskView resume(Caller caller, String sessionId, String taskId, HttpRequest<?> request) {
+    NativeTaskView resume(@Parameter(hidden = true) Caller caller, String sessionId, String taskId,
+                          HttpRequest<?> request) {
         return views.of(tasks.resume(caller, sessionId, taskId), false, PublicBase.of(request));
     }
 
@@ -153,7 +185,8 @@ final class TaskController {
      * this path, so that it never expires in a stored response.
      */
     @Get("/tasks/{taskId}/artifacts/{artifactId}")
-    HttpResponse<?> artifact(Caller caller, String sessionId, String taskId, String artifactId) {
+    HttpResponse<?> artifact(@Parameter(hidden = true) Caller caller, String sessionId, String taskId,
+                             String artifactId) {
         TaskRecord t = tasks.get(caller, sessionId, taskId);
         Artifact a = tasks.artifact(t, artifactId).orElseThrow(() -> new NotFoundException("artifact_not_found",
                 "artifact " + artifactId + " not found"));

@@ -1,0 +1,112 @@
+package dev.tabrunner.docs;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import dev.tabrunner.http.Dialects;
+import jakarta.inject.Singleton;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The API reference served at {@code /openapi.json} and {@code /openapi.yaml}: the document micronaut-openapi
+ * generated from the controllers at build time ({@code openapi.properties}), completed with what only the running
+ * API knows - each operation's error body is its dialect's ({@link Dialects}, the same lookup the exception handlers
+ * use), and the pages that need no key say so.
+ */
+@Singleton
+public final class OpenApiDocument {
+    static final String RESOURCE = "META-INF/swagger/tabrunner.yml";
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "patch", "head", "options");
+
+    private final String json;
+    private final String yaml;
+
+    public OpenApiDocument(Dialects dialects) {
+        ObjectNode document = load();
+        complete(document, dialects);
+        try {
+            this.json = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(document);
+            this.yaml = YAML.writeValueAsString(document);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the OpenAPI document cannot be written", e);
+        }
+    }
+
+    public String json() {
+        return json;
+    }
+
+    public String yaml() {
+        return yaml;
+    }
+
+    private static ObjectNode load() {
+        try (InputStream in = OpenApiDocument.class.getClassLoader().getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException(RESOURCE + " is missing: the build generates it (micronaut-openapi)");
+            }
+            return (ObjectNode) YAML.readTree(in);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + RESOURCE, e);
+        }
+    }
+
+    private static void complete(ObjectNode document, Dialects dialects) {
+        Iterator<Map.Entry<String, JsonNode>> paths = document.path("paths").fields();
+        while (paths.hasNext()) {
+            Map.Entry<String, JsonNode> path = paths.next();
+            String schema = dialects.errorFormat(path.getKey()).schemaName();
+            boolean open = dialects.isPublic(concrete(path.getKey()));
+            Iterator<Map.Entry<String, JsonNode>> operations = path.getValue().fields();
+            while (operations.hasNext()) {
+                Map.Entry<String, JsonNode> op = operations.next();
+                if (!METHODS.contains(op.getKey()) || !(op.getValue() instanceof ObjectNode operation)) {
+                    continue;
+                }
+                ObjectNode error = operation.with("responses").putObject("default");
+                error.put("description", "An error, in this dialect's format");
+                error.putObject("content").putObject("application/json").putObject("schema")
+                        .put("$ref", "#/components/schemas/" + schema);
+                if (open) {
+                    // no key: a link's token, or nothing at all
+                    operation.putArray("security");
+                }
+                for (JsonNode parameter : operation.path("parameters")) {
+                    nullableScalar(parameter.path("schema"));
+                }
+            }
+        }
+    }
+
+    /** {@code /live/{taskId}} as a request path would be, for the public-path lookup. */
+    private static String concrete(String template) {
+        return template.replaceAll("\\{[^}]+}", "x");
+    }
+
+    /**
+     * The generator writes an optional query or header value as {@code type: [string, "null", object]}; the
+     * {@code object} is an artefact of the nullable marker, not a shape the parameter can have.
+     */
+    private static void nullableScalar(JsonNode schema) {
+        if (schema.path("type") instanceof ArrayNode types && types.size() > 1) {
+            for (int i = types.size() - 1; i >= 0; i--) {
+                if (types.get(i).asText().equals("object")) {
+                    types.remove(i);
+                }
+            }
+        }
+    }
+}
