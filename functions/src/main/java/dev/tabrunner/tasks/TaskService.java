@@ -253,6 +253,15 @@ public final class TaskService {
         }
     }
 
+    /** The caller's tenant's tasks of every session and dialect, newest first. */
+    public Page<TaskRecord> listOfTenant(Caller caller, int limit, String cursor) {
+        try {
+            return tasks.listByTenant(caller.tenantId(), limit, cursor);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("cursor", e.getMessage());
+        }
+    }
+
     /**
      * How many tasks of the task's session, created before it and not ended, it waits behind: tasks of a session run
      * one after another. Looks at the session's {@value #QUEUE_HORIZON} newest tasks.
