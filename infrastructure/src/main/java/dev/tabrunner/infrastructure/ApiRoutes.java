@@ -23,8 +23,21 @@ final class ApiRoutes {
                     "GET /browser/environments/{environmentId}",
                     "DELETE /browser/environments/{environmentId}",
                     "POST /admin/api-keys",
+                    "GET /admin/api-keys",
                     "DELETE /admin/api-keys/{id}",
-                    "GET /health"),
+                    "POST /admin/webhooks",
+                    "GET /admin/webhooks",
+                    "DELETE /admin/webhooks/{id}",
+                    // the tenant's tasks of every dialect (the dashboard's list)
+                    "GET /browser/tasks",
+                    "GET /health",
+                    // the API reference and the dashboard: static pages, no key
+                    "GET /openapi.json",
+                    "GET /openapi.yaml",
+                    "GET /docs",
+                    "GET /docs/assets/{name}",
+                    "GET /ui",
+                    "GET /ui/{name}"),
             ApiStack.FunctionRole.TASKS.id, List.of(
                     "POST /browser/sessions/{sessionId}/tasks",
                     "GET /browser/sessions/{sessionId}/tasks",
@@ -53,6 +66,7 @@ final class ApiRoutes {
                     "GET /browser/credentials",
                     "GET /browser/credentials/{id}",
                     "PUT /browser/credentials/{id}",
+                    "PATCH /browser/credentials/{id}",
                     "DELETE /browser/credentials/{id}"));
 
 }

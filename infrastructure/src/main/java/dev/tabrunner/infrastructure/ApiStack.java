@@ -140,6 +140,10 @@ public final class ApiStack extends Stack {
         String workerName = config.functionPrefix() + FunctionRole.WORKER.id;
         Map<String, String> environment = commonEnvironment(config, props, workerName);
         Code apiCode = apiCode(config);
+        // the queue first: every function that writes tasks queues deliveries in it
+        Webhooks webhooks = new Webhooks(this, "Webhooks", config, apiCode, environment, tables, key,
+                logGroup("WebhookLogs", config));
+        environment.put(Webhooks.QUEUE_URL, webhooks.queueUrl());
 
         // ---- worker ----------------------------------------------------------------------------------------------
         Map<String, String> workerEnvironment = new LinkedHashMap<>(environment);
@@ -345,6 +349,16 @@ public final class ApiStack extends Stack {
                 config.secretPrefix() + "*");
         // Secrets Manager asks KMS for a data key (and decrypts it) as the caller when it stores a value.
         key.grantEncryptDecrypt(credentialsFn);
+
+        webhooks.publishers(worker, deadLetter, recovery, tasksFn);
+        // the sessions function registers webhooks; their signing secrets go to the vault
+        tables.webhooks().grantReadWriteData(sessionsFn);
+        Permissions.grantSecrets(this, sessionsFn, Permissions.SECRET_WRITE_ACTIONS,
+                config.secretPrefix() + "*/webhook-*");
+        key.grantEncryptDecrypt(sessionsFn);
+        // every API function records when a key was last used (only that attribute: no function but sessions writes
+        // keys)
+        Permissions.grantKeyUse(tables.apiKeys(), tasksFn, credentialsFn);
 
         // ---- HTTP API --------------------------------------------------------------------------------------------
         httpApi = HttpApi.Builder.create(this, "HttpApi")

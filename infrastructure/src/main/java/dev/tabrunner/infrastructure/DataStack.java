@@ -93,6 +93,8 @@ public final class DataStack extends Stack {
         index(tasks, BY_STATUS, STATUS_SHARD, ProjectionType.KEYS_ONLY, List.of());
         // The browser-use v1 task list pages through and counts a tenant's v1 tasks here.
         index(tasks, BY_DIALECT, DIALECT_TENANT, ProjectionType.KEYS_ONLY, List.of());
+        // The tenant's tasks of every dialect, newest first: GET /browser/tasks and the dashboard.
+        index(tasks, BY_TENANT, TENANT_ID, ProjectionType.KEYS_ONLY, List.of());
 
         // Per tenant, the ids of its active sessions and unfinished tasks: the limits are conditions on these sets,
         // written in the same transaction as the session or task (no count query per request).
@@ -105,12 +107,16 @@ public final class DataStack extends Stack {
 
         Table apiKeys = table(config, Tables.API_KEYS, ID, null, RemovalPolicy.RETAIN);
 
+        // A tenant's webhook endpoints, read by tenant at every task event (their secrets are in the vault).
+        Table webhooks = table(config, Tables.WEBHOOKS, TENANT_ID, ID, RemovalPolicy.RETAIN);
+
         // Short-lived rows only (replayed responses, counters, live-view frames): nothing to keep after a teardown.
         Table idempotency = table(config, Tables.IDEMPOTENCY, ID, null, RemovalPolicy.DESTROY);
         Table rateLimits = table(config, Tables.RATE_LIMITS, ID, null, RemovalPolicy.DESTROY);
         Table live = table(config, Tables.LIVE, ID, null, RemovalPolicy.DESTROY);
 
-        tables = new Tables(sessions, tasks, files, credentials, apiKeys, idempotency, rateLimits, live, tenants);
+        tables = new Tables(sessions, tasks, files, credentials, apiKeys, idempotency, rateLimits, live, tenants,
+                webhooks);
 
         bucket = Bucket.Builder.create(this, "Artifacts")
                 .encryption(BucketEncryption.KMS)

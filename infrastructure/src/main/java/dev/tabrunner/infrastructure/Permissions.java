@@ -113,4 +113,19 @@ final class Permissions {
                 .build());
     }
 
+
+    /**
+     * An API key's last use ({@code DynamoDbApiKeyStore.touch}): an update of that one attribute of a key row, which
+     * lets a function that must not issue keys record their use.
+     */
+    static void grantKeyUse(software.amazon.awscdk.services.dynamodb.ITable apiKeys, IGrantable... grantees) {
+        for (IGrantable grantee : grantees) {
+            grantee.getGrantPrincipal().addToPrincipalPolicy(PolicyStatement.Builder.create()
+                    .actions(List.of("dynamodb:UpdateItem"))
+                    .resources(List.of(apiKeys.getTableArn()))
+                    .conditions(Map.of("ForAllValues:StringEquals",
+                            Map.of("dynamodb:Attributes", List.of("id", "lastUsedAt"))))
+                    .build());
+        }
+    }
 }

@@ -17,7 +17,8 @@ public record Tables(
         ITable idempotency,
         ITable rateLimits,
         ITable live,
-        ITable tenants) {
+        ITable tenants,
+        ITable webhooks) {
 
     public static final String SESSIONS = "sessions";
     public static final String TASKS = "tasks";
@@ -28,9 +29,11 @@ public record Tables(
     public static final String RATE_LIMITS = "rate-limits";
     public static final String LIVE = "live";
     public static final String TENANTS = "tenants";
+    public static final String WEBHOOKS = "webhooks";
 
     /** Every table, in a stable order. */
     public List<ITable> all() {
-        return List.of(sessions, tasks, files, credentials, apiKeys, idempotency, rateLimits, live, tenants);
+        return List.of(sessions, tasks, files, credentials, apiKeys, idempotency, rateLimits, live, tenants,
+                webhooks);
     }
 }

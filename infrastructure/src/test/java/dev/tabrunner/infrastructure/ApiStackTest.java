@@ -42,6 +42,8 @@ class ApiStackTest {
     private static final String VAULT = SECRET_ARN + "tabrunner/*";
     /** Agent tasks' secrets only, {@code <secretPrefix><tenantId>/task-<taskId>}. */
     private static final String TASK_SECRETS = SECRET_ARN + "tabrunner/*/task-*";
+    /** Webhooks' signing secrets, {@code <secretPrefix><tenantId>/webhook-<id>}. */
+    private static final String WEBHOOK_SECRETS = SECRET_ARN + "tabrunner/*/webhook-*";
 
     @TempDir
     static Path workDirectory;
@@ -145,7 +147,7 @@ class ApiStackTest {
     @Test
     void apiFunctions_runTheSharedJar_withSnapStart_andTheirSliceOfTheApp() {
         assertThat(functions).containsOnlyKeys("sessions", "tasks", "credentials", "worker", "dead-letter",
-                "recovery", "browsing-sync");
+                "recovery", "browsing-sync", "webhooks");
         assertThat(api.properties(functions.get("dead-letter")))
                 .containsEntry("Handler", "dev.tabrunner.aws.DeadLetterHandler::handleRequest");
         for (String name : API_FUNCTIONS) {
@@ -195,9 +197,9 @@ class ApiStackTest {
     }
 
     @Test
-    void onlyTheWorker_getsTheEgressAllowList_emptyByDefault() {
+    void onlyTheWorkerAndTheWebhookFunction_getTheEgressAllowList_emptyByDefault() {
         functions.forEach((name, id) -> {
-            if (name.equals("worker")) {
+            if (name.equals("worker") || name.equals("webhooks")) {
                 assertThat(api.environment(id)).containsEntry("TABRUNNER_EGRESS_ALLOW", "");
             } else {
                 assertThat(api.environment(id)).as(name).doesNotContainKey("TABRUNNER_EGRESS_ALLOW");
@@ -323,8 +325,10 @@ class ApiStackTest {
         String queueId = getAtt(map(map(properties.get("DestinationConfig")).get("OnFailure")).get("Destination"));
         assertThat(api.resource(queueId)).containsEntry("Type", "AWS::SQS::Queue");
 
-        Map<String, Object> mapping = map(api.resources("AWS::Lambda::EventSourceMapping").values().iterator().next()
-                .get("Properties"));
+        Map<String, Object> mapping = api.resources("AWS::Lambda::EventSourceMapping").values().stream()
+                .map(m -> map(m.get("Properties")))
+                .filter(m -> functions.get("dead-letter").equals(ref(m.get("FunctionName"))))
+                .findFirst().orElseThrow();
         assertThat(getAtt(mapping.get("EventSourceArn"))).isEqualTo(queueId);
         assertThat(ref(mapping.get("FunctionName"))).isEqualTo(functions.get("dead-letter"));
         assertThat(mapping).containsEntry("BatchSize", 1);
@@ -445,13 +449,15 @@ class ApiStackTest {
     }
 
     @Test
-    void onlyTheWorker_readsSecretValues() {
+    void onlyTheWorker_readsSecretValues_andTheWebhookFunctionOnlyWebhookSecrets() {
         functions.forEach((name, id) -> {
             boolean reads = api.actionsOf(id).contains("secretsmanager:GetSecretValue")
                     || api.actionsOf(id).contains("secretsmanager:BatchGetSecretValue");
-            assertThat(reads).as(name).isEqualTo(name.equals("worker"));
+            assertThat(reads).as(name).isEqualTo(name.equals("worker") || name.equals("webhooks"));
         });
         assertThat(secretsActionsOn("worker", VAULT)).containsExactly("secretsmanager:GetSecretValue");
+        assertThat(secretsStatements("webhooks")).allSatisfy(statement -> assertThat(resourcesOf(statement))
+                .map(CfnTemplate::joined).containsExactly(WEBHOOK_SECRETS));
         assertThat(api.actionsOf(functions.get("worker"))).contains("kms:Decrypt");
     }
 
@@ -461,9 +467,10 @@ class ApiStackTest {
                 "secretsmanager:CreateSecret", "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecret",
                 "secretsmanager:DeleteSecret", "secretsmanager:DescribeSecret", "secretsmanager:TagResource");
         assertThat(api.actionsOf(functions.get("credentials"))).contains("kms:GenerateDataKey*", "kms:Encrypt");
-        for (String name : List.of("sessions", "recovery")) {
-            assertThat(secretsActions(name)).as(name).isEmpty();
-        }
+        assertThat(secretsActions("recovery")).isEmpty();
+        // the sessions function registers webhooks, whose signing secrets only it writes
+        assertThat(secretsStatements("sessions")).isNotEmpty().allSatisfy(statement -> assertThat(
+                resourcesOf(statement)).map(CfnTemplate::joined).containsExactly(WEBHOOK_SECRETS));
         // the dead-letter function discards the secrets of the task it failed, as the worker does at any end
         assertThat(secretsActions("dead-letter")).containsExactly("secretsmanager:DeleteSecret");
         for (String name : List.of("tasks", "worker", "dead-letter")) {
@@ -527,19 +534,25 @@ class ApiStackTest {
     void eachFunction_reachesOnlyTheTablesItsRoutesNeed() {
         // tenants: the per-tenant sets the session and task limits are conditions on, written with the sessions and
         // tasks themselves
+        // webhooks: registered by the sessions function, read by every function that writes tasks (to queue the
+        // tenant's deliveries) and by the webhook function
         assertThat(tableAccess("sessions")).isEqualTo(Map.of(
                 "sessions", "rw", "files", "rw", "api-keys", "rw", "tasks", "r", "idempotency", "rw",
-                "rate-limits", "rw", "tenants", "rw"));
+                "rate-limits", "rw", "tenants", "rw", "webhooks", "rw"));
         assertThat(tableAccess("tasks")).isEqualTo(Map.of(
                 "tasks", "rw", "sessions", "rw", "files", "rw", "idempotency", "rw", "rate-limits", "rw",
-                "live", "rw", "api-keys", "r", "tenants", "rw"));
+                "live", "rw", "api-keys", "r", "tenants", "rw", "webhooks", "r"));
         assertThat(tableAccess("credentials")).isEqualTo(Map.of(
                 "credentials", "rw", "api-keys", "r", "idempotency", "rw", "rate-limits", "rw"));
         assertThat(tableAccess("worker")).isEqualTo(Map.of(
-                "tasks", "rw", "sessions", "rw", "files", "rw", "live", "rw", "credentials", "r", "tenants", "rw"));
+                "tasks", "rw", "sessions", "rw", "files", "rw", "live", "rw", "credentials", "r", "tenants", "rw",
+                "webhooks", "r"));
         // the dead-letter function ends the task it fails as any end does: the session's turn, a session of its own
-        assertThat(tableAccess("dead-letter")).isEqualTo(Map.of("tasks", "rw", "sessions", "rw", "tenants", "rw"));
-        assertThat(tableAccess("recovery")).isEqualTo(Map.of("tasks", "rw", "sessions", "rw", "tenants", "rw"));
+        assertThat(tableAccess("dead-letter")).isEqualTo(Map.of("tasks", "rw", "sessions", "rw", "tenants", "rw",
+                "webhooks", "r"));
+        assertThat(tableAccess("recovery")).isEqualTo(Map.of("tasks", "rw", "sessions", "rw", "tenants", "rw",
+                "webhooks", "r"));
+        assertThat(tableAccess("webhooks")).isEqualTo(Map.of("webhooks", "r"));
     }
 
     @Test
@@ -573,7 +586,10 @@ class ApiStackTest {
                 "DELETE /browser/sessions/{sessionId}", "POST /browser/sessions/{sessionId}/files",
                 "GET /browser/sessions/{sessionId}/files", "POST /browser/environments", "GET /browser/environments",
                 "GET /browser/environments/{environmentId}", "DELETE /browser/environments/{environmentId}",
-                "POST /admin/api-keys", "DELETE /admin/api-keys/{id}", "GET /health")) {
+                "POST /admin/api-keys", "GET /admin/api-keys", "DELETE /admin/api-keys/{id}",
+                "POST /admin/webhooks", "GET /admin/webhooks", "DELETE /admin/webhooks/{id}", "GET /browser/tasks",
+                "GET /health", "GET /openapi.json", "GET /openapi.yaml", "GET /docs", "GET /docs/assets/{name}",
+                "GET /ui", "GET /ui/{name}")) {
             routes.put(route, "sessions");
         }
         for (String route : List.of(
@@ -590,7 +606,8 @@ class ApiStackTest {
         }
         for (String route : List.of(
                 "POST /browser/credentials", "GET /browser/credentials", "GET /browser/credentials/{id}",
-                "PUT /browser/credentials/{id}", "DELETE /browser/credentials/{id}")) {
+                "PUT /browser/credentials/{id}", "PATCH /browser/credentials/{id}",
+                "DELETE /browser/credentials/{id}")) {
             routes.put(route, "credentials");
         }
         return routes;

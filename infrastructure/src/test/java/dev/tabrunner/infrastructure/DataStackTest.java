@@ -35,6 +35,7 @@ class DataStackTest {
             "tasks.bySession", Map.of("ProjectionType", "INCLUDE", "NonKeyAttributes", List.of("tenantId")),
             "tasks.byStatus", Map.of("ProjectionType", "KEYS_ONLY"),
             "tasks.byDialect", Map.of("ProjectionType", "KEYS_ONLY"),
+            "tasks.byTenant", Map.of("ProjectionType", "KEYS_ONLY"),
             "credentials.byTenant", Map.of("ProjectionType", "ALL"));
     /** Short-lived rows; everything else holds data a teardown must not take with it. */
     private static final Set<String> DISPOSABLE = Set.of("idempotency", "rate-limits", "live");
@@ -199,10 +200,11 @@ class DataStackTest {
         Map<String, TableShape> tables = new LinkedHashMap<>();
         tables.put("sessions", new TableShape(List.of("id"), Map.of("byTenant", byTenant)));
         // byStatus: the recovery sweep lists CREATED and RUNNING tasks, the status spread over shards (one status
-        // alone is one hot partition); byDialect: the v1 task list (sparse).
+        // alone is one hot partition); byDialect: the v1 task list (sparse); byTenant: every dialect's tasks (the
+        // dashboard's list)
         tables.put("tasks", new TableShape(List.of("id"), Map.of(
                 "bySession", List.of("sessionId", "createdAt"), "byStatus", List.of("statusShard", "createdAt"),
-                "byDialect", List.of("dialectTenant", "createdAt"))));
+                "byDialect", List.of("dialectTenant", "createdAt"), "byTenant", byTenant)));
         // per-tenant sets of active sessions and unfinished tasks: the limits, without a count query per request
         tables.put("tenants", new TableShape(List.of("tenantId"), Map.of()));
         tables.put("files", new TableShape(List.of("sessionId", "name"), Map.of()));
@@ -211,6 +213,8 @@ class DataStackTest {
         tables.put("idempotency", new TableShape(List.of("id"), Map.of()));
         tables.put("rate-limits", new TableShape(List.of("id"), Map.of()));
         tables.put("live", new TableShape(List.of("id"), Map.of()));
+        // a tenant's webhook endpoints, read by tenant at every task event
+        tables.put("webhooks", new TableShape(List.of("tenantId", "id"), Map.of()));
         return tables;
     }
 }
