@@ -500,6 +500,8 @@ public final class ApiStack extends Stack {
         environment.put("TABRUNNER_AGENT_SYNC_WAIT_MS", Integer.toString(SYNC_WAIT_MS));
         environment.put("TABRUNNER_LEASE_MS", Integer.toString(LEASE_MS));
         environment.put("TABRUNNER_MAX_ATTEMPTS", Integer.toString(MAX_ATTEMPTS));
+        // one JSON object per log line: CloudWatch Logs Insights reads the fields (request, task transition) as such
+        environment.put("TABRUNNER_LOG_FORMAT", "json");
         return environment;
     }
 
