@@ -48,7 +48,7 @@ final class AwsBeans {
     @Singleton
     @Requires(missingBeans = ApiSettings.class)
     ApiSettings apiSettings() {
-        return ApiSettings.from(System.getenv());
+        return ApiSettings.forLambda(System.getenv());
     }
 
     @Singleton

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tabrunner.domain.Caller;
 import dev.tabrunner.http.Idempotency;
 import dev.tabrunner.http.PublicBase;
+import dev.tabrunner.http.RequestDeadline;
 import dev.tabrunner.http.SyncAnswer;
 import dev.tabrunner.tasks.AgentTaskService;
 import io.micronaut.core.annotation.Nullable;
@@ -13,6 +14,9 @@ import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.Post;
+
+import java.time.Clock;
+import java.time.Instant;
 
 /**
  * {@code POST /browser/run-task}: seed 001's single-task pattern, a natural-language task in a session created for
@@ -25,20 +29,24 @@ final class RunTaskController {
     private final TaskViews views;
     private final Idempotency idempotency;
 
-    RunTaskController(AgentTaskService agents, TaskViews views, Idempotency idempotency) {
+    private final Clock clock;
+
+    RunTaskController(AgentTaskService agents, TaskViews views, Idempotency idempotency, Clock clock) {
         this.agents = agents;
         this.views = views;
         this.idempotency = idempotency;
+        this.clock = clock;
     }
 
     @Post("/run-task")
     HttpResponse<?> run(Caller caller, @Nullable @Body String body,
                         @Nullable @Header(Idempotency.HEADER) String idempotencyKey, HttpRequest<?> request) {
+        Instant answerBy = RequestDeadline.answerBy(request, agents.syncWait(), clock);
         return idempotency.once(caller, idempotencyKey, "POST /browser/run-task", body, () -> {
             JsonNode json = TaskBodies.parse(body);
             RunTaskRequest r = RunTaskRequest.read(json, agents.check(json, RunTaskRequest.FIELDS));
-            return SyncAnswer.of(agents.await(agents.runInOwnSession(caller, r.task(), r.session(), s -> s, null)),
-                    views.at(PublicBase.of(request)));
+            return SyncAnswer.of(agents.await(agents.runInOwnSession(caller, r.task(), r.session(), s -> s, null),
+                    answerBy), views.at(PublicBase.of(request)));
         });
     }
 }

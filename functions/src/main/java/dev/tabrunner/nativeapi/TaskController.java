@@ -9,6 +9,7 @@ import dev.tabrunner.domain.TaskRecord;
 import dev.tabrunner.http.Idempotency;
 import dev.tabrunner.http.Limits;
 import dev.tabrunner.http.PublicBase;
+import dev.tabrunner.http.RequestDeadline;
 import dev.tabrunner.http.RequestBodies;
 import dev.tabrunner.http.SyncAnswer;
 import dev.tabrunner.json.Json;
@@ -30,6 +31,8 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
 
 import java.net.URI;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -42,12 +45,15 @@ final class TaskController {
     private final AgentTaskService agents;
     private final TaskViews views;
     private final Idempotency idempotency;
+    private final Clock clock;
 
-    TaskController(TaskService tasks, AgentTaskService agents, TaskViews views, Idempotency idempotency) {
+    TaskController(TaskService tasks, AgentTaskService agents, TaskViews views, Idempotency idempotency,
+                   Clock clock) {
         this.tasks = tasks;
         this.agents = agents;
         this.views = views;
         this.idempotency = idempotency;
+        this.clock = clock;
     }
 
     @Post("/tasks")
@@ -56,9 +62,13 @@ final class TaskController {
         return idempotency.once(caller, idempotencyKey, "POST /browser/sessions/" + sessionId + "/tasks", body,
                 () -> {
                     JsonNode parsed = TaskBodies.parse(body);
-                    TaskRecord t = TaskBodies.isAgentTask(parsed)
-                            ? agents.await(agents.submit(caller, sessionId, parsed))
-                            : tasks.awaitEnd(tasks.submit(caller, sessionId, parsed));
+                    boolean agent = TaskBodies.isAgentTask(parsed);
+                    // the wait counts from the request's arrival, and ends before the function's own deadline
+                    Instant answerBy = RequestDeadline.answerBy(request,
+                            agent ? agents.syncWait() : tasks.syncWait(), clock);
+                    TaskRecord t = agent
+                            ? agents.await(agents.submit(caller, sessionId, parsed), answerBy)
+                            : tasks.awaitEnd(tasks.submit(caller, sessionId, parsed), answerBy);
                     return SyncAnswer.of(t, views.at(PublicBase.of(request)));
                 });
     }
@@ -71,28 +81,35 @@ final class TaskController {
     HttpResponse<?> sendMessage(Caller caller, String sessionId, @Nullable @Body String body,
                                 @Nullable @Header(Idempotency.HEADER) String idempotencyKey,
                                 HttpRequest<?> request) {
+        Instant answerBy = RequestDeadline.answerBy(request, agents.syncWait(), clock);
         return idempotency.once(caller, idempotencyKey, "POST /browser/sessions/" + sessionId + "/send-message",
-                body, () -> SyncAnswer.of(agents.await(agents.submit(caller, sessionId, TaskBodies.parse(body))),
-                        views.at(PublicBase.of(request))));
+                body, () -> SyncAnswer.of(agents.await(agents.submit(caller, sessionId, TaskBodies.parse(body)),
+                        answerBy), views.at(PublicBase.of(request))));
     }
 
     @Post("/pdf")
     HttpResponse<?> pdf(Caller caller, String sessionId, @Nullable @Body String body,
                         @Nullable @Header(Idempotency.HEADER) String idempotencyKey, HttpRequest<?> request) {
+        Instant answerBy = RequestDeadline.answerBy(request, tasks.syncWait(), clock);
         return idempotency.once(caller, idempotencyKey, "POST /browser/sessions/" + sessionId + "/pdf", body, () -> {
             JsonNode options = RequestBodies.parse(body);
             TaskRequestParser.parsePdf(options);
             ObjectNode task = Json.mapper().createObjectNode();
             task.set("pdf", options);
-            return SyncAnswer.of(tasks.awaitEnd(tasks.submit(caller, sessionId, task)),
+            return SyncAnswer.of(tasks.awaitEnd(tasks.submit(caller, sessionId, task), answerBy),
                     views.at(PublicBase.of(request)));
         });
     }
 
+    /**
+     * A task; once it ended, its outputs inlined within the answer's budget ({@link TaskViews#INLINE_BUDGET_BYTES}),
+     * or never with {@code ?inline=false} (download URLs only).
+     */
     @Get("/tasks/{taskId}")
-    NativeTaskView get(Caller caller, String sessionId, String taskId, HttpRequest<?> request) {
+    NativeTaskView get(Caller caller, String sessionId, String taskId, @Nullable @QueryValue Boolean inline,
+                       HttpRequest<?> request) {
         TaskRecord t = tasks.get(caller, sessionId, taskId);
-        return views.of(t, t.status().isTerminal(), PublicBase.of(request));
+        return views.of(t, t.status().isTerminal() && !Boolean.FALSE.equals(inline), PublicBase.of(request));
     }
 
     @Get("/tasks")
@@ -108,8 +125,9 @@ final class TaskController {
     @Post("/tasks/{taskId}/respond")
     HttpResponse<NativeTaskView> answer(Caller caller, String sessionId, String taskId, @Nullable @Body String body,
                                         HttpRequest<?> request) {
+        Instant answerBy = RequestDeadline.answerBy(request, agents.syncWait(), clock);
         String answer = AnswerRequest.read(RequestBodies.parse(body, false));
-        return SyncAnswer.of(agents.await(agents.respond(caller, sessionId, taskId, answer)),
+        return SyncAnswer.of(agents.await(agents.respond(caller, sessionId, taskId, answer), answerBy),
                 views.at(PublicBase.of(request)));
     }
 

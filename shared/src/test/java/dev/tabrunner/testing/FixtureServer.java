@@ -87,9 +87,36 @@ public final class FixtureServer implements AutoCloseable {
                     json.append("\"path\":\"").append(path).append("\"}");
                     send(exchange, 200, "application/json", json.toString());
                 }
+                case "/long" -> send(exchange, 200, "text/html", longPage(
+                        Integer.parseInt(query(exchange).getOrDefault("kb", "1024")),
+                        Integer.parseInt(query(exchange).getOrDefault("px", "4000"))));
                 default -> serveStatic(exchange, path.equals("/") ? "/index.html" : path);
             }
         }
+    }
+
+    /**
+     * A page of about {@code kb} KB of HTML, about {@code px} pixels tall and busy (coloured blocks of random text,
+     * so that a full-page PNG of it does not compress away); past the visible blocks the HTML is padded with a
+     * comment. What makes a task's outputs large without making them slow to render.
+     */
+    static String longPage(int kb, int px) {
+        java.util.Random random = new java.util.Random(kb + 31L * px);
+        StringBuilder html = new StringBuilder("<!doctype html><html><head><title>Long page</title><style>"
+                + "div{height:20px;overflow:hidden;white-space:nowrap}</style></head><body>");
+        for (int block = 0; block < px / 20; block++) {
+            html.append("<div style=\"background:#").append(String.format("%06x", random.nextInt(0x1000000)))
+                    .append("\">").append(block).append(' ');
+            for (int i = 0; i < 160; i++) {
+                html.append((char) ('a' + random.nextInt(26)));
+            }
+            html.append("</div>");
+        }
+        html.append("<!--");
+        while (html.length() < kb * 1024) {
+            html.append((char) ('a' + random.nextInt(26)));
+        }
+        return html.append("--></body></html>").toString();
     }
 
     private static void serveStatic(HttpExchange exchange, String path) throws IOException {
