@@ -118,14 +118,15 @@ public final class TaskWorker implements TaskExecutor {
         }
         String storageState = session.stateKey() == null ? null : env.blobs().get(session.stateKey())
                 .map(b -> new String(b, StandardCharsets.UTF_8)).orElse(null);
-        TaskWatch watch = new TaskWatch(writer, yieldBy, env.clock(), workerId, lease);
+        BrowserHost browsers = host.get();
+        TaskWatch watch = new TaskWatch(writer, yieldBy, env.clock(), workerId, lease, browsers::killRenderers);
         WorkerListener listener = new WorkerListener(env, writer, progress, workerId, lease);
         PageProgram program = strategy.program(writer, watch, listener, progress);
         ContextSpec spec = strategy.context(session, storageState);
         EngineOutcome outcome;
         watch.start(watchers);
         try {
-            outcome = engine.run(host.get(), spec, program, listener, watch);
+            outcome = engine.run(browsers, spec, program, listener, watch);
         } finally {
             watch.stop();
         }

@@ -49,7 +49,8 @@ final class WorkerListener implements EngineListener {
     public Artifact saveArtifact(String kind, String filename, String contentType, byte[] bytes) {
         TaskRecord t = writer.current();
         String id = UUID.randomUUID().toString();
-        String key = "tasks/" + t.tenantId() + "/" + t.id() + "/" + id + "-" + filename;
+        // the key is ours alone: a page names its downloads ("my report.pdf", "../../x"), and the name is metadata
+        String key = "tasks/" + t.tenantId() + "/" + t.id() + "/" + id;
         env.blobs().put(key, bytes, contentType);
         Artifact artifact = new Artifact(id, kind, filename, contentType, bytes.length, key);
         progress.artifacts.add(artifact);
