@@ -31,8 +31,9 @@ import java.util.Locale;
  *
  * <p>With origins (a vault credential's), a main-frame navigation to any other origin is aborted before it leaves
  * the browser and fails the login; from {@link #arm()} (just before the first value is typed) so is the navigation
- * of any frame. On success only cookies and the origins' localStorage move into the task's context, written by the
- * engine, and the task's page is sent to the post-login URL with any form of a secret removed.
+ * of any frame (after the submit it is still aborted, and fails the login only for the main frame). On success
+ * only cookies and the origins' localStorage move into the task's context, written by the engine, and the task's
+ * page is sent to the post-login URL with any form of a secret removed.
  */
 final class LoginContext implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LoginContext.class);
@@ -43,6 +44,7 @@ final class LoginContext implements AutoCloseable {
     private final Page page;
     private final List<OriginPattern> origins;
     private volatile boolean armed;
+    private volatile boolean submitted;
     private volatile String violation;
 
     private LoginContext(BrowserContext context, Page page, List<OriginPattern> origins) {
@@ -107,6 +109,14 @@ final class LoginContext implements AutoCloseable {
         armed = true;
     }
 
+    /**
+     * Every secret is typed and the form submitted: a frame of the page that follows (an advertisement, a widget)
+     * may still not leave the origins, but its attempt no longer fails the login; the main frame's still does.
+     */
+    void submitted() {
+        submitted = true;
+    }
+
     /** @throws ActionFailure 422 {@code domain_mismatch} when a frame tried to leave the origins */
     void requireNoViolation() {
         if (violation != null) {
@@ -140,9 +150,11 @@ final class LoginContext implements AutoCloseable {
     private void route(Route route) {
         Request request = route.request();
         try {
-            if (request.isNavigationRequest() && !allowed(request.url())
-                    && (armed || request.frame().parentFrame() == null)) {
-                violation = originText(request.url());
+            boolean mainFrame = request.isNavigationRequest() && request.frame().parentFrame() == null;
+            if (request.isNavigationRequest() && !allowed(request.url()) && (armed || mainFrame)) {
+                if (mainFrame || !submitted) {
+                    violation = originText(request.url());
+                }
                 route.abort("blockedbyclient");
                 return;
             }
@@ -156,7 +168,8 @@ final class LoginContext implements AutoCloseable {
     /** Redirects are not routed: a frame that arrived on another origin by one is caught here. */
     private void navigated(Frame frame) {
         String url = frame.url();
-        if ((frame.parentFrame() == null || armed) && url.startsWith("http") && !allowed(url)) {
+        boolean mainFrame = frame.parentFrame() == null;
+        if ((mainFrame || armed && !submitted) && url.startsWith("http") && !allowed(url)) {
             violation = originText(url);
         }
     }

@@ -165,6 +165,7 @@ final class LoginFlow {
             }
         }
         login.requireNoViolation();
+        login.submitted();
         awaitSuccess(login, a.success(), timeoutMs);
         ObjectNode result = Json.mapper().createObjectNode();
         result.put("success", true);
