@@ -208,8 +208,9 @@ class CredentialsIT {
                     + (run * 100) + "); })") + ","
                     + vaultLogin(cred, "{\"username\":\"#username\",\"password\":\"#password\","
                     + "\"submit\":\"#login\"}", "{\"condition\":\"selector\",\"value\":\"#welcome\"}") + "]}");
-            // the popup keeps moving the task's own page: the login itself cannot be reached, but the task's page may be
-            // elsewhere when the login starts (refused) or be moved again while it is sent to the logged-in page
+            // the popup keeps moving the task's own page: the login itself cannot be reached, but the task's page
+            // may be elsewhere when the login starts (refused) or be moved again while it is sent to the
+            // logged-in page
             assertThat(r.status()).as(r.body()).isIn(201, 422);
             if (r.status() == 422) {
                 assertThat(r.json().at("/error/code").asText()).as(r.body()).isIn("domain_mismatch",
