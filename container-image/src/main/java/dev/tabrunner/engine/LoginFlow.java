@@ -14,6 +14,8 @@ import dev.tabrunner.json.Json;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.function.DoubleConsumer;
+import java.util.function.Supplier;
 
 /**
  * The {@code authenticate} action on the page of its own {@link LoginContext} (ADR 0020), never on the task's
@@ -225,17 +227,29 @@ final class LoginFlow {
 
     /** Waits for the password field of a two-step form; a "Next" that left the origins fails at once. */
     private void waitVisible(LoginContext login, Locator field, double timeoutMs) {
+        inSlices(login, timeoutMs, () -> new ActionFailure(404, "selector_not_found", "no password field appeared"),
+                slice -> field.waitFor(new Locator.WaitForOptions().setState(WaitForSelectorState.VISIBLE)
+                        .setTimeout(slice)));
+    }
+
+    /**
+     * Waits in slices of at most {@value #SLICE_MS} ms, so that a frame leaving the origins or a stop request ends
+     * the wait at once.
+     *
+     * @param wait one slice of the wait: returns when done, throws {@link TimeoutError} when not yet
+     */
+    private void inSlices(LoginContext login, double timeoutMs, Supplier<ActionFailure> timedOut,
+                          DoubleConsumer wait) {
         long deadline = System.nanoTime() + (long) (timeoutMs * 1_000_000);
         while (true) {
             login.requireNoViolation();
             control.duringAction();
             long left = (deadline - System.nanoTime()) / 1_000_000;
             if (left <= 0) {
-                throw new ActionFailure(404, "selector_not_found", "no password field appeared");
+                throw timedOut.get();
             }
             try {
-                field.waitFor(new Locator.WaitForOptions().setState(WaitForSelectorState.VISIBLE)
-                        .setTimeout(Math.min(left, SLICE_MS)));
+                wait.accept(Math.min(left, SLICE_MS));
                 login.requireNoViolation();
                 return;
             } catch (TimeoutError e) {
@@ -258,43 +272,25 @@ final class LoginFlow {
         }
     }
 
-    /**
-     * Waits in slices for the success condition, so that a frame leaving the origins or a stop request ends the
-     * wait at once.
-     */
     private void awaitSuccess(LoginContext login, Action.SuccessCondition success, double defaultTimeout) {
         Page page = login.page();
         double timeout = success != null && success.timeoutMs() != null ? success.timeoutMs() : defaultTimeout;
-        long deadline = System.nanoTime() + (long) (timeout * 1_000_000);
-        while (true) {
-            login.requireNoViolation();
-            control.duringAction();
-            long left = (deadline - System.nanoTime()) / 1_000_000;
-            if (left <= 0) {
-                throw new ActionFailure(408, "success_condition_not_met", "the login's success condition was not"
-                        + " met within " + (long) timeout + " ms");
-            }
-            double slice = Math.min(left, SLICE_MS);
-            try {
-                if (success == null) {
-                    page.waitForLoadState(LoadState.LOAD, new Page.WaitForLoadStateOptions().setTimeout(slice));
-                    return;
-                }
-                switch (success.condition()) {
-                    case "url" -> page.waitForURL(u -> u.contains(success.value()),
-                            new Page.WaitForURLOptions().setTimeout(slice));
-                    case "selector" -> page.locator(success.value()).first().waitFor(new Locator.WaitForOptions()
-                            .setState(WaitForSelectorState.VISIBLE).setTimeout(slice));
-                    case "text" -> page.getByText(success.value()).first().waitFor(new Locator.WaitForOptions()
-                            .setState(WaitForSelectorState.VISIBLE).setTimeout(slice));
-                    default -> page.waitForLoadState(LoadState.NETWORKIDLE,
-                            new Page.WaitForLoadStateOptions().setTimeout(slice));
-                }
-                login.requireNoViolation();
-                return;
-            } catch (TimeoutError e) {
-                // next slice
-            }
-        }
+        inSlices(login, timeout, () -> new ActionFailure(408, "success_condition_not_met", "the login's success"
+                + " condition was not met within " + (long) timeout + " ms"), slice -> {
+                    if (success == null) {
+                        page.waitForLoadState(LoadState.LOAD, new Page.WaitForLoadStateOptions().setTimeout(slice));
+                        return;
+                    }
+                    switch (success.condition()) {
+                        case "url" -> page.waitForURL(u -> u.contains(success.value()),
+                                new Page.WaitForURLOptions().setTimeout(slice));
+                        case "selector" -> page.locator(success.value()).first().waitFor(new Locator.WaitForOptions()
+                                .setState(WaitForSelectorState.VISIBLE).setTimeout(slice));
+                        case "text" -> page.getByText(success.value()).first().waitFor(new Locator.WaitForOptions()
+                                .setState(WaitForSelectorState.VISIBLE).setTimeout(slice));
+                        default -> page.waitForLoadState(LoadState.NETWORKIDLE,
+                                new Page.WaitForLoadStateOptions().setTimeout(slice));
+                    }
+                });
     }
 }

@@ -63,6 +63,17 @@ class CredentialsIT {
         return keys;
     }
 
+    /** A user key of a tenant whose admin registered a credential, and a session of the user's. */
+    private record UserWithCredential(Api user, String credential, String session) {
+    }
+
+    private UserWithCredential userWithCredential(String credentialBody) {
+        Api[] keys = adminAndUser(sys.admin);
+        var created = keys[0].post("/browser/credentials", credentialBody);
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        return new UserWithCredential(keys[1], created.json().get("id").asText(), sys.newSession(keys[1]));
+    }
+
     private static String vaultLogin(String cred, String selectors, String success) {
         return "{\"type\":\"authenticate\",\"mode\":\"vault\",\"credentialId\":\"" + cred + "\""
                 + (selectors == null ? "" : ",\"selectors\":" + selectors)
@@ -99,11 +110,10 @@ class CredentialsIT {
 
     @Test
     void evaluateAfterAuthenticate_cannotReadThePassword_inAnyEncoding() {
-        Api[] keys = adminAndUser(sys.admin);
-        String cred = keys[0].post("/browser/credentials", credentialBody(origin(), CANARY)).json().get("id")
-                .asText();
-        Api user = keys[1];
-        String session = sys.newSession(user);
+        UserWithCredential u = userWithCredential(credentialBody(origin(), CANARY));
+        Api user = u.user();
+        String cred = u.credential();
+        String session = u.session();
         // the submit button is the username field: the form stays filled on the login page
         var r = user.runTask(session, "{\"url\":\"" + sys.url("/login.html") + "\",\"actions\":["
                 + vaultLogin(cred, "{\"username\":\"#username\",\"password\":\"#password\","
@@ -122,11 +132,10 @@ class CredentialsIT {
 
     @Test
     void aListenerInstalledBeforeAuthenticate_receivesNothing() {
-        Api[] keys = adminAndUser(sys.admin);
-        String cred = keys[0].post("/browser/credentials", credentialBody(origin(), CANARY)).json().get("id")
-                .asText();
-        Api user = keys[1];
-        String session = sys.newSession(user);
+        UserWithCredential u = userWithCredential(credentialBody(origin(), CANARY));
+        Api user = u.user();
+        String cred = u.credential();
+        String session = u.session();
         String key = "beacon-" + System.nanoTime();
         String spy = "(() => { const send = v => navigator.sendBeacon('/collect?k=" + key + "', v);"
                 + " for (const t of ['input', 'change', 'keydown', 'keyup']) document.addEventListener(t,"
@@ -145,12 +154,11 @@ class CredentialsIT {
     @Test
     void aLoginFormThatSubmitsByGet_leavesNoFormOfThePasswordAnywhere() throws Exception {
         String password = "Get Pw&x<9!";
-        Api[] keys = adminAndUser(sys.admin);
-        String cred = keys[0].post("/browser/credentials", "{\"name\":\"GET form\",\"origins\":[\"" + origin()
-                + "\"],\"username\":\"grace\",\"password\":" + Json.mapper().valueToTree(password) + "}")
-                .json().get("id").asText();
-        Api user = keys[1];
-        String session = sys.newSession(user);
+        UserWithCredential u = userWithCredential("{\"name\":\"GET form\",\"origins\":[\"" + origin()
+                + "\"],\"username\":\"grace\",\"password\":" + Json.mapper().valueToTree(password) + "}");
+        Api user = u.user();
+        String cred = u.credential();
+        String session = u.session();
         var r = user.runTask(session, "{\"url\":\"" + sys.url("/get-login.html") + "\",\"content\":true,"
                 + "\"actions\":[" + vaultLogin(cred, null, "{\"condition\":\"selector\",\"value\":\"#done\"}")
                 + "," + evaluate("[location.href, document.title, document.body.innerHTML]") + "]}");
@@ -176,11 +184,10 @@ class CredentialsIT {
 
     @Test
     void aPageThatLeavesForAnotherOriginOnTheFirstKeystroke_is422_andThePasswordGoesNowhere() {
-        Api[] keys = adminAndUser(sys.admin);
-        String cred = keys[0].post("/browser/credentials", credentialBody(origin(), CANARY)).json().get("id")
-                .asText();
-        Api user = keys[1];
-        String session = sys.newSession(user);
+        UserWithCredential u = userWithCredential(credentialBody(origin(), CANARY));
+        Api user = u.user();
+        String cred = u.credential();
+        String session = u.session();
         String key = "replace-" + System.nanoTime();
         String evil = origin().replace("127.0.0.1", "localhost") + "/collect?k=" + key;
         var r = user.runTask(session, "{\"url\":\"" + sys.url("/replace-login.html?to="
@@ -194,10 +201,9 @@ class CredentialsIT {
 
     @Test
     void aPopupSettingOpenerLocationMidLogin_neverGetsThePassword() {
-        Api[] keys = adminAndUser(sys.admin);
-        String cred = keys[0].post("/browser/credentials", credentialBody(origin(), CANARY)).json().get("id")
-                .asText();
-        Api user = keys[1];
+        UserWithCredential u = userWithCredential(credentialBody(origin(), CANARY));
+        Api user = u.user();
+        String cred = u.credential();
         String key = "opener-" + System.nanoTime();
         String evil = origin().replace("127.0.0.1", "localhost") + "/collect?k=" + key;
         for (int run = 0; run < 6; run++) {
@@ -224,11 +230,10 @@ class CredentialsIT {
 
     @Test
     void aTwoStepFormWhoseNextGoesToAnotherOrigin_isRefused_andTheUsernameIsNotSent() {
-        Api[] keys = adminAndUser(sys.admin);
-        String cred = keys[0].post("/browser/credentials", credentialBody(origin(), "grace@example.com", CANARY))
-                .json().get("id").asText();
-        Api user = keys[1];
-        String session = sys.newSession(user);
+        UserWithCredential u = userWithCredential(credentialBody(origin(), "grace@example.com", CANARY));
+        Api user = u.user();
+        String cred = u.credential();
+        String session = u.session();
         String key = "next-" + System.nanoTime();
         String evil = origin().replace("127.0.0.1", "localhost") + "/collect?k=" + key;
         var r = user.runTask(session, "{\"url\":\"" + sys.url("/two-step-foreign.html?to="

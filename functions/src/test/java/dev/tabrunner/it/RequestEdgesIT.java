@@ -45,16 +45,11 @@ class RequestEdgesIT {
     }
 
     private static Api tenant() {
-        String tenant = "e" + Long.toHexString(System.nanoTime());
-        var r = operator.post("/admin/api-keys", "{\"tenantId\":\"" + tenant + "\",\"role\":\"user\"}");
-        assertThat(r.status()).as(r.body()).isEqualTo(201);
-        return new Api(server.baseUrl(), r.json().get("key").asText());
+        return TestSystem.newTenant(operator, "user");
     }
 
     private static String session(Api api) {
-        var r = api.post("/browser/sessions", "{}");
-        assertThat(r.status()).as(r.body()).isEqualTo(201);
-        return r.json().get("id").asText();
+        return TestSystem.openSession(api);
     }
 
     private static String nested(int depth) {
