@@ -206,22 +206,18 @@ class CredentialsIT {
         String cred = u.credential();
         String key = "opener-" + System.nanoTime();
         String evil = origin().replace("127.0.0.1", "localhost") + "/collect?k=" + key;
-        for (int run = 0; run < 6; run++) {
+        for (int run = 0; run < 8; run++) {
             String session = sys.newSession(user);
-            String popup = sys.url("/opener-attack.html?to=" + URLEncoder.encode(evil, StandardCharsets.UTF_8));
+            // the popup starts moving its opener mid-login: 200 to 900 ms after the login began
+            String popup = sys.url("/opener-attack.html?after=" + (200 + run * 100) + "&to="
+                    + URLEncoder.encode(evil, StandardCharsets.UTF_8));
             var r = user.runTask(session, "{\"url\":\"" + sys.url("/login.html") + "\",\"actions\":["
-                    + evaluate("new Promise(r => { window.open('" + popup + "'); setTimeout(() => r(1), "
-                    + (run * 100) + "); })") + ","
+                    + evaluate("window.open('" + popup + "') ? 1 : 0") + ","
                     + vaultLogin(cred, "{\"username\":\"#username\",\"password\":\"#password\","
                     + "\"submit\":\"#login\"}", "{\"condition\":\"selector\",\"value\":\"#welcome\"}") + "]}");
-            // the popup keeps moving the task's own page: the login itself cannot be reached, but the task's page
-            // may be elsewhere when the login starts (refused) or be moved again while it is sent to the
-            // logged-in page
-            assertThat(r.status()).as(r.body()).isIn(201, 422);
-            if (r.status() == 422) {
-                assertThat(r.json().at("/error/code").asText()).as(r.body()).isIn("domain_mismatch",
-                        "navigation_failed");
-            }
+            // the login page is out of the popup's reach; the task's own page is not, so the task may fail when
+            // its page is elsewhere as the login starts or is moved again as it goes to the logged-in page
+            assertThat(r.status()).as(r.body()).isIn(201, 403, 422);
             assertNoFormOf(CANARY, "the task", r.body());
         }
         assertNoFormOf(CANARY, "what the other origin received", collected(key));

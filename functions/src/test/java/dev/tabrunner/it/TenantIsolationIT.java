@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -23,12 +24,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class TenantIsolationIT {
     private static final TestSystem FIXTURES = TestSystem.get();
+    private static final String MARK = "--tabrunner-test=tenant-isolation";
     private static LocalServer server;
     private static Api operator;
 
     @BeforeAll
     static void start() {
-        server = TestSystem.startServer(TestSystem.tempDir(), Map.of("TABRUNNER_WORKER_CONCURRENCY", "1"));
+        // the flag marks this server's Chromium, so that the test kills its driver and renderers, never those of the
+        // other servers in this JVM
+        server = TestSystem.startServer(TestSystem.tempDir(), Map.of("TABRUNNER_WORKER_CONCURRENCY", "1",
+                "TABRUNNER_CHROMIUM_ARGS", MARK));
         operator = new Api(server.baseUrl(), TestSystem.ADMIN_KEY);
     }
 
@@ -76,9 +81,11 @@ class TenantIsolationIT {
     @Test
     void aDeadPlaywrightDriver_isRelaunchedBeforeTheNextTask() {
         assertAnotherTenantsTaskSucceeds();
-        long killed = ProcessHandle.current().descendants().filter(p -> commandLine(p).contains("run-driver"))
-                .filter(ProcessHandle::destroyForcibly).count();
-        assertThat(killed).as("driver processes killed").isPositive();
+        List<ProcessHandle> browsers = ours().filter(p -> !commandLine(p).contains("--type=")).toList();
+        long killed = browsers.stream().flatMap(b -> b.parent().stream())
+                .filter(p -> commandLine(p).contains("run-driver")).filter(ProcessHandle::destroyForcibly).count();
+        assertThat(killed).as("driver processes killed").isEqualTo(1);
+        browsers.forEach(ProcessHandle::destroyForcibly);
         assertAnotherTenantsTaskSucceeds();
         assertAnotherTenantsTaskSucceeds();
     }
@@ -124,8 +131,8 @@ class TenantIsolationIT {
                 + FIXTURES.url("/index.html") + "\",\"actions\":[{\"type\":\"wait\",\"selector\":\"#never\","
                 + "\"timeoutMs\":20000}]}"));
         Thread.sleep(2500);
-        long killed = ProcessHandle.current().descendants().filter(p -> commandLine(p).contains("--type=renderer"))
-                .filter(ProcessHandle::destroyForcibly).count();
+        long killed = ours().flatMap(ProcessHandle::descendants)
+                .filter(p -> commandLine(p).contains("--type=renderer")).filter(ProcessHandle::destroyForcibly).count();
         assertThat(killed).isPositive();
         Api.Response crashed = running.get();
         assertThat(crashed.status()).as(crashed.body()).isEqualTo(503);
@@ -136,6 +143,12 @@ class TenantIsolationIT {
         assertThat(oom.status()).as(oom.body()).isEqualTo(503);
         assertThat(oom.json().at("/error/code").asText()).isEqualTo("page_crashed");
         assertAnotherTenantsTaskSucceeds();
+    }
+
+    /** This server's Chromium processes (the browser; its children are found from it). */
+    private static java.util.stream.Stream<ProcessHandle> ours() {
+        return ProcessHandle.current().descendants().filter(p -> commandLine(p).contains(MARK)
+                && !commandLine(p).contains("--type="));
     }
 
     private static String commandLine(ProcessHandle p) {
