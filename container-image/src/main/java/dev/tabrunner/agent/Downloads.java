@@ -18,7 +18,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * The files the page downloads while the agent runs: kept as the task's files (artifacts, listed in its state)
- * after every step, under generated keys with the page's name for them, made safe, as their filename. A download that failed or is larger than {@value #MAX_BYTES} bytes is left out.
+ * after every step, under generated keys with the page's name for them, made safe, as their filename. A download
+ * that failed or is larger than {@value #MAX_BYTES} bytes is left out.
  */
 final class Downloads {
     private static final Logger LOG = LoggerFactory.getLogger(Downloads.class);

@@ -307,7 +307,10 @@ final class ActionExecutor implements PageActions {
             if (network.upstreamFailureCount() > upstreamFailuresBefore) {
                 throw PlaywrightFailures.upstreamFailed(url, network);
             }
-            if (network.blockedCount() > blockedBefore) {
+            // a refused tunnel (https, or a redirect to one) fails the navigation itself; a refusal of anything else
+            // meanwhile (the browser's own background requests) says nothing about this navigation
+            if (network.blockedCount() > blockedBefore
+                    && String.valueOf(e.getMessage()).contains("ERR_TUNNEL_CONNECTION_FAILED")) {
                 throw PlaywrightFailures.destinationBlocked(url, network.lastBlocked());
             }
             if (String.valueOf(e.getMessage()).contains("crashed")) {
