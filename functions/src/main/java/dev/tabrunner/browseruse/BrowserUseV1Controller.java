@@ -8,6 +8,7 @@ import dev.tabrunner.http.RequestProblems;
 import dev.tabrunner.port.NotFoundException;
 import dev.tabrunner.port.TaskStore;
 import dev.tabrunner.tasks.FileService;
+import dev.tabrunner.tasks.UploadGrants;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -27,7 +28,7 @@ import java.util.List;
 
 /**
  * The browser-use v1 Tasks API (seeds 002 and 004) under {@code /api/v1}: a client of that service works here
- * after changing its base URL and key. Errors keep that API's shapes ({@link BrowserUseV1ErrorFormat}).
+ * after changing its base URL and key. Errors keep that API's shapes ({@link dev.tabrunner.http.FastApiErrorFormat}).
  */
 @Controller("/api/v1")
 final class BrowserUseV1Controller {
@@ -152,8 +153,10 @@ final class BrowserUseV1Controller {
         byte[] bytes = body == null ? new byte[0] : body;
         // checked before the link is used up, so that a file too large can be sent again, smaller
         files.checkSize(bytes.length);
-        UploadGrants.Grant grant = grants.redeem(token).orElseThrow(() -> new NotFoundException(
-                "upload_link_not_found", "This upload link does not exist, has expired or was used already"));
+        // a link for a session's file (browser-use v2's) is not one of v1's uploads
+        UploadGrants.Grant grant = grants.redeem(token).filter(g -> g.owner() == null).orElseThrow(
+                () -> new NotFoundException("upload_link_not_found", "This upload link does not exist, has expired or"
+                        + " was used already"));
         return BrowserUseV1Views.Upload.of(service.upload(grant.tenantId(), grant.fileName(), grant.contentType(),
                 bytes));
     }
