@@ -102,7 +102,7 @@ final class V2FileController {
                 () -> new NotFoundException("upload_link_not_found", "This upload link does not exist, has expired"
                         + " or was used already"));
         // the link acts for the tenant that asked for it, in the session it names
-        Caller owner = new Caller(null, grant.tenantId(), Role.USER);
+        Caller owner = new Caller("upload-link", grant.tenantId(), Role.USER);
         files.upload(owner, grant.owner(), grant.fileName(), grant.contentType(), bytes);
         return HttpResponse.noContent();
     }
