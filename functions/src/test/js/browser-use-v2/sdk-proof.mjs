@@ -252,9 +252,9 @@ await step("429 with Retry-After past the tenant's session limit", async () => {
 });
 
 await step("billing, skills, marketplace: 404 saying they are not offered; browsers: 501 until CDP", async () => {
-  for (const call of [client.billing.account(), client.skills.list(), client.skills.get("x"),
-    client.marketplace.list(), client.marketplace.get("x")]) {
-    const e = await rejects(call, 404);
+  for (const call of [() => client.billing.account(), () => client.skills.list(), () => client.skills.get("x"),
+    () => client.marketplace.list(), () => client.marketplace.get("x")]) {
+    const e = await rejects(call(), 404);
     assert.ok(e.message.includes("not offer"), e.message);
   }
   const browser = await rejects(client.browsers.create({}), 501);

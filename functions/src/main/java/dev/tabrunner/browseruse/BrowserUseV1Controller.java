@@ -4,6 +4,7 @@ import dev.tabrunner.domain.Caller;
 import dev.tabrunner.domain.TaskRecord;
 import dev.tabrunner.http.Idempotency;
 import dev.tabrunner.http.PublicBase;
+import dev.tabrunner.http.QueryIntegers;
 import dev.tabrunner.http.RequestProblems;
 import dev.tabrunner.port.NotFoundException;
 import dev.tabrunner.port.TaskStore;
@@ -91,8 +92,8 @@ final class BrowserUseV1Controller {
     @Get("/tasks")
     BrowserUseV1Views.TaskList list(Caller caller, @Nullable @QueryValue String page,
                                     @Nullable @QueryValue String limit, HttpRequest<?> request) {
-        int p = queryInt("page", page, 1, 1, Integer.MAX_VALUE);
-        int l = queryInt("limit", limit, 10, 1, MAX_LIMIT);
+        int p = QueryIntegers.read("page", page, 1, 1, Integer.MAX_VALUE);
+        int l = QueryIntegers.read("limit", limit, 10, 1, MAX_LIMIT);
         TaskStore.Slice<TaskRecord> slice = service.list(caller, p, l);
         String base = PublicBase.of(request);
         return new BrowserUseV1Views.TaskList(slice.items().stream().map(t -> BrowserUseV1Views.summary(t, base))
@@ -170,27 +171,5 @@ final class BrowserUseV1Controller {
             return query;
         }
         throw RequestProblems.of(List.of("query", "task_id"), "Field required", "missing");
-    }
-
-    private static int queryInt(String name, String value, int fallback, int min, int max) {
-        if (value == null) {
-            return fallback;
-        }
-        int n;
-        try {
-            n = Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            throw RequestProblems.of(List.of("query", name), "Input should be a valid integer, unable to"
-                    + " parse string as an integer", "int_parsing");
-        }
-        if (n < min) {
-            throw RequestProblems.of(List.of("query", name), "Input should be greater than or equal to "
-                    + min, "greater_than_equal");
-        }
-        if (n > max) {
-            throw RequestProblems.of(List.of("query", name), "Input should be less than or equal to "
-                    + max, "less_than_equal");
-        }
-        return n;
     }
 }

@@ -1,6 +1,6 @@
 package dev.tabrunner.browserusev2;
 
-import dev.tabrunner.http.RequestProblems;
+import dev.tabrunner.http.QueryIntegers;
 
 import java.util.List;
 
@@ -13,11 +13,11 @@ final class V2Pages {
     }
 
     static int size(String value) {
-        return query("pageSize", value, DEFAULT_SIZE, 1, MAX_SIZE);
+        return QueryIntegers.read("pageSize", value, DEFAULT_SIZE, 1, MAX_SIZE);
     }
 
     static int number(String value) {
-        return query("pageNumber", value, 1, 1, Integer.MAX_VALUE);
+        return QueryIntegers.read("pageNumber", value, 1, 1, Integer.MAX_VALUE);
     }
 
     /** The page of {@code all} with this number. */
@@ -26,28 +26,5 @@ final class V2Pages {
         List<T> items = from >= all.size() ? List.of() : all.subList((int) from, (int) Math.min(all.size(),
                 from + size));
         return new V2Views.Page<>(List.copyOf(items), all.size(), number, size);
-    }
-
-    /** @throws RequestProblems at {@code ["query", name]} for what is not an integer in range */
-    static int query(String name, String value, int fallback, int min, int max) {
-        if (value == null) {
-            return fallback;
-        }
-        int n;
-        try {
-            n = Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            throw RequestProblems.of(List.of("query", name), "Input should be a valid integer, unable to parse"
-                    + " string as an integer", "int_parsing");
-        }
-        if (n < min) {
-            throw RequestProblems.of(List.of("query", name), "Input should be greater than or equal to " + min,
-                    "greater_than_equal");
-        }
-        if (n > max) {
-            throw RequestProblems.of(List.of("query", name), "Input should be less than or equal to " + max,
-                    "less_than_equal");
-        }
-        return n;
     }
 }
