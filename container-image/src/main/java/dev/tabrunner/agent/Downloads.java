@@ -18,7 +18,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * The files the page downloads while the agent runs: kept as the task's files (artifacts, listed in its state)
- * after every step. A download that failed or is larger than {@value #MAX_BYTES} bytes is left out.
+ * after every step, under generated keys with the page's name for them, made safe, as their filename. A download
+ * that failed or is larger than {@value #MAX_BYTES} bytes is left out.
  */
 final class Downloads {
     private static final Logger LOG = LoggerFactory.getLogger(Downloads.class);
@@ -51,7 +52,7 @@ final class Downloads {
                 if (path == null || Files.size(path) > MAX_BYTES) {
                     continue;
                 }
-                String name = d.suggestedFilename();
+                String name = Artifact.safeFilename(d.suggestedFilename());
                 Artifact a = hooks.saveArtifact("download", name, "application/octet-stream",
                         Files.readAllBytes(path));
                 state.files.addObject().put("source", conceal.apply(d.url())).put("artifactId", a.id())

@@ -15,6 +15,8 @@ import com.microsoft.playwright.options.WaitUntilState;
 import dev.tabrunner.action.Action;
 import dev.tabrunner.action.WaitUntil;
 import dev.tabrunner.domain.Artifact;
+import dev.tabrunner.domain.OriginPattern;
+import dev.tabrunner.domain.SessionOptions;
 import dev.tabrunner.egress.EgressPolicy;
 import dev.tabrunner.json.Json;
 import org.slf4j.Logger;
@@ -46,12 +48,19 @@ final class ActionExecutor implements PageActions {
     private final TaskControl control;
     private final Redactor redactor;
     private final EngineListener listener;
+    private final SessionOptions session;
+    private final Dialogs dialogs;
     private volatile boolean scriptKilled;
     private long scriptTimeoutMs;
     private int counter;
 
+    /**
+     * @param session the session's options, which a login's own context copies
+     * @param dialogs the run's dialog guard: a page it closed fails its action with {@code too_many_dialogs}
+     */
     ActionExecutor(BrowserSettings settings, Clock clock, BrowserHost host, Browser browser, NetworkLog network,
-                   TaskControl control, Redactor redactor, EngineListener listener) {
+                   TaskControl control, Redactor redactor, EngineListener listener, SessionOptions session,
+                   Dialogs dialogs) {
         this.settings = settings;
         this.clock = clock;
         this.host = host;
@@ -60,6 +69,8 @@ final class ActionExecutor implements PageActions {
         this.control = control;
         this.redactor = redactor;
         this.listener = listener;
+        this.session = session;
+        this.dialogs = dialogs;
     }
 
     @Override
@@ -76,8 +87,11 @@ final class ActionExecutor implements PageActions {
             perform(page, action, index, result);
         } catch (PlaywrightException e) {
             throw failure(e);
+        } catch (ActionFailure f) {
+            throw explained(f);
         }
-        return result;
+        // whatever the site echoed of a secret (a URL, a value) is scrubbed before it leaves the engine
+        return (ObjectNode) redactor.redact(result);
     }
 
     @Override
@@ -85,10 +99,23 @@ final class ActionExecutor implements PageActions {
         return redactor.redact(text);
     }
 
-    /** A Playwright exception of this run as the caller sees it: a script the watchdog ended says so. */
+    /**
+     * A Playwright exception of this run as the caller sees it: a stop request that cut the action short stops the
+     * task, a script the watchdog ended says so, a page closed for its dialogs says so.
+     *
+     * @throws TaskInterrupted when the task must end at once (the stop's own way of ending an action)
+     */
     ActionFailure failure(PlaywrightException e) {
-        return scriptKilled ? PlaywrightFailures.scriptTimeout(scriptTimeoutMs)
-                : PlaywrightFailures.classify(e, browser);
+        return explained(scriptKilled ? PlaywrightFailures.scriptTimeout(scriptTimeoutMs)
+                : PlaywrightFailures.classify(e, browser));
+    }
+
+    private ActionFailure explained(ActionFailure f) {
+        control.duringAction();
+        if (dialogs.overflowed()) {
+            return Dialogs.failure();
+        }
+        return f;
     }
 
     private void perform(Page page, Action action, int index, ObjectNode result) {
@@ -128,7 +155,7 @@ final class ActionExecutor implements PageActions {
             }
             case Action.Evaluate a -> {
                 Object value = evaluateWithDeadline(page, a.script(), (long) timeout(a));
-                result.set("value", redactor.redact(Json.mapper().<JsonNode>valueToTree(value)));
+                result.set("value", Json.mapper().<JsonNode>valueToTree(value));
             }
             case Action.Screenshot a -> {
                 byte[] png = a.selector() != null
@@ -185,24 +212,51 @@ final class ActionExecutor implements PageActions {
         result.put("scrollY", xy.get(1).asDouble());
     }
 
+    /**
+     * Logs in on a page of its own {@link LoginContext}, never on the task's page (ADR 0020): the task's page is
+     * only sent to where the login ended once it succeeded, with the login's cookies and storage.
+     */
     private void authenticate(Page page, Action.Authenticate a, ObjectNode result) {
         LoginFlow login = new LoginFlow(clock, redactor, control);
+        String startUrl = page.url();
         if (a.mode() == Action.AuthMode.PROMPT_USER) {
-            result.setAll(login.prompt(page, a, listener));
+            try (LoginContext context = LoginContext.open(browser, page.context(), session, settings, startUrl,
+                    List.of(), network)) {
+                result.setAll(login.prompt(context.page(), a, listener));
+                carry(page, context);
+            }
             return;
         }
         EngineListener.ResolvedCredential credential = listener.credential(a.credentialId())
                 .orElseThrow(() -> new ActionFailure(404, "credential_not_found", "credential "
                         + a.credentialId() + " not found"));
-        try {
-            result.setAll(login.run(page, a, credential, timeout(a)));
-        } catch (ActionFailure vaultFailed) {
-            // a wrong password or an extra challenge: hand over to a person; an origin refusal stays final
-            if (a.mode() != Action.AuthMode.VAULT_THEN_PROMPT || vaultFailed.code().equals("domain_mismatch")) {
-                throw vaultFailed;
+        login.remember(credential);
+        List<OriginPattern> origins = credential.origins().stream().map(OriginPattern::parse).toList();
+        if (origins.stream().noneMatch(o -> o.matches(startUrl))) {
+            throw new ActionFailure(422, "domain_mismatch", "the page is not on an origin this credential is"
+                    + " registered for; nothing was typed");
+        }
+        try (LoginContext context = LoginContext.open(browser, page.context(), session, settings, startUrl,
+                origins, network)) {
+            try {
+                result.setAll(login.run(context, a, credential, timeout(a)));
+            } catch (ActionFailure vaultFailed) {
+                // a wrong password or an extra challenge: hand over to a person; an origin refusal stays final
+                if (a.mode() != Action.AuthMode.VAULT_THEN_PROMPT || vaultFailed.code().equals("domain_mismatch")) {
+                    throw vaultFailed;
+                }
+                result.setAll(login.prompt(context.page(), a, listener));
+                result.put("reason", "vault_failed_user_completed");
             }
-            result.setAll(login.prompt(page, a, listener));
-            result.put("reason", "vault_failed_user_completed");
+            carry(page, context);
+        }
+    }
+
+    /** The login's cookies and storage into the task's context, and the task's page to where the login ended. */
+    private void carry(Page page, LoginContext context) {
+        String landed = context.carryInto(page.context(), redactor::reveals);
+        if (landed != null) {
+            navigate(page, landed, WaitUntil.LOAD, null);
         }
     }
 
@@ -253,8 +307,14 @@ final class ActionExecutor implements PageActions {
             if (network.upstreamFailureCount() > upstreamFailuresBefore) {
                 throw PlaywrightFailures.upstreamFailed(url, network);
             }
-            if (network.blockedCount() > blockedBefore) {
+            // a refused tunnel (https, or a redirect to one) fails the navigation itself; a refusal of anything else
+            // meanwhile (the browser's own background requests) says nothing about this navigation
+            if (network.blockedCount() > blockedBefore
+                    && String.valueOf(e.getMessage()).contains("ERR_TUNNEL_CONNECTION_FAILED")) {
                 throw PlaywrightFailures.destinationBlocked(url, network.lastBlocked());
+            }
+            if (String.valueOf(e.getMessage()).contains("crashed")) {
+                throw PlaywrightFailures.pageCrashed();
             }
             throw new ActionFailure(422, "navigation_failed", "navigating to " + url + " failed: "
                     + BrowserHost.firstLine(e.getMessage()).replaceFirst("^Error: ", ""));
@@ -290,8 +350,7 @@ final class ActionExecutor implements PageActions {
                 throw ActionFailure.browserUnavailable("browser disconnected");
             }
             if (page.isClosed() || String.valueOf(e.getMessage()).contains("crashed")) {
-                throw new ActionFailure(503, "page_crashed", "the page crashed while the script ran (out of memory?)"
-                        + "; the next task gets a fresh page");
+                throw PlaywrightFailures.pageCrashed();
             }
             throw new ActionFailure(422, "evaluate_failed", "the script threw: " + PlaywrightFailures.scriptError(e));
         }

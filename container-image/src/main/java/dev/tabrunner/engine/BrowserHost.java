@@ -30,38 +30,52 @@ public final class BrowserHost implements AutoCloseable {
         this.settings = settings;
     }
 
-    /** A connected browser, launching one if needed. */
+    /**
+     * A connected browser, launching one if needed. A launch that fails is tried once more with a fresh driver: the
+     * driver itself may be what died (a page flooding it with events), and that must cost only the task that was
+     * running, not the next one on this worker.
+     */
     public Browser browser() {
         if (browser != null && browser.isConnected()) {
             return browser;
         }
         closeBrowserQuietly();
         try {
-            if (playwright == null) {
-                playwright = Playwright.create(new Playwright.CreateOptions()
-                        .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-            }
-            if (proxy == null) {
-                proxy = EgressProxy.start(settings.egress());
-            }
-            long start = System.nanoTime();
-            browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-                    .setExecutablePath(settings.executable())
-                    .setHeadless(true)
-                    .setArgs(withMarker(settings.args()))
-                    // every request goes through the egress proxy, loopback included (Chromium bypasses proxies
-                    // for loopback unless told otherwise)
-                    .setProxy(new Proxy(proxy.address()).setBypass("<-loopback>"))
-                    .setTimeout(60_000));
-            LOG.info("chromium {} launched in {} ms", browser.version(), (System.nanoTime() - start) / 1_000_000);
-            profileDir = profileDirOf(marker);
-            removeStaleProfiles();
-            return browser;
-        } catch (PlaywrightException e) {
+            return launch();
+        } catch (PlaywrightException first) {
+            LOG.info("launching Chromium failed ({}); restarting the Playwright driver", firstLine(first.getMessage()));
             closeQuietly();
-            throw ActionFailure.browserUnavailable("could not launch Chromium at " + settings.executable()
-                    + ": " + firstLine(e.getMessage()));
+            try {
+                return launch();
+            } catch (PlaywrightException e) {
+                closeQuietly();
+                throw ActionFailure.browserUnavailable("could not launch Chromium at " + settings.executable()
+                        + ": " + firstLine(e.getMessage()));
+            }
         }
+    }
+
+    private Browser launch() {
+        if (playwright == null) {
+            playwright = Playwright.create(new Playwright.CreateOptions()
+                    .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+        }
+        if (proxy == null) {
+            proxy = EgressProxy.start(settings.egress());
+        }
+        long start = System.nanoTime();
+        browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
+                .setExecutablePath(settings.executable())
+                .setHeadless(true)
+                .setArgs(withMarker(settings.args()))
+                // every request goes through the egress proxy, loopback included (Chromium bypasses proxies
+                // for loopback unless told otherwise)
+                .setProxy(new Proxy(proxy.address()).setBypass("<-loopback>"))
+                .setTimeout(60_000));
+        LOG.info("chromium {} launched in {} ms", browser.version(), (System.nanoTime() - start) / 1_000_000);
+        profileDir = profileDirOf(marker);
+        removeStaleProfiles();
+        return browser;
     }
 
     private java.util.List<String> withMarker(java.util.List<String> args) {

@@ -39,12 +39,22 @@ public final class FreshContexts implements ContextSource {
     }
 
     private static Browser.NewContextOptions options(ContextSpec spec) {
-        SessionOptions session = spec.options();
+        Browser.NewContextOptions options = sessionOptions(spec.options()).setAcceptDownloads(spec.acceptDownloads());
+        if (spec.storageState() != null) {
+            options.setStorageState(spec.storageState());
+        }
+        return options;
+    }
+
+    /**
+     * A context as the session's options make it (viewport, user agent, locale, time zone), without its state; also
+     * the login's own context (ADR 0020), which must look like the task's to the site.
+     */
+    static Browser.NewContextOptions sessionOptions(SessionOptions session) {
         Browser.NewContextOptions options = new Browser.NewContextOptions()
                 .setViewportSize(session.viewport().width(), session.viewport().height())
                 // service workers would serve cached responses without a request the task can see
-                .setServiceWorkers(ServiceWorkerPolicy.BLOCK)
-                .setAcceptDownloads(spec.acceptDownloads());
+                .setServiceWorkers(ServiceWorkerPolicy.BLOCK);
         if (session.userAgent() != null) {
             options.setUserAgent(session.userAgent());
         }
@@ -53,9 +63,6 @@ public final class FreshContexts implements ContextSource {
         }
         if (session.timezoneId() != null) {
             options.setTimezoneId(session.timezoneId());
-        }
-        if (spec.storageState() != null) {
-            options.setStorageState(spec.storageState());
         }
         return options;
     }

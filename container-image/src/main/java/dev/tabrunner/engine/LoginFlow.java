@@ -9,18 +9,22 @@ import com.microsoft.playwright.TimeoutError;
 import com.microsoft.playwright.options.LoadState;
 import com.microsoft.playwright.options.WaitForSelectorState;
 import dev.tabrunner.action.Action;
-import dev.tabrunner.domain.OriginPattern;
 import dev.tabrunner.domain.Totp;
 import dev.tabrunner.json.Json;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.function.DoubleConsumer;
+import java.util.function.Supplier;
 
 /**
- * The {@code authenticate} action in {@code vault} mode: find the login form (given selectors, or by the usual
- * attributes, in any frame, across a two-step "Next" flow), refuse unless both the page and the frame holding
- * the form are on one of the credential's origins, fill, add a fresh TOTP code, submit, and wait for the success
- * condition. Secret values are only ever passed to {@code fill}; they are never returned or logged.
+ * The {@code authenticate} action on the page of its own {@link LoginContext} (ADR 0020), never on the task's
+ * page. In {@code vault} mode: find the login form (given selectors, or by the usual attributes, in any frame,
+ * across a two-step "Next" flow), arm the login's navigation guard, then before each value is typed verify that the
+ * page and the frame holding the field are on one of the credential's origins and that no frame tried to leave them;
+ * fill, add a fresh TOTP code, submit, and wait for the success condition. Secret values are only ever passed to
+ * {@code fill}; they are never returned or logged. In {@code prompt_user} mode a person does the same through the
+ * live view.
  */
 final class LoginFlow {
     private static final List<String> CONSENT_BUTTONS = List.of("#onetrust-accept-btn-handler",
@@ -39,6 +43,8 @@ final class LoginFlow {
             + "button:has-text('Log in'), button:has-text('Sign in'), button:has-text('Login'), "
             + "button:has-text('Verify')";
     private static final long DEFAULT_PAUSE_MS = 300_000;
+    /** Longest single wait inside a login: a violation or a stop is noticed within it. */
+    private static final long SLICE_MS = 250;
     private static final int FRAME_INTERVAL_MS = 250;
     /** A code with less time than this left may expire in transit; wait for the next window instead. */
     private static final int MIN_TOTP_SECONDS = 5;
@@ -101,58 +107,68 @@ final class LoginFlow {
         }
     }
 
-    ObjectNode run(Page page, Action.Authenticate a, EngineListener.ResolvedCredential credential, double timeoutMs) {
+    /** Adds the credential's secrets to the run's redactor: whatever the site echoes of them is scrubbed. */
+    void remember(EngineListener.ResolvedCredential credential) {
         redactor.add(credential.secret().password());
         redactor.add(credential.secret().totpSecret());
-        List<OriginPattern> origins = credential.origins().stream().map(OriginPattern::parse).toList();
+    }
+
+    ObjectNode run(LoginContext login, Action.Authenticate a, EngineListener.ResolvedCredential credential,
+                   double timeoutMs) {
+        Page page = login.page();
         Action.LoginSelectors sel = a.selectors() == null ? new Action.LoginSelectors(null, null, null, null)
                 : a.selectors();
         dismissConsent(page);
 
-        Locator user = find(page, sel.username() != null ? sel.username() : USERNAME, timeoutMs,
+        Locator user = find(login, sel.username() != null ? sel.username() : USERNAME, timeoutMs,
                 "no username field found");
         Frame frame = user.elementHandle().ownerFrame();
-        requireOrigin(page, frame, origins);
+        // from the first value typed on, no frame may leave the credential's origins
+        login.arm();
+        login.requireOrigin(frame, user);
         Locator password = frame.locator(sel.password() != null ? sel.password() : PASSWORD).first();
         if (!password.isVisible()) {
             // two-step login: the username goes first, the password field appears after "Next"
             user.fill(credential.secret().username());
+            login.requireNoViolation();
             frame.locator(NEXT).first().click(new Locator.ClickOptions().setTimeout(timeoutMs));
-            try {
-                password.waitFor(new Locator.WaitForOptions().setState(WaitForSelectorState.VISIBLE)
-                        .setTimeout(timeoutMs));
-            } catch (TimeoutError e) {
-                throw new ActionFailure(404, "selector_not_found", "no password field appeared");
-            }
+            waitVisible(login, password, timeoutMs);
             frame = password.elementHandle().ownerFrame();
-            requireOrigin(page, frame, origins);
         } else {
+            login.requireOrigin(frame, user);
             user.fill(credential.secret().username());
         }
+        login.requireOrigin(frame, password);
         password.fill(credential.secret().password());
 
         boolean totpFilled = false;
         if (credential.secret().totpSecret() != null) {
             Locator totp = frame.locator(sel.totp() != null ? sel.totp() : TOTP).first();
             if (totp.isVisible()) {
-                totp.fill(totpCode(credential.secret().totpSecret()));
+                String code = totpCode(credential.secret().totpSecret());
+                login.requireOrigin(frame, totp);
+                totp.fill(code);
                 totpFilled = true;
             }
         }
+        login.requireOrigin(frame, password);
         submit(frame, password, sel);
         if (credential.secret().totpSecret() != null && !totpFilled) {
             Locator totp = page.locator(sel.totp() != null ? sel.totp() : TOTP).first();
             try {
                 totp.waitFor(new Locator.WaitForOptions().setState(WaitForSelectorState.VISIBLE).setTimeout(3_000));
                 Frame totpFrame = totp.elementHandle().ownerFrame();
-                requireOrigin(page, totpFrame, origins);
-                totp.fill(totpCode(credential.secret().totpSecret()));
+                String code = totpCode(credential.secret().totpSecret());
+                login.requireOrigin(totpFrame, totp);
+                totp.fill(code);
                 submit(totpFrame, totp, new Action.LoginSelectors(null, null, null, null));
             } catch (TimeoutError e) {
                 // no second factor asked for; the success condition decides
             }
         }
-        awaitSuccess(page, a.success(), timeoutMs);
+        login.requireNoViolation();
+        login.submitted();
+        awaitSuccess(login, a.success(), timeoutMs);
         ObjectNode result = Json.mapper().createObjectNode();
         result.put("success", true);
         result.put("reason", "logged_in");
@@ -188,9 +204,12 @@ final class LoginFlow {
         }
     }
 
-    private static Locator find(Page page, String selector, double timeoutMs, String notFound) {
+    private Locator find(LoginContext login, String selector, double timeoutMs, String notFound) {
+        Page page = login.page();
         long deadline = System.nanoTime() + (long) (timeoutMs * 1_000_000);
         do {
+            login.requireNoViolation();
+            control.duringAction();
             for (Frame f : page.frames()) {
                 Locator l = f.locator(selector).first();
                 try {
@@ -206,12 +225,36 @@ final class LoginFlow {
         throw new ActionFailure(404, "selector_not_found", notFound);
     }
 
-    private static void requireOrigin(Page page, Frame frame, List<OriginPattern> origins) {
-        boolean pageOk = origins.stream().anyMatch(o -> o.matches(page.url()));
-        boolean frameOk = origins.stream().anyMatch(o -> o.matches(frame.url()));
-        if (!pageOk || !frameOk) {
-            throw new ActionFailure(422, "domain_mismatch", "the login form is not on an origin this credential is"
-                    + " registered for; nothing was typed");
+    /** Waits for the password field of a two-step form; a "Next" that left the origins fails at once. */
+    private void waitVisible(LoginContext login, Locator field, double timeoutMs) {
+        inSlices(login, timeoutMs, () -> new ActionFailure(404, "selector_not_found", "no password field appeared"),
+                slice -> field.waitFor(new Locator.WaitForOptions().setState(WaitForSelectorState.VISIBLE)
+                        .setTimeout(slice)));
+    }
+
+    /**
+     * Waits in slices of at most {@value #SLICE_MS} ms, so that a frame leaving the origins or a stop request ends
+     * the wait at once.
+     *
+     * @param wait one slice of the wait: returns when done, throws {@link TimeoutError} when not yet
+     */
+    private void inSlices(LoginContext login, double timeoutMs, Supplier<ActionFailure> timedOut,
+                          DoubleConsumer wait) {
+        long deadline = System.nanoTime() + (long) (timeoutMs * 1_000_000);
+        while (true) {
+            login.requireNoViolation();
+            control.duringAction();
+            long left = (deadline - System.nanoTime()) / 1_000_000;
+            if (left <= 0) {
+                throw timedOut.get();
+            }
+            try {
+                wait.accept(Math.min(left, SLICE_MS));
+                login.requireNoViolation();
+                return;
+            } catch (TimeoutError e) {
+                // next slice
+            }
         }
     }
 
@@ -229,26 +272,25 @@ final class LoginFlow {
         }
     }
 
-    private static void awaitSuccess(Page page, Action.SuccessCondition success, double defaultTimeout) {
+    private void awaitSuccess(LoginContext login, Action.SuccessCondition success, double defaultTimeout) {
+        Page page = login.page();
         double timeout = success != null && success.timeoutMs() != null ? success.timeoutMs() : defaultTimeout;
-        try {
-            if (success == null) {
-                page.waitForLoadState(LoadState.LOAD, new Page.WaitForLoadStateOptions().setTimeout(timeout));
-                return;
-            }
-            switch (success.condition()) {
-                case "url" -> page.waitForURL(u -> u.contains(success.value()),
-                        new Page.WaitForURLOptions().setTimeout(timeout));
-                case "selector" -> page.locator(success.value()).first().waitFor(new Locator.WaitForOptions()
-                        .setState(WaitForSelectorState.VISIBLE).setTimeout(timeout));
-                case "text" -> page.getByText(success.value()).first().waitFor(new Locator.WaitForOptions()
-                        .setState(WaitForSelectorState.VISIBLE).setTimeout(timeout));
-                default -> page.waitForLoadState(LoadState.NETWORKIDLE,
-                        new Page.WaitForLoadStateOptions().setTimeout(timeout));
-            }
-        } catch (TimeoutError e) {
-            throw new ActionFailure(408, "success_condition_not_met", "the login's success condition was not met"
-                    + " within " + (long) timeout + " ms");
-        }
+        inSlices(login, timeout, () -> new ActionFailure(408, "success_condition_not_met", "the login's success"
+                + " condition was not met within " + (long) timeout + " ms"), slice -> {
+                    if (success == null) {
+                        page.waitForLoadState(LoadState.LOAD, new Page.WaitForLoadStateOptions().setTimeout(slice));
+                        return;
+                    }
+                    switch (success.condition()) {
+                        case "url" -> page.waitForURL(u -> u.contains(success.value()),
+                                new Page.WaitForURLOptions().setTimeout(slice));
+                        case "selector" -> page.locator(success.value()).first().waitFor(new Locator.WaitForOptions()
+                                .setState(WaitForSelectorState.VISIBLE).setTimeout(slice));
+                        case "text" -> page.getByText(success.value()).first().waitFor(new Locator.WaitForOptions()
+                                .setState(WaitForSelectorState.VISIBLE).setTimeout(slice));
+                        default -> page.waitForLoadState(LoadState.NETWORKIDLE,
+                                new Page.WaitForLoadStateOptions().setTimeout(slice));
+                    }
+                });
     }
 }

@@ -8,6 +8,7 @@ import dev.tabrunner.action.PdfOptions;
 import dev.tabrunner.action.TaskRequest;
 
 import java.nio.charset.StandardCharsets;
+import java.util.function.UnaryOperator;
 
 /** What a scripted task asked to keep of its last page: a screenshot, a PDF, the HTML. */
 final class PageOutputs {
@@ -17,7 +18,8 @@ final class PageOutputs {
         this.actionTimeoutMs = actionTimeoutMs;
     }
 
-    void save(Page page, TaskRequest request, EngineListener listener) {
+    /** @param redact scrubs the stored HTML of the secrets the run used (a site may echo one back) */
+    void save(Page page, TaskRequest request, EngineListener listener, UnaryOperator<String> redact) {
         if (request.screenshot() != null) {
             listener.saveArtifact("screenshot", "screenshot.png", "image/png", screenshot(page, request));
         }
@@ -26,7 +28,7 @@ final class PageOutputs {
         }
         if (request.content()) {
             listener.saveArtifact("content", "page.html", "text/html; charset=utf-8",
-                    page.content().getBytes(StandardCharsets.UTF_8));
+                    redact.apply(page.content()).getBytes(StandardCharsets.UTF_8));
         }
     }
 

@@ -60,6 +60,7 @@ public final class PlaywrightEngine {
             return notStarted(spec, f, network.toJson());
         }
         Redactor redactor = new Redactor();
+        Dialogs dialogs = new Dialogs();
         BrowserContext context = null;
         ActionExecutor executor = null;
         try {
@@ -69,22 +70,31 @@ public final class PlaywrightEngine {
             context.onRequest(r -> network.page(r.method(), r.url(), r.resourceType()));
             // WebSockets raise no request event; the log needs them as page requests all the same
             context.onPage(p -> p.onWebSocket(ws -> network.page("GET", ws.url(), "websocket")));
+            // every page of the task, popups included, has its dialogs bounded
+            context.onPage(dialogs::watch);
             Page page = context.newPage();
             if (spec.resumeUrl() != null && !spec.resumeUrl().startsWith("about:")) {
                 reopen(page, spec.resumeUrl());
             }
-            executor = new ActionExecutor(settings, clock, host, browser, network, control, redactor, listener);
+            executor = new ActionExecutor(settings, clock, host, browser, network, control, redactor, listener,
+                    spec.options(), dialogs);
             TaskError error = program.run(page, executor);
-            return new EngineOutcome(page.url(), context.storageState(), error, null, network.toJson());
+            return new EngineOutcome(redactor.redact(page.url()), context.storageState(), error, null,
+                    redacted(network, redactor));
         } catch (TaskInterrupted i) {
-            return ended(context, browser, host, spec, null, i.reason(), network);
+            return ended(context, browser, host, spec, null, i.reason(), network, redactor);
         } catch (ActionFailure f) {
             keepFailureScreenshot(context, browser, listener);
-            return ended(context, browser, host, spec, error(f, redactor), null, network);
+            return ended(context, browser, host, spec, error(f, redactor), null, network, redactor);
         } catch (PlaywrightException e) {
-            ActionFailure f = executor != null ? executor.failure(e) : PlaywrightFailures.classify(e, browser);
+            ActionFailure f;
+            try {
+                f = executor != null ? executor.failure(e) : PlaywrightFailures.classify(e, browser);
+            } catch (TaskInterrupted i) {
+                return ended(context, browser, host, spec, null, i.reason(), network, redactor);
+            }
             keepFailureScreenshot(context, browser, listener);
-            return ended(context, browser, host, spec, error(f, redactor), null, network);
+            return ended(context, browser, host, spec, error(f, redactor), null, network, redactor);
         } finally {
             EgressProxy proxy = host.proxyIfRunning();
             if (proxy != null) {
@@ -113,6 +123,11 @@ public final class PlaywrightEngine {
         }
     }
 
+    /** The network log as it may leave the engine: a login's GET form puts the password into a URL. */
+    private static ArrayNode redacted(NetworkLog network, Redactor redactor) {
+        return (ArrayNode) redactor.redact(network.toJson());
+    }
+
     /** A run that ended before it had a context: no state to save, the URL it would have reopened. */
     private static EngineOutcome notStarted(ContextSpec spec, ActionFailure f, ArrayNode network) {
         return new EngineOutcome(spec.resumeUrl(), null, TaskError.of(f.status(), f.code(), f.getMessage()), null,
@@ -126,7 +141,8 @@ public final class PlaywrightEngine {
 
     /** Saves what can be saved of a run that did not reach its end. */
     private static EngineOutcome ended(BrowserContext context, Browser browser, BrowserHost host, ContextSpec spec,
-                                       TaskError error, TaskInterrupted.Reason interrupted, NetworkLog network) {
+                                       TaskError error, TaskInterrupted.Reason interrupted, NetworkLog network,
+                                       Redactor redactor) {
         String state = null;
         String url = spec.resumeUrl();
         if (browser.isConnected() && context != null) {
@@ -142,7 +158,7 @@ public final class PlaywrightEngine {
         if (!browser.isConnected()) {
             host.closeBrowserQuietly();
         }
-        return new EngineOutcome(url, state, error, interrupted, network.toJson());
+        return new EngineOutcome(redactor.redact(url), state, error, interrupted, redacted(network, redactor));
     }
 
     private static void reopen(Page page, String url) {

@@ -27,6 +27,10 @@ final class PlaywrightFailures {
     /** A Playwright exception no step explained itself: the browser went away, a timeout, a bad selector, ... */
     static ActionFailure classify(PlaywrightException e, Browser browser) {
         String message = scriptError(e);
+        if (browser.isConnected() && message.contains("crashed")) {
+            // the page's renderer died (out of memory, killed); the browser serves on
+            return pageCrashed();
+        }
         if (!browser.isConnected() || message.contains("has been closed") || message.contains("Target closed")
                 || message.contains("crashed")) {
             return ActionFailure.browserUnavailable(message);
@@ -52,6 +56,11 @@ final class PlaywrightFailures {
     static ActionFailure upstreamFailed(String url, NetworkLog network) {
         return new ActionFailure(502, "upstream_proxy_failed", "navigating to " + url + " failed: the proxy for '"
                 + network.rules().country() + "' did not carry the request (" + network.lastUpstreamFailure() + ")");
+    }
+
+    static ActionFailure pageCrashed() {
+        return new ActionFailure(503, "page_crashed", "the page crashed (out of memory, or its renderer was killed);"
+                + " the next task gets a fresh page");
     }
 
     static ActionFailure scriptTimeout(long timeoutMs) {

@@ -5,7 +5,8 @@ import dev.tabrunner.domain.SecretMask;
 
 /**
  * Hides the secret values that a run touched (a vault password, a TOTP secret or code) wherever they would leave
- * the engine: in {@code evaluate} results and in error messages. The replacing is {@link SecretMask}'s, the same
+ * the engine, in every encoded form: action results, the page's URL, the network log, stored HTML, error
+ * messages. The replacing is {@link SecretMask}'s, the same
  * as for an agent task's own secrets; here a value becomes {@value #MARKER} since it has no name to show.
  */
 final class Redactor {
@@ -23,5 +24,10 @@ final class Redactor {
 
     JsonNode redact(JsonNode node) {
         return mask.apply(node);
+    }
+
+    /** True when the text holds any form of a secret of the run. */
+    boolean reveals(String text) {
+        return mask.reveals(text);
     }
 }

@@ -66,9 +66,9 @@ public final class ScriptedProgram implements PageProgram {
                 throw f.at(index, action.type());
             }
             results.add(result);
-            listener.actionCompleted(results.deepCopy(), page.url());
+            listener.actionCompleted(results.deepCopy(), actions.redact(page.url()));
         }
-        outputs.save(page, request, listener);
+        outputs.save(page, request, listener, actions::redact);
         return null;
     }
 }

@@ -13,12 +13,15 @@ import java.time.Instant;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Watches a running task: about once a second it reads the task, which is how a stop or pause request reaches the
  * run, and renews the worker's lease well before it expires. The run asks it between actions (and inside long
  * waits) whether it may go on: not after a stop or pause request, nor when the host's own deadline is near, nor
- * when the task was taken over.
+ * when the task was taken over. A stop (or the task lost) also cuts short the action under way, whatever it is
+ * doing: the watch kills the page's renderer processes, as the script watchdog does, which fails the action at once
+ * (the run then ends as stopped); Playwright objects are not touched from this thread.
  */
 final class TaskWatch implements TaskControl {
     private static final Logger LOG = LoggerFactory.getLogger(TaskWatch.class);
@@ -31,15 +34,21 @@ final class TaskWatch implements TaskControl {
     private final Duration lease;
     /** The lease as this watcher last renewed it (renewals leave the task's version, and the writer's copy, alone). */
     private volatile Instant leaseRenewedUntil;
+    private final Runnable cutShort;
+    private final AtomicBoolean cut = new AtomicBoolean();
     private volatile boolean lost;
     private ScheduledFuture<?> watching;
 
-    /** @param yieldBy when the host ends this invocation (a Lambda's time limit), or null for never */
-    TaskWatch(TaskWriter writer, Instant yieldBy, Clock clock, Duration lease) {
+    /**
+     * @param yieldBy  when the host ends this invocation (a Lambda's time limit), or null for never
+     * @param cutShort ends the action under way from outside (kills the task's renderers); safe from any thread
+     */
+    TaskWatch(TaskWriter writer, Instant yieldBy, Clock clock, Duration lease, Runnable cutShort) {
         this.writer = writer;
         this.yieldBy = yieldBy;
         this.clock = clock;
         this.lease = lease;
+        this.cutShort = cutShort;
     }
 
     /** Starts reading the task once a second on the given thread, until {@link #stop()}. */
@@ -67,10 +76,21 @@ final class TaskWatch implements TaskControl {
                     leaseRenewedUntil = next;
                 }
             }
+            if (seen.control() == TaskRecord.Control.STOP) {
+                cutShort();
+            }
         } catch (TaskInterrupted e) {
             lost = true;
+            cutShort();
         } catch (RuntimeException e) {
             LOG.warn("watching task {} failed: {}", writer.current().id(), e.getMessage());
+        }
+    }
+
+    private void cutShort() {
+        if (cut.compareAndSet(false, true)) {
+            LOG.info("task {}: stopped or lost; cutting the action under way short", writer.current().id());
+            cutShort.run();
         }
     }
 

@@ -118,7 +118,8 @@ public final class TaskWorker implements TaskExecutor {
         }
         String storageState = session.stateKey() == null ? null : env.blobs().get(session.stateKey())
                 .map(b -> new String(b, StandardCharsets.UTF_8)).orElse(null);
-        TaskWatch watch = new TaskWatch(writer, yieldBy, env.clock(), lease);
+        BrowserHost browsers = host.get();
+        TaskWatch watch = new TaskWatch(writer, yieldBy, env.clock(), lease, browsers::killRenderers);
         WorkerListener listener = new WorkerListener(env, writer, progress, workerId, lease,
                 strategy.artifactKeyPrefix());
         PageProgram program = strategy.program(writer, watch, listener, progress);
@@ -126,7 +127,7 @@ public final class TaskWorker implements TaskExecutor {
         EngineOutcome outcome;
         watch.start(watchers);
         try {
-            outcome = engine.run(host.get(), spec, program, listener, watch);
+            outcome = engine.run(browsers, spec, program, listener, watch);
         } finally {
             watch.stop();
         }

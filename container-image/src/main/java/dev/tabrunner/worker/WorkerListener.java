@@ -58,12 +58,15 @@ final class WorkerListener implements EngineListener {
     public Artifact saveArtifact(String kind, String filename, String contentType, byte[] bytes) {
         TaskRecord t = writer.current();
         String id = UUID.randomUUID().toString();
+        // the key is ours: a page names its downloads ("my report.pdf", "../../x"), and the name is metadata
         String key;
         if (keyPrefix == null) {
-            key = "tasks/" + t.tenantId() + "/" + t.id() + "/" + id + "-" + filename;
+            key = "tasks/" + t.tenantId() + "/" + t.id() + "/" + id;
         } else {
+            // a dialect that serves its files by name (browsing screenshots) keeps the name, made safe, in the key
             boolean taken = progress.artifacts().stream().anyMatch(a -> a.filename().equals(filename));
-            key = keyPrefix + "/" + t.tenantId() + "/" + t.id() + "/" + (taken ? id + "-" : "") + filename;
+            key = keyPrefix + "/" + t.tenantId() + "/" + t.id() + "/" + (taken ? id + "-" : "")
+                    + Artifact.safeFilename(filename);
         }
         env.blobs().put(key, bytes, contentType);
         Artifact artifact = new Artifact(id, kind, filename, contentType, bytes.length, key);

@@ -50,7 +50,7 @@ final class AwsBeans {
     @Singleton
     @Requires(missingBeans = ApiSettings.class)
     ApiSettings apiSettings() {
-        return ApiSettings.from(System.getenv());
+        return ApiSettings.forLambda(System.getenv());
     }
 
     @Singleton

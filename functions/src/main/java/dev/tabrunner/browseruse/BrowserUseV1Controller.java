@@ -5,10 +5,12 @@ import dev.tabrunner.domain.TaskRecord;
 import dev.tabrunner.http.ApiDefinition;
 import dev.tabrunner.http.Idempotency;
 import dev.tabrunner.http.PublicBase;
+import dev.tabrunner.http.QueryIntegers;
 import dev.tabrunner.http.RequestProblems;
 import dev.tabrunner.port.NotFoundException;
 import dev.tabrunner.port.TaskStore;
 import dev.tabrunner.tasks.FileService;
+import dev.tabrunner.tasks.UploadGrants;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -34,7 +36,7 @@ import java.util.List;
 
 /**
  * The browser-use v1 Tasks API (seeds 002 and 004) under {@code /api/v1}: a client of that service works here
- * after changing its base URL and key. Errors keep that API's shapes ({@link BrowserUseV1ErrorFormat}).
+ * after changing its base URL and key. Errors keep that API's shapes ({@link dev.tabrunner.http.FastApiErrorFormat}).
  */
 @Tag(name = ApiDefinition.V1)
 @Controller("/api/v1")
@@ -102,8 +104,8 @@ final class BrowserUseV1Controller {
     @Get("/tasks")
     BrowserUseV1Views.TaskList list(@Parameter(hidden = true) Caller caller, @Nullable @QueryValue String page,
                                     @Nullable @QueryValue String limit, HttpRequest<?> request) {
-        int p = queryInt("page", page, 1, 1, Integer.MAX_VALUE);
-        int l = queryInt("limit", limit, 10, 1, MAX_LIMIT);
+        int p = QueryIntegers.read("page", page, 1, 1, Integer.MAX_VALUE);
+        int l = QueryIntegers.read("limit", limit, 10, 1, MAX_LIMIT);
         TaskStore.Slice<TaskRecord> slice = service.list(caller, p, l);
         String base = PublicBase.of(request);
         return new BrowserUseV1Views.TaskList(slice.items().stream().map(t -> BrowserUseV1Views.summary(t, base))
@@ -167,8 +169,10 @@ final class BrowserUseV1Controller {
         byte[] bytes = body == null ? new byte[0] : body;
         // checked before the link is used up, so that a file too large can be sent again, smaller
         files.checkSize(bytes.length);
-        UploadGrants.Grant grant = grants.redeem(token).orElseThrow(() -> new NotFoundException(
-                "upload_link_not_found", "This upload link does not exist, has expired or was used already"));
+        // a link for a session's file (browser-use v2's) is not one of v1's uploads
+        UploadGrants.Grant grant = grants.redeem(token).filter(g -> g.owner() == null).orElseThrow(
+                () -> new NotFoundException("upload_link_not_found", "This upload link does not exist, has expired or"
+                        + " was used already"));
         return BrowserUseV1Views.Upload.of(service.upload(grant.tenantId(), grant.fileName(), grant.contentType(),
                 bytes));
     }
@@ -182,27 +186,5 @@ final class BrowserUseV1Controller {
             return query;
         }
         throw RequestProblems.of(List.of("query", "task_id"), "Field required", "missing");
-    }
-
-    private static int queryInt(String name, String value, int fallback, int min, int max) {
-        if (value == null) {
-            return fallback;
-        }
-        int n;
-        try {
-            n = Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            throw RequestProblems.of(List.of("query", name), "Input should be a valid integer, unable to"
-                    + " parse string as an integer", "int_parsing");
-        }
-        if (n < min) {
-            throw RequestProblems.of(List.of("query", name), "Input should be greater than or equal to "
-                    + min, "greater_than_equal");
-        }
-        if (n > max) {
-            throw RequestProblems.of(List.of("query", name), "Input should be less than or equal to "
-                    + max, "less_than_equal");
-        }
-        return n;
     }
 }

@@ -2,6 +2,7 @@ package dev.tabrunner.browseruse;
 
 import dev.tabrunner.http.Dialect;
 import dev.tabrunner.http.ErrorFormat;
+import dev.tabrunner.http.FastApiErrorFormat;
 import jakarta.inject.Singleton;
 
 import java.util.List;
@@ -33,6 +34,6 @@ final class BrowserUseV1Dialect implements Dialect {
 
     @Override
     public ErrorFormat errorFormat() {
-        return BrowserUseV1ErrorFormat.INSTANCE;
+        return FastApiErrorFormat.INSTANCE;
     }
 }

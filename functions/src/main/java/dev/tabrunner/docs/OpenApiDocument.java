@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import dev.tabrunner.http.ApiDefinition;
 import dev.tabrunner.http.Dialects;
 import jakarta.inject.Singleton;
 
@@ -83,6 +84,11 @@ public final class OpenApiDocument {
                 if (open) {
                     // no key: a link's token, or nothing at all
                     operation.putArray("security");
+                } else if (dialects.apiKeyHeader(path.getKey()).isPresent()) {
+                    // the dialect's own key header, or Bearer
+                    ArrayNode either = operation.putArray("security");
+                    either.addObject().putArray(ApiDefinition.BEARER);
+                    either.addObject().putArray(ApiDefinition.BROWSER_USE_KEY);
                 }
                 for (JsonNode parameter : operation.path("parameters")) {
                     nullableScalar(parameter.path("schema"));

@@ -1,6 +1,7 @@
 package dev.tabrunner.http;
 
 import io.swagger.v3.oas.annotations.OpenAPIDefinition;
+import io.swagger.v3.oas.annotations.enums.SecuritySchemeIn;
 import io.swagger.v3.oas.annotations.enums.SecuritySchemeType;
 import io.swagger.v3.oas.annotations.info.Info;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
@@ -25,6 +26,8 @@ import io.swagger.v3.oas.annotations.tags.Tag;
                 @Tag(name = ApiDefinition.ADMIN, description = "API keys and webhooks; admin keys only"),
                 @Tag(name = ApiDefinition.V1, description = "browser-use's v1 Tasks API (seeds 002 and 004). Errors:"
                         + " {\"detail\": ...}, request problems as 422"),
+                @Tag(name = ApiDefinition.V2, description = "browser-use's v2 API as its official SDK calls it;"
+                        + " the key also as X-Browser-Use-API-Key. Errors: FastAPI's, as v1"),
                 @Tag(name = ApiDefinition.BROWSING, description = "The browsing API (seed 003). Errors:"
                         + " {\"error\": {code, message}}"),
                 @Tag(name = ApiDefinition.PAGES, description = "Pages opened with a link's token or no key at all:"
@@ -32,12 +35,17 @@ import io.swagger.v3.oas.annotations.tags.Tag;
         })
 @SecurityScheme(name = ApiDefinition.BEARER, type = SecuritySchemeType.HTTP, scheme = "bearer",
         description = "An API key: Authorization: Bearer <key>")
+@SecurityScheme(name = ApiDefinition.BROWSER_USE_KEY, type = SecuritySchemeType.APIKEY,
+        in = SecuritySchemeIn.HEADER, paramName = "X-Browser-Use-API-Key",
+        description = "An API key as browser-use's SDK sends it, on the v2 paths (Bearer works there too)")
 public final class ApiDefinition {
     public static final String BEARER = "bearer";
+    public static final String BROWSER_USE_KEY = "browserUseKey";
     public static final String NATIVE = "native";
     public static final String CREDENTIALS = "credentials";
     public static final String ADMIN = "admin";
     public static final String V1 = "browser-use v1";
+    public static final String V2 = "browser-use v2";
     public static final String BROWSING = "browsing";
     public static final String PAGES = "pages";
 

@@ -18,7 +18,8 @@ import java.util.Optional;
 
 /**
  * Every route but {@code /health} and the token-guarded pages dialects declare (live view, public share) needs
- * {@code Authorization: Bearer <key>}. Runs before routing so that an unauthenticated caller learns nothing, not
+ * {@code Authorization: Bearer <key>}, or the key in the header the path's dialect names (browser-use v2's
+ * {@code X-Browser-Use-API-Key}). Runs before routing so that an unauthenticated caller learns nothing, not
  * even which paths exist; its answers are in the error format of the dialect the path belongs to.
  */
 @ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
@@ -43,11 +44,18 @@ final class AuthFilter {
         if (dialects.isPublic(path)) {
             return null;
         }
+        Optional<String> keyHeader = dialects.apiKeyHeader(path);
+        String key = keyHeader.map(name -> request.getHeaders().get(name)).filter(k -> !k.isBlank())
+                .map(String::trim).orElse(null);
         String header = request.getHeaders().getAuthorization().orElse(null);
-        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return unauthorized(path, "missing API key: send Authorization: Bearer <key>");
+        if (key == null && header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            key = header.substring(7).trim();
         }
-        Optional<Caller> caller = keys.authenticate(header.substring(7).trim());
+        if (key == null) {
+            return unauthorized(path, "missing API key: send Authorization: Bearer <key>"
+                    + keyHeader.map(name -> " or " + name + ": <key>").orElse(""));
+        }
+        Optional<Caller> caller = keys.authenticate(key);
         if (caller.isEmpty()) {
             return unauthorized(path, "invalid or revoked API key");
         }

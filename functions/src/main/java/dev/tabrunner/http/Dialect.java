@@ -1,6 +1,7 @@
 package dev.tabrunner.http;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * An API dialect as the shared HTTP plumbing sees it: the paths it answers under and how it answers errors. Each
@@ -23,6 +24,14 @@ public interface Dialect {
      */
     default List<String> publicPathPrefixes() {
         return List.of();
+    }
+
+    /**
+     * A header that carries the API key on this dialect's paths instead of {@code Authorization: Bearer} (browser-use
+     * v2's {@code X-Browser-Use-API-Key}); empty for Bearer only. Bearer works on every path either way.
+     */
+    default Optional<String> apiKeyHeader() {
+        return Optional.empty();
     }
 
     ErrorFormat errorFormat();

@@ -5,6 +5,7 @@ import jakarta.inject.Singleton;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -36,14 +37,23 @@ public final class Dialects {
 
     /** The error format of the dialect the path belongs to. */
     public ErrorFormat errorFormat(String path) {
+        return dialect(path).map(Dialect::errorFormat).orElse(ProductErrorFormat.INSTANCE);
+    }
+
+    /** The header the path's dialect takes the API key in besides {@code Authorization: Bearer}, if any. */
+    public Optional<String> apiKeyHeader(String path) {
+        return dialect(path).flatMap(Dialect::apiKeyHeader);
+    }
+
+    private Optional<Dialect> dialect(String path) {
         if (path != null) {
             for (Map.Entry<String, Dialect> e : byPrefix) {
                 if (path.startsWith(e.getKey())) {
-                    return e.getValue().errorFormat();
+                    return Optional.of(e.getValue());
                 }
             }
         }
-        return ProductErrorFormat.INSTANCE;
+        return Optional.empty();
     }
 
     /**

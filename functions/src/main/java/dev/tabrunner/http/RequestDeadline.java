@@ -35,6 +35,15 @@ public final class RequestDeadline {
         }
     }
 
+    /**
+     * When a request that arrived now must stop waiting: {@code max} from now, or sooner when its deadline (less the
+     * margin) comes first. Taken when the request arrives, so that the work before the wait (a task's submission)
+     * counts against it.
+     */
+    public static Instant answerBy(HttpRequest<?> request, Duration max, Clock clock) {
+        return clock.instant().plus(bound(request, max, clock));
+    }
+
     /** How long the request may wait: {@code max}, or less when its deadline (less the margin) comes sooner. */
     public static Duration bound(HttpRequest<?> request, Duration max, Clock clock) {
         return of(request).map(d -> Duration.between(clock.instant(), d.minus(MARGIN)))

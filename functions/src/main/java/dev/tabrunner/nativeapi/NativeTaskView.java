@@ -10,7 +10,9 @@ import java.util.List;
 /**
  * A task as the native API shows it: seed 000's Run Task response ({@code url}, {@code screenshot}, {@code pdf},
  * {@code content}, {@code results}) and the task's own fields, plus, for a natural-language task, seed 001's
- * ({@link AgentFields}). Binary outputs are inlined as base64 once the task has ended.
+ * ({@link AgentFields}). Binary outputs are inlined as base64 once the task has ended, within a budget per answer;
+ * past it an output is a download URL ({@code screenshotUrl}, {@code pdfUrl}, {@code content.htmlUrl}, an action's
+ * {@code screenshotUrl}).
  *
  * @param results   one entry per action, as the worker recorded it (its shape depends on the action type)
  * @param pollUrl   where to read the task again, while it has not ended
@@ -21,7 +23,9 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.ALWAYS)
 record NativeTaskView(String taskId, String sessionId, String status, String url,
                       @JsonInclude(JsonInclude.Include.NON_NULL) String screenshot,
+                      @JsonInclude(JsonInclude.Include.NON_NULL) String screenshotUrl,
                       @JsonInclude(JsonInclude.Include.NON_NULL) String pdf,
+                      @JsonInclude(JsonInclude.Include.NON_NULL) String pdfUrl,
                       @JsonInclude(JsonInclude.Include.NON_NULL) PageContent content,
                       List<JsonNode> results,
                       @JsonInclude(JsonInclude.Include.NON_NULL) ErrorView error,
@@ -43,8 +47,12 @@ record NativeTaskView(String taskId, String sessionId, String status, String url
     record Queued(int tasksAhead) {
     }
 
-    /** {@code content: true}: the final page's HTML and URL. */
-    record PageContent(String html, String url) {
+    /**
+     * {@code content: true}: the final page's HTML and URL; {@code htmlUrl} instead of {@code html} when the HTML
+     * did not fit the answer (it is downloaded from there).
+     */
+    record PageContent(@JsonInclude(JsonInclude.Include.NON_NULL) String html, String url,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) String htmlUrl) {
     }
 
     /** Why the task failed; {@link ActionFailure} when it failed inside an action. */

@@ -55,6 +55,9 @@ final class SessionRequest {
                     intField(v, "viewport.height", "height", Viewport.DEFAULT.height()));
         }
         String userAgent = RequestBodies.optionalString(body, "userAgent", 1024);
+        if (userAgent != null && !SessionOptions.validUserAgent(userAgent)) {
+            throw ApiException.badRequest("userAgent", "must be one line without control characters");
+        }
         String locale = RequestBodies.optionalString(body, "locale", 35);
         if (locale != null && !LOCALE.matcher(locale).matches()) {
             throw ApiException.badRequest("locale", "must be a BCP 47 language tag such as en-US");

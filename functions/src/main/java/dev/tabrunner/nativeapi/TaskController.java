@@ -11,6 +11,7 @@ import dev.tabrunner.http.ApiException;
 import dev.tabrunner.http.Idempotency;
 import dev.tabrunner.http.Limits;
 import dev.tabrunner.http.PublicBase;
+import dev.tabrunner.http.RequestDeadline;
 import dev.tabrunner.http.RequestBodies;
 import dev.tabrunner.http.RequestDeadline;
 import dev.tabrunner.json.Json;
@@ -41,6 +42,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -61,11 +63,11 @@ final class TaskController {
 
     TaskController(TaskService tasks, AgentTaskService agents, TaskViews views, Idempotency idempotency,
                    Clock clock) {
-        this.clock = clock;
         this.tasks = tasks;
         this.agents = agents;
         this.views = views;
         this.idempotency = idempotency;
+        this.clock = clock;
     }
 
     @RequestBody(content = @Content(mediaType = "application/json",
@@ -80,9 +82,13 @@ final class TaskController {
         return idempotency.once(caller, idempotencyKey, "POST /browser/sessions/" + sessionId + "/tasks", body,
                 () -> {
                     JsonNode parsed = TaskBodies.parse(body);
-                    TaskRecord t = TaskBodies.isAgentTask(parsed)
-                            ? agents.await(agents.submit(caller, sessionId, parsed))
-                            : tasks.awaitEnd(tasks.submit(caller, sessionId, parsed));
+                    boolean agent = TaskBodies.isAgentTask(parsed);
+                    // the wait counts from the request's arrival, and ends before the function's own deadline
+                    Instant answerBy = RequestDeadline.answerBy(request,
+                            agent ? agents.syncWait() : tasks.syncWait(), clock);
+                    TaskRecord t = agent
+                            ? agents.await(agents.submit(caller, sessionId, parsed), answerBy)
+                            : tasks.awaitEnd(tasks.submit(caller, sessionId, parsed), answerBy);
                     return views.answer(t, PublicBase.of(request));
                 });
     }
@@ -100,9 +106,10 @@ final class TaskController {
     HttpResponse<?> sendMessage(@Parameter(hidden = true) Caller caller, String sessionId, @Nullable @Body String body,
                                 @Nullable @Header(Idempotency.HEADER) String idempotencyKey,
                                 HttpRequest<?> request) {
+        Instant answerBy = RequestDeadline.answerBy(request, agents.syncWait(), clock);
         return idempotency.once(caller, idempotencyKey, "POST /browser/sessions/" + sessionId + "/send-message",
-                body, () -> views.answer(agents.await(agents.submit(caller, sessionId, TaskBodies.parse(body))),
-                        PublicBase.of(request)));
+                body, () -> views.answer(agents.await(agents.submit(caller, sessionId, TaskBodies.parse(body)),
+                        answerBy), PublicBase.of(request)));
     }
 
     @RequestBody(content = @Content(mediaType = "application/json",
@@ -112,22 +119,26 @@ final class TaskController {
     @Post("/pdf")
     HttpResponse<?> pdf(@Parameter(hidden = true) Caller caller, String sessionId, @Nullable @Body String body,
                         @Nullable @Header(Idempotency.HEADER) String idempotencyKey, HttpRequest<?> request) {
+        Instant answerBy = RequestDeadline.answerBy(request, tasks.syncWait(), clock);
         return idempotency.once(caller, idempotencyKey, "POST /browser/sessions/" + sessionId + "/pdf", body, () -> {
             JsonNode options = RequestBodies.parse(body);
             TaskRequestParser.parsePdf(options);
             ObjectNode task = Json.mapper().createObjectNode();
             task.set("pdf", options);
-            return views.answer(tasks.awaitEnd(tasks.submit(caller, sessionId, task)), PublicBase.of(request));
+            return views.answer(tasks.awaitEnd(tasks.submit(caller, sessionId, task), answerBy),
+                    PublicBase.of(request));
         });
     }
 
     /**
-     * The task; with {@code ?wait=N} (1 to 30 seconds) a task still under way is answered when it ends or stops on
-     * its own (paused, waiting for an answer), or after N seconds as it then is: a long poll instead of a loop.
+     * A task; once it ended, its outputs inlined within the answer's budget ({@link TaskViews#INLINE_BUDGET_BYTES}),
+     * or never with {@code ?inline=false} (download URLs only). With {@code ?wait=N} (1 to 30 seconds) a task still
+     * under way is answered when it ends or stops on its own (paused, waiting for an answer), or after N seconds as
+     * it then is: a long poll instead of a loop.
      */
     @Get("/tasks/{taskId}")
     NativeTaskView get(@Parameter(hidden = true) Caller caller, String sessionId, String taskId,
-                       @Nullable @QueryValue Integer wait,
+                       @Nullable @QueryValue Boolean inline, @Nullable @QueryValue Integer wait,
                        HttpRequest<?> request) {
         TaskRecord t = tasks.get(caller, sessionId, taskId);
         if (wait != null) {
@@ -136,7 +147,7 @@ final class TaskController {
             }
             t = tasks.awaitEnd(t, RequestDeadline.bound(request, Duration.ofSeconds(wait), clock));
         }
-        return views.of(t, t.status().isTerminal(), PublicBase.of(request));
+        return views.of(t, t.status().isTerminal() && !Boolean.FALSE.equals(inline), PublicBase.of(request));
     }
 
     @Get("/tasks")
@@ -156,8 +167,9 @@ final class TaskController {
     HttpResponse<NativeTaskView> answer(@Parameter(hidden = true) Caller caller, String sessionId, String taskId,
                                         @Nullable @Body String body,
                                         HttpRequest<?> request) {
+        Instant answerBy = RequestDeadline.answerBy(request, agents.syncWait(), clock);
         String answer = AnswerRequest.read(RequestBodies.parse(body, false));
-        return views.answer(agents.await(agents.respond(caller, sessionId, taskId, answer)),
+        return views.answer(agents.await(agents.respond(caller, sessionId, taskId, answer), answerBy),
                 PublicBase.of(request));
     }
 

@@ -41,7 +41,11 @@ import java.util.Optional;
 final class TaskViews {
     /** The artifact kind of the page at a failure, as the engine names it. */
     static final String FAILURE_SCREENSHOT = "failure_screenshot";
-
+    /**
+     * Most of an answer's size that inlined outputs may take (base64, 4 MiB): the rest of a 6 MB Lambda response is
+     * the task's JSON. Documented in the README ("Large outputs").
+     */
+    static final long INLINE_BUDGET_BYTES = 4L * 1024 * 1024;
     private final TaskService tasks;
 
     TaskViews(TaskService tasks) {
@@ -68,30 +72,90 @@ final class TaskViews {
     }
 
     /**
-     * @param inlineOutputs whether the screenshot, PDF, content and action screenshots are inlined
+     * @param inlineOutputs whether the screenshot, PDF, content and action screenshots may be inlined
      * @param base          the scheme and host its links start with
      */
     NativeTaskView of(TaskRecord t, boolean inlineOutputs, String base) {
+        Inline inline = new Inline(t, inlineOutputs ? INLINE_BUDGET_BYTES : 0, base);
         String screenshot = null;
+        String screenshotUrl = null;
         String pdf = null;
+        String pdfUrl = null;
         PageContent content = null;
         if (inlineOutputs) {
-            screenshot = firstOfKind(t, "screenshot").map(this::base64).orElse(null);
-            pdf = firstOfKind(t, "pdf").map(this::base64).orElse(null);
-            content = firstOfKind(t, "content").map(a -> new PageContent(
-                    new String(tasks.artifactBytes(a), StandardCharsets.UTF_8),
-                    t.finalUrl() == null ? "" : t.finalUrl())).orElse(null);
+            Optional<Artifact> shot = firstOfKind(t, "screenshot");
+            screenshot = shot.map(inline::base64).orElse(null);
+            screenshotUrl = shot.filter(a -> inline.skipped(a)).map(inline::url).orElse(null);
+            Optional<Artifact> page = firstOfKind(t, "pdf");
+            pdf = page.map(inline::base64).orElse(null);
+            pdfUrl = page.filter(a -> inline.skipped(a)).map(inline::url).orElse(null);
+            String finalUrl = t.finalUrl() == null ? "" : t.finalUrl();
+            content = firstOfKind(t, "content").map(a -> {
+                byte[] html = inline.bytes(a);
+                return html != null ? new PageContent(new String(html, StandardCharsets.UTF_8), finalUrl, null)
+                        : new PageContent(null, finalUrl, inline.url(a));
+            }).orElse(null);
         }
         boolean ended = t.status().isTerminal();
-        return new NativeTaskView(t.id(), t.sessionId(), t.status().nativeName(), t.finalUrl(), screenshot, pdf,
-                content, results(t, inlineOutputs), error(t, base), t.createdAt().toString(),
-                t.startedAt() == null ? null : t.startedAt().toString(),
+        return new NativeTaskView(t.id(), t.sessionId(), t.status().nativeName(), t.finalUrl(), screenshot,
+                screenshotUrl, pdf, pdfUrl, content, results(t, inlineOutputs, inline), error(t, base),
+                t.createdAt().toString(), t.startedAt() == null ? null : t.startedAt().toString(),
                 t.finishedAt() == null ? null : t.finishedAt().toString(),
                 t.artifacts().stream().map(a -> artifact(t, a, base)).toList(),
                 ended ? null : pollUrl(t, base), t.liveViewUrl(),
                 t.control() != null && !ended ? t.control().name().toLowerCase(Locale.ROOT) : null,
                 t.network(), t.status() == TaskStatus.CREATED ? new Queued(tasks.tasksAhead(t)) : null,
                 TaskRecord.KIND_AGENT.equals(t.kind()) ? agent(t, base) : null);
+    }
+
+    /**
+     * How much of a task's outputs a response inlines: the screenshot, then the PDF, then the page's HTML, then the
+     * action screenshots, each in full while the total stays within {@link #INLINE_BUDGET_BYTES}; an output past the
+     * budget (or whose bytes are no longer stored) is given as its download URL instead, so that no answer passes
+     * the 6 MB a Lambda response may hold, and a task whose artifact expired still reads.
+     */
+    private final class Inline {
+        private final TaskRecord task;
+        private final String base;
+        private long left;
+        private final java.util.Set<String> skipped = new java.util.HashSet<>();
+
+        Inline(TaskRecord task, long budget, String base) {
+            this.task = task;
+            this.left = budget;
+            this.base = base;
+        }
+
+        /** The artifact's bytes if they fit what is left of the budget and are still stored; null otherwise. */
+        byte[] bytes(Artifact a) {
+            // base64 grows the bytes by a third: the budget counts what the answer carries
+            long cost = (a.size() + 2) / 3 * 4;
+            if (cost > left) {
+                skipped.add(a.id());
+                return null;
+            }
+            try {
+                byte[] bytes = tasks.artifactBytes(a);
+                left -= cost;
+                return bytes;
+            } catch (dev.tabrunner.port.NotFoundException gone) {
+                skipped.add(a.id());
+                return null;
+            }
+        }
+
+        String base64(Artifact a) {
+            byte[] bytes = bytes(a);
+            return bytes == null ? null : Base64.getEncoder().encodeToString(bytes);
+        }
+
+        boolean skipped(Artifact a) {
+            return skipped.contains(a.id());
+        }
+
+        String url(Artifact a) {
+            return pollUrl(task, base) + "/artifacts/" + a.id();
+        }
     }
 
     /** Why it failed, with what helps to fix it: the page's URL and a screenshot of it at the failure. */
@@ -107,12 +171,19 @@ final class TaskViews {
                 : new TaskFailure(e.status(), e.code(), e.message(), t.finalUrl(), screenshot);
     }
 
-    private List<JsonNode> results(TaskRecord t, boolean inline) {
+    private List<JsonNode> results(TaskRecord t, boolean inlineOutputs, Inline inline) {
         List<JsonNode> out = new ArrayList<>();
         for (JsonNode r : t.results()) {
-            if (inline && r.has("artifactId")) {
+            if (inlineOutputs && r.has("artifactId")) {
                 ObjectNode copy = r.deepCopy();
-                tasks.artifact(t, r.get("artifactId").asText()).ifPresent(a -> copy.put("screenshot", base64(a)));
+                tasks.artifact(t, r.get("artifactId").asText()).ifPresent(a -> {
+                    String encoded = inline.base64(a);
+                    if (encoded != null) {
+                        copy.put("screenshot", encoded);
+                    } else {
+                        copy.put("screenshotUrl", inline.url(a));
+                    }
+                });
                 out.add(copy);
             } else {
                 out.add(r);
@@ -128,10 +199,6 @@ final class TaskViews {
 
     private static Optional<Artifact> firstOfKind(TaskRecord t, String kind) {
         return t.artifacts().stream().filter(a -> a.kind().equals(kind)).findFirst();
-    }
-
-    private String base64(Artifact a) {
-        return Base64.getEncoder().encodeToString(tasks.artifactBytes(a));
     }
 
     private static AgentFields agent(TaskRecord t, String host) {

@@ -24,6 +24,7 @@ import dev.tabrunner.port.TaskDispatcher;
 import jakarta.inject.Singleton;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -194,6 +195,16 @@ public final class AgentTaskService {
      */
     public TaskRecord await(TaskRecord task) {
         return tasks.awaitEnd(task, settings.syncWait());
+    }
+
+    /** As {@link #await(TaskRecord)}, stopping at {@code answerBy} at the latest. */
+    public TaskRecord await(TaskRecord task, java.time.Instant answerBy) {
+        return tasks.awaitEnd(task, answerBy);
+    }
+
+    /** How long a natural-language task's POST waits ({@code TABRUNNER_AGENT_SYNC_WAIT_MS}). */
+    public Duration syncWait() {
+        return settings.syncWait();
     }
 
     /**

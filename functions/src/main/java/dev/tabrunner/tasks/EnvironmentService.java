@@ -91,6 +91,21 @@ public final class EnvironmentService {
     }
 
     /**
+     * Gives the environment a new name (browser-use v2's profile update); a profile a v1 task saved without metadata
+     * gets it now.
+     *
+     * @throws NotFoundException {@code environment_not_found} for an id the tenant has no environment or profile of
+     */
+    public Environment rename(Caller caller, String id, String name) {
+        Metadata m = require(caller.tenantId(), id);
+        Metadata fresh = newMetadata(id, name);
+        Metadata renamed = new Metadata(id, name, m.createdAt() == null ? fresh.createdAt() : m.createdAt(),
+                m.files() == null ? fresh.files() : m.files());
+        write(caller.tenantId(), renamed);
+        return view(caller.tenantId(), renamed);
+    }
+
+    /**
      * Deletes the environment's saved state and its name; sessions started from it keep what they got. A session
      * still running from it stops writing back (the worker writes only into an environment that exists).
      *

@@ -91,6 +91,17 @@ public final class TaskService {
         return awaitEnd(task, settings.syncWait());
     }
 
+    /** Waits until {@code answerBy} at the latest for the task to end; returns its latest state either way. */
+    public TaskRecord awaitEnd(TaskRecord task, Instant answerBy) {
+        Duration left = Duration.between(clock.instant(), answerBy);
+        return awaitEnd(task, left.isNegative() ? Duration.ZERO : left);
+    }
+
+    /** How long a scripted task's POST waits for its end ({@code TABRUNNER_SYNC_WAIT_MS}). */
+    public Duration syncWait() {
+        return settings.syncWait();
+    }
+
     /**
      * Waits up to {@code bound} for the task to end, or to stop making progress on its own (paused, or waiting for a
      * person's answer); returns its latest state either way.

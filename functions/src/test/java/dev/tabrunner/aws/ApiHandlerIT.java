@@ -4,6 +4,7 @@ import dev.tabrunner.testing.Async;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tabrunner.port.TaskStore;
 import dev.tabrunner.domain.TaskRecord;
+import dev.tabrunner.http.ApiSettings;
 import dev.tabrunner.json.Json;
 import dev.tabrunner.testing.FakeLambdaContext;
 import dev.tabrunner.testing.FixtureServer;
@@ -285,6 +286,57 @@ class ApiHandlerIT {
         // attempts counts lost leases only (issue 19): a task whose worker was never lost has spent none
         assertThat(after.attempts()).isZero();
         assertThat(after.finishedAt()).isEqualTo(before.finishedAt());
+    }
+
+    /**
+     * Lambda answers at most 6 MB: a task whose full-page screenshot, PDF and HTML together pass that inlines what
+     * fits the answer's budget and gives the rest as download URLs, in every answer that shows it.
+     */
+    @Test
+    void aTaskWithOutputsLargerThanALambdaAnswer_isShownWithinIt() throws IOException {
+        String session = newSession();
+        String body = "{\"url\":\"" + fixtures.url("/long?kb=3000&px=6000") + "\",\"actions\":[{\"type\":\"screenshot\"}],"
+                + "\"screenshot\":{\"fullPage\":true},\"pdf\":{},\"content\":true}";
+        LambdaHarness.Response accepted = aws.callWithBody("task-create", vars("sessionId", session,
+                "fixtureUrl", fixtures.url("/long")), body);
+        assertThat(accepted.status()).as(accepted.text()).isEqualTo(202);
+        String taskId = accepted.json().get("taskId").asText();
+        JsonNode ran = runWorker("{\"taskId\":\"" + taskId + "\"}");
+        assertThat(ran.get("status").asText()).as(() -> aws.callWithQuery("task-get", vars("sessionId", session,
+                "taskId", taskId), "inline=false").json().path("error").toString()).isEqualTo("task_completed");
+
+        LambdaHarness.Response done = aws.call("task-get", vars("sessionId", session, "taskId", taskId));
+        LambdaHarness.Response list = aws.call("task-list", vars("sessionId", session));
+        long stored = aws.adapters().tasks().findForWorker(taskId).orElseThrow().artifacts().stream()
+                .mapToLong(dev.tabrunner.domain.Artifact::size).sum();
+        assertThat(stored).as("the outputs themselves pass what one answer may carry").isGreaterThan(6_000_000);
+        for (LambdaHarness.Response r : List.of(accepted, done, list)) {
+            assertThat(r.raw().toString().length()).as("a Lambda answer's size").isLessThan(6_000_000);
+        }
+        JsonNode task = done.json();
+        assertThat(task.get("status").asText()).isEqualTo("task_completed");
+        // what fit is inlined, the rest is a link; every output is one or the other
+        assertThat(task.has("screenshot") || task.has("screenshotUrl")).isTrue();
+        assertThat(task.has("pdf") || task.has("pdfUrl")).isTrue();
+        assertThat(task.at("/content").has("html") || task.at("/content").has("htmlUrl")).isTrue();
+        assertThat(task.has("screenshotUrl") || task.has("pdfUrl") || task.at("/content").has("htmlUrl")
+                || task.at("/results/0").has("screenshotUrl")).as("something was left to download").isTrue();
+        assertThat(task.at("/results/0").has("screenshot") || task.at("/results/0").has("screenshotUrl")).isTrue();
+        // ?inline=false: links only
+        LambdaHarness.Response links = aws.callWithQuery("task-get", vars("sessionId", session, "taskId", taskId),
+                "inline=false");
+        assertThat(links.json().has("screenshot")).isFalse();
+        assertThat(links.raw().toString().length()).isLessThan(1_000_000);
+    }
+
+    /** Past the upload bound of the Lambda path, our 413 answers (API Gateway's bare one would past ~4.4 MB). */
+    @Test
+    void anUploadPastTheLambdaBound_is413FileTooLarge() {
+        String session = newSession();
+        String big = "x".repeat((int) ApiSettings.LAMBDA_MAX_UPLOAD_BYTES + 1);
+        LambdaHarness.Response r = aws.callWithBody("file-upload-raw", vars("sessionId", session), big);
+        assertThat(r.status()).as(r.text()).isEqualTo(413);
+        assertThat(r.json().at("/error/code").asText()).isEqualTo("file_too_large");
     }
 
     @Test

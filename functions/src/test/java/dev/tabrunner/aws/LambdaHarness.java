@@ -72,7 +72,7 @@ final class LambdaHarness {
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secret"))).build();
         clients = new AwsClients(DynamoDbLocalFixture.client(), s3, presigner, lambda, secrets);
         var context = new LambdaApplicationContextBuilder()
-                .singletons(settings, clients, ApiSettings.from(env)).singletons(singletons).build();
+                .singletons(settings, clients, ApiSettings.forLambda(env)).singletons(singletons).build();
         api = new ApiHandler(context, "sessions");
     }
 
@@ -107,6 +107,22 @@ final class LambdaHarness {
     }
 
     /** Like {@link #call}, with the event's body replaced by {@code body} (JSON text). */
+    /** Like {@link #call}, with {@code query} as the request's query string. */
+    Response callWithQuery(String fixture, Map<String, String> vars, String query) {
+        try {
+            ObjectNode event = (ObjectNode) Json.mapper().readTree(event(fixture, vars));
+            event.put("rawQueryString", query);
+            ObjectNode parameters = event.putObject("queryStringParameters");
+            for (String pair : query.split("&")) {
+                String[] kv = pair.split("=", 2);
+                parameters.put(kv[0], kv.length > 1 ? kv[1] : "");
+            }
+            return send(Json.mapper().writeValueAsBytes(event));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     Response callWithBody(String fixture, Map<String, String> vars, String body) {
         try {
             ObjectNode event = (ObjectNode) Json.mapper().readTree(event(fixture, vars));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tabrunner.action.AgentTaskRequestParser;
 import dev.tabrunner.domain.Viewport;
 import dev.tabrunner.http.ApiException;
+import dev.tabrunner.http.FastApiErrorFormat;
 import dev.tabrunner.http.RequestBodies;
 import dev.tabrunner.http.RequestProblem;
 import dev.tabrunner.http.RequestProblems;
@@ -355,7 +356,7 @@ class BrowserUseV1RequestTest {
         RequestProblems e = (RequestProblems) catchThrowable(() -> parse("{\"max_agent_steps\":0,"
                 + "\"secrets\":{\"pw\":\"abc\"}}"));
 
-        var answer = BrowserUseV1ErrorFormat.INSTANCE.problems(e.problems());
+        var answer = FastApiErrorFormat.INSTANCE.problems(e.problems());
 
         assertThat(answer.status()).isEqualTo(422);
         assertThat(new ObjectMapper().writeValueAsString(answer.body()))

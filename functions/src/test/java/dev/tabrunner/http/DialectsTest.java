@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -80,5 +81,35 @@ class DialectsTest {
         assertThat(dialects.isPublic("/healthz")).isFalse();
         assertThat(dialects.isPublic("/browser/sessions")).isFalse();
         assertThat(dialects.isPublic("/api/v1/tasks")).isFalse();
+    }
+
+    @Test
+    void theKeyHeader_isTheOneThePathsDialectNames_andNoneElsewhere() {
+        Dialect v2 = new Dialect() {
+            @Override
+            public String name() {
+                return "v2";
+            }
+
+            @Override
+            public List<String> pathPrefixes() {
+                return List.of("/api/v2/");
+            }
+
+            @Override
+            public Optional<String> apiKeyHeader() {
+                return Optional.of("X-Browser-Use-API-Key");
+            }
+
+            @Override
+            public ErrorFormat errorFormat() {
+                return format("v2");
+            }
+        };
+        Dialects withV2 = new Dialects(List.of(v2, dialect("v1", List.of("/api/v1/"), List.of())));
+
+        assertThat(withV2.apiKeyHeader("/api/v2/tasks")).contains("X-Browser-Use-API-Key");
+        assertThat(withV2.apiKeyHeader("/api/v1/tasks")).isEmpty();
+        assertThat(withV2.apiKeyHeader("/browser/sessions")).isEmpty();
     }
 }

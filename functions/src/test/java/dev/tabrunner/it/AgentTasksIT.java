@@ -179,6 +179,32 @@ class AgentTasksIT {
     }
 
     @Test
+    void downloadsWithOddNames_areKeptUnderGeneratedKeys_andListedWithTheirSafeNames() {
+        String session = newSession();
+        model.then(r -> Reply.tools(
+                        Call.of("click", "{\"index\":" + ScriptedModelServer.index(r, "My report") + "}"),
+                        Call.of("click", "{\"index\":" + ScriptedModelServer.index(r, "Cron") + "}")))
+                .then(r -> Reply.tool("done", "{\"message\":\"downloaded both\"}"));
+        var r = api.post(tasks(session), "{\"taskDetails\":\"Download both files\",\"startingUrl\":\""
+                + url("/downloads.html") + "\"}");
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        JsonNode body = r.json();
+        assertThat(body.get("status").asText()).as(body.toString()).isEqualTo("task_completed");
+        JsonNode files = body.at("/data/files");
+        assertThat(files).as(body.toString()).hasSize(2);
+        assertThat(files.get(0).get("filename").asText()).isEqualTo("my report.pdf");
+        String odd = files.get(1).get("filename").asText();
+        assertThat(odd).doesNotContain("/").doesNotContain("\\").doesNotStartWith(".");
+        for (JsonNode f : files) {
+            var bytes = api.get(f.get("downloadUrl").asText());
+            assertThat(bytes.status()).isEqualTo(200);
+            assertThat(bytes.body()).isEqualTo("downloaded bytes");
+        }
+        assertThat(body.get("artifacts")).extracting(a -> a.get("filename").asText())
+                .contains("my report.pdf", odd);
+    }
+
+    @Test
     void extraction_withAnOutputSchema_returnsValidatedOutput() {
         String session = newSession();
         model.then(Reply.tool("extract", "{\"selector\":\"#products\",\"name\":\"table\"}"))

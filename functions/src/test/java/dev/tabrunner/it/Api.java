@@ -73,6 +73,19 @@ final class Api {
         }
     }
 
+    /** The body of a plain GET without a key (a fixture site's page). */
+    static String plain(String url) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            throw new AssertionError("request failed: " + url, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
     /** Runs a task and returns the response. */
     Response runTask(String sessionId, String body) {
         return post("/browser/sessions/" + sessionId + "/tasks", body);

@@ -100,7 +100,22 @@ final class TestSystem {
         return new Api(server.baseUrl(), r.json().get("key").asText());
     }
 
+    /** A key of a fresh tenant on a server of the test's own, issued by that server's operator key. */
+    static Api newTenant(Api operator, String role) {
+        String tenant = "t" + Long.toHexString(System.nanoTime());
+        var r = operator.post("/admin/api-keys", "{\"tenantId\":\"" + tenant + "\",\"role\":\"" + role + "\"}");
+        if (r.status() != 201) {
+            throw new IllegalStateException("could not create a key: " + r.body());
+        }
+        return new Api(operator.base, r.json().get("key").asText());
+    }
+
     String newSession(Api api) {
+        return openSession(api);
+    }
+
+    /** A new session of the key's tenant, on whichever server the key belongs to. */
+    static String openSession(Api api) {
         var r = api.post("/browser/sessions", "{}");
         if (r.status() != 201) {
             throw new IllegalStateException("could not create a session: " + r.body());

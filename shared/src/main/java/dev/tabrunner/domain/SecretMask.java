@@ -5,12 +5,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Replaces secret values wherever they would leave a task: in text and in JSON (keys and strings). The one way
@@ -18,51 +19,94 @@ import java.util.Map;
  * ({@link TaskSecrets}), and the values a run touched in the engine (a vault password, a TOTP code) become
  * {@code [REDACTED]}.
  *
- * <p>A value is hidden in every form it takes in text: as given and URL-encoded (a GET form puts it into a URL;
- * spaces as {@code +} or {@code %20}). Forms are replaced longest first, so a value containing another is replaced
- * whole. Values shorter than {@link #MIN_LENGTH} are ignored: a one-letter secret would blank out unrelated text.
- * Safe to use from several threads.
+ * <p>A value is hidden in every form a page, a URL or a document can give it, each character on its own: as
+ * itself, percent-encoded (its UTF-8 bytes as {@code %XX}, either case: a GET form, {@code encodeURIComponent}),
+ * a space as {@code +} (form encoding), HTML-escaped ({@code &amp;}, {@code &lt;}, {@code &#38;}, {@code &#x26;})
+ * and JSON/JavaScript-escaped ({@code \u0026}, {@code \"}). Mixed forms count too ({@code a%20b&amp;c}): a site
+ * that encodes only some characters still has its echo hidden. Values are matched longest first, so a value
+ * containing another is replaced whole. Values shorter than {@link #MIN_LENGTH} are ignored: a one-letter secret
+ * would blank out unrelated text. Safe to use from several threads.
  */
 public final class SecretMask {
     public static final int MIN_LENGTH = 4;
+    /** Named HTML entities of the characters an HTML serializer escapes. */
+    private static final Map<Integer, String> NAMED = Map.of((int) '&', "amp", (int) '<', "lt", (int) '>', "gt",
+            (int) '"', "quot", (int) '\'', "apos", 0xA0, "nbsp");
 
-    private record Form(String text, String replacement) {
+    private record Form(String value, Pattern pattern, String replacement) {
     }
 
-    /** Longest first; replaced as a whole list, never changed in place. */
+    /** Longest value first; replaced as a whole list, never changed in place. */
     private volatile List<Form> forms = List.of();
 
-    /** Hides {@code value} (and its URL-encoded forms) behind {@code replacement}; a value already added stays. */
+    /** Hides {@code value} (in every encoded form) behind {@code replacement}; a value already added stays. */
     public synchronized void add(String value, String replacement) {
         if (value == null || value.length() < MIN_LENGTH) {
             return;
         }
         List<Form> next = new ArrayList<>(forms);
-        insert(next, new Form(value, replacement));
-        String encoded = URLEncoder.encode(value, StandardCharsets.UTF_8);
-        if (!encoded.equals(value)) {
-            insert(next, new Form(encoded, replacement));
-            insert(next, new Form(encoded.replace("+", "%20"), replacement));
-        }
-        forms = List.copyOf(next);
-    }
-
-    /** After every longer form and every form of the same length added before it; once per text. */
-    private static void insert(List<Form> forms, Form form) {
         int at = 0;
-        for (Form f : forms) {
-            if (f.text().equals(form.text())) {
+        for (Form f : next) {
+            if (f.value().equals(value)) {
                 return;
             }
-            if (f.text().length() >= form.text().length()) {
+            if (f.value().length() >= value.length()) {
                 at++;
             }
         }
-        forms.add(at, form);
+        next.add(at, new Form(value, pattern(value), replacement));
+        forms = List.copyOf(next);
+    }
+
+    /**
+     * One alternation per character: a fixed set of spellings, no nested repetition, so matching stays linear in
+     * the text.
+     */
+    private static Pattern pattern(String value) {
+        StringBuilder regex = new StringBuilder();
+        value.codePoints().forEach(cp -> {
+            List<String> spellings = new ArrayList<>();
+            spellings.add(Pattern.quote(new String(Character.toChars(cp))));
+            StringBuilder percent = new StringBuilder();
+            for (byte b : new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8)) {
+                percent.append("%").append(String.format("%02X", b & 0xff));
+            }
+            spellings.add("(?i:" + percent + ")");
+            if (cp == ' ') {
+                spellings.add("\\+");
+            }
+            spellings.add("&#0*" + cp + ";");
+            spellings.add("(?i:&#x0*" + Integer.toHexString(cp) + ";)");
+            String named = NAMED.get(cp);
+            if (named != null) {
+                spellings.add("&" + named + ";");
+            }
+            if (cp <= 0xFFFF) {
+                spellings.add("(?i:\\\\u" + String.format("%04x", cp) + ")");
+            }
+            if (cp == '"' || cp == '\\' || cp == '/' || cp == '\'') {
+                spellings.add(Pattern.quote("\\" + (char) cp));
+            }
+            regex.append("(?:").append(String.join("|", spellings)).append(")");
+        });
+        return Pattern.compile(regex.toString());
     }
 
     public boolean isEmpty() {
         return forms.isEmpty();
+    }
+
+    /** True when the text holds any form of a secret value. */
+    public boolean reveals(String text) {
+        if (text == null) {
+            return false;
+        }
+        for (Form f : forms) {
+            if (f.pattern().matcher(text).find()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The text with every secret value replaced; null stays null. */
@@ -72,7 +116,10 @@ public final class SecretMask {
         }
         String out = text;
         for (Form f : forms) {
-            out = out.replace(f.text(), f.replacement());
+            Matcher m = f.pattern().matcher(out);
+            if (m.find()) {
+                out = m.replaceAll(Matcher.quoteReplacement(f.replacement()));
+            }
         }
         return out;
     }
@@ -99,5 +146,11 @@ public final class SecretMask {
             return copy;
         }
         return node;
+    }
+
+    /** Never the values themselves: a mask may end up in a log line. */
+    @Override
+    public String toString() {
+        return "SecretMask[" + forms.size() + " value(s)]";
     }
 }

@@ -36,6 +36,14 @@ public record SessionOptions(Viewport viewport, String userAgent, String locale,
         this(viewport, userAgent, locale, timezoneId, inactivityTimeoutMs, List.of(), null);
     }
 
+    /**
+     * True when the text can be a {@code User-Agent} header: no control characters (a CR or LF would split the
+     * header, and the browser refuses such a context, so every task of the session would fail).
+     */
+    public static boolean validUserAgent(String userAgent) {
+        return userAgent != null && userAgent.chars().noneMatch(c -> c < 0x20 || c == 0x7f);
+    }
+
     public static SessionOptions defaults() {
         return new SessionOptions(Viewport.DEFAULT, null, null, null, DEFAULT_INACTIVITY_TIMEOUT_MS);
     }

@@ -1,6 +1,7 @@
 package dev.tabrunner.egress;
 
 import java.math.BigInteger;
+import java.net.IDN;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Locale;
@@ -10,8 +11,8 @@ import java.util.Optional;
  * Reads a URL host the way a browser does (WHATWG URL standard) before anything is decided about it: an IPv4
  * address may be spelled in decimal ({@code 2130706433}), octal ({@code 0177.0.0.1}), hex ({@code 0x7f.1}) or with
  * fewer than four parts ({@code 127.1}), an IPv6 address in brackets (including IPv4-mapped forms), and a name may
- * end in a dot. Checking the raw spelling would let every one of these past a filter that the browser then
- * resolves to loopback.
+ * end in a dot, and a name may be international or full-width ({@code １２７.０.０.１} is {@code 127.0.0.1}).
+ * Checking the raw spelling would let every one of these past a filter that the browser then resolves to loopback.
  */
 public final class HostLiteral {
     private HostLiteral() {
@@ -57,8 +58,20 @@ public final class HostLiteral {
         return host.trim().toLowerCase(Locale.ROOT);
     }
 
+    /**
+     * A name as the browser looks it up: its IDNA ASCII form (UTS 46 mapping as {@link IDN} does it: full-width
+     * letters and digits and ideographic full stops become ASCII, {@code bücher} becomes {@code xn--bcher-kva}), so
+     * that a name spelled so reaches the same check, and the same address, as its ASCII twin.
+     */
     private static String name(String host) {
         String h = trimmed(host);
+        if (!h.chars().allMatch(c -> c < 0x80)) {
+            try {
+                h = IDN.toASCII(h, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("'" + host + "' is not a valid international domain name");
+            }
+        }
         while (h.endsWith(".")) {
             h = h.substring(0, h.length() - 1);
         }

@@ -25,6 +25,13 @@ import java.util.Set;
 public final class JsonSchemas {
     /** Upper bound of messages reported, so a huge invalid document cannot produce a huge error. */
     private static final int MAX_MESSAGES = 20;
+    /**
+     * Deepest nesting of a schema (objects and arrays): the validator compiles and checks recursively, so a schema
+     * nested a few hundred levels overflowed its stack (a 500). Real output schemas are a handful of levels deep.
+     */
+    public static final int MAX_DEPTH = 64;
+    /** Most values (objects, arrays, scalars) in one schema. */
+    public static final int MAX_NODES = 10_000;
     private static final Map<String, String> META_SCHEMAS = Map.of(
             "http://json-schema.org/draft-04/schema#", SchemaId.V4,
             "http://json-schema.org/draft-06/schema#", SchemaId.V6,
@@ -66,6 +73,7 @@ public final class JsonSchemas {
         if (schema == null || !(schema.isObject() || schema.isBoolean())) {
             throw new InvalidSchemaException(List.of("a JSON Schema is an object (or true/false)"));
         }
+        bounded(schema);
         String declared = schema.path("$schema").asText(null);
         String meta = declared == null ? SchemaId.V202012 : META_SCHEMAS.get(declared);
         if (meta == null) {
@@ -84,6 +92,28 @@ public final class JsonSchemas {
         } catch (JsonSchemaException | IllegalArgumentException e) {
             throw new InvalidSchemaException(List.of(e.getMessage() == null ? e.getClass().getSimpleName()
                     : e.getMessage()));
+        }
+    }
+
+    /** Measures the schema without recursion, so that measuring cannot overflow either. */
+    private static void bounded(JsonNode schema) {
+        java.util.ArrayDeque<JsonNode> level = new java.util.ArrayDeque<>(List.of(schema));
+        int depth = 0;
+        int nodes = 0;
+        while (!level.isEmpty()) {
+            depth++;
+            if (depth > MAX_DEPTH) {
+                throw new InvalidSchemaException(List.of("the schema is nested more than " + MAX_DEPTH + " levels"));
+            }
+            java.util.ArrayDeque<JsonNode> next = new java.util.ArrayDeque<>();
+            for (JsonNode n : level) {
+                nodes++;
+                if (nodes > MAX_NODES) {
+                    throw new InvalidSchemaException(List.of("the schema has more than " + MAX_NODES + " values"));
+                }
+                n.forEach(next::add);
+            }
+            level = next;
         }
     }
 

@@ -19,7 +19,9 @@ class EgressPolicyTest {
             "mixed.example", "93.184.215.14,10.0.0.7",
             "fixture.test", "127.0.0.1",
             "v6.example", "2606:2800:21f:cb07:6820:80da:af6b:8b2c",
-            "mapped.example", "::ffff:192.168.1.1");
+            "mapped.example", "::ffff:192.168.1.1",
+            "xn--bcher-kva.test", "93.184.215.15",
+            "shop1.test", "93.184.215.16");
 
     private static InetAddress[] resolve(String host) throws UnknownHostException {
         String v = DNS.get(host);
@@ -138,5 +140,24 @@ class EgressPolicyTest {
         assertThat(HostLiteral.canonical("[::FFFF:7f00:1]")).isEqualTo("127.0.0.1");
         assertThat(HostLiteral.address("example.com")).isEmpty();
         assertThatThrownBy(() -> HostLiteral.canonical("1.2.3.4.5")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void internationalAndFullWidthNames_areCheckedInTheirIdnaForm_asTheBrowserResolvesThem() {
+        for (String url : new String[]{"http://b\u00fccher.test/", "http://B\u00dcCHER.test/",
+            "http://xn--bcher-kva.test/", "http://shop\uff11.test/",
+            "http://\uff53\uff48\uff4f\uff50\uff11\u3002test/"}) {
+            var v = defaults.checkUrl(url);
+            assertThat(v.allowed()).as(url + ": " + v.reason()).isTrue();
+            assertThat(v.host()).as(url).isIn("xn--bcher-kva.test", "shop1.test");
+        }
+        // full-width digits and ideographic full stops spell an address, and are refused as that address
+        for (String url : new String[]{"http://\uff11\uff12\uff17.\uff10.\uff10.\uff11/",
+            "http://127\u30020\u30020\u30021/", "http://\uff4c\uff4f\uff43\uff41\uff4c\uff48\uff4f\uff53\uff54/",
+            "http://\uff11\uff16\uff19.254.169.254/"}) {
+            var v = defaults.checkUrl(url);
+            assertThat(v.allowed()).as(url).isFalse();
+            assertThat(v.unresolved()).as(url + ": " + v.reason()).isFalse();
+        }
     }
 }

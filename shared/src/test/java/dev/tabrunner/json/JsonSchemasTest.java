@@ -72,4 +72,34 @@ class JsonSchemasTest {
             server.stop(0);
         }
     }
+
+    private static String nested(int depth) {
+        return "{\"type\":\"object\",\"properties\":{\"a\":".repeat(depth) + "{\"type\":\"string\"}"
+                + "}}".repeat(depth);
+    }
+
+    @Test
+    void aSchemaNestedHundredsOfLevels_isRefused_notAStackOverflow() throws Exception {
+        for (int depth : new int[]{400, 5_000}) {
+            JsonNode deep = new com.fasterxml.jackson.databind.ObjectMapper(
+                    com.fasterxml.jackson.core.JsonFactory.builder().streamReadConstraints(
+                            com.fasterxml.jackson.core.StreamReadConstraints.builder().maxNestingDepth(20_000)
+                                    .build()).build()).readTree(nested(depth));
+            assertThatThrownBy(() -> JsonSchemas.compile(deep)).as("depth " + depth)
+                    .isInstanceOf(JsonSchemas.InvalidSchemaException.class).hasMessageContaining("nested more than");
+        }
+        // 2 levels of JSON per level of properties: 31 levels of properties is 63 levels of JSON
+        assertThat(JsonSchemas.compile(json(nested(31))).validate(json("{\"a\":{}}"))).isEmpty();
+    }
+
+    @Test
+    void aSchemaWithTooManyValues_isRefused() {
+        StringBuilder wide = new StringBuilder("{\"type\":\"object\",\"properties\":{");
+        for (int i = 0; i < 6_000; i++) {
+            wide.append(i == 0 ? "" : ",").append("\"p").append(i).append("\":{\"type\":\"string\"}");
+        }
+        wide.append("}}");
+        assertThatThrownBy(() -> JsonSchemas.compile(json(wide.toString())))
+                .isInstanceOf(JsonSchemas.InvalidSchemaException.class).hasMessageContaining("more than");
+    }
 }

@@ -16,9 +16,14 @@ import java.util.concurrent.Executors;
 
 /**
  * The test websites: static pages from {@code fixtures/} on the classpath, served on loopback, plus a few
- * dynamic endpoints ({@code /redirect?to=}, {@code /slow?ms=}, {@code /echo}). Tests never touch the internet.
+ * dynamic endpoints ({@code /redirect?to=}, {@code /slow?ms=}, {@code /echo}, {@code /download?name=}), an
+ * attacker's collector ({@code /collect?k=} keeps what it is sent, {@code /collected?k=} tells it) and a site that
+ * echoes the password of its GET login form back in its pages ({@code /get-login-done}). Tests never touch the
+ * internet.
  */
 public final class FixtureServer implements AutoCloseable {
+    private static final Map<String, java.util.List<String>> COLLECTED = new java.util.concurrent.ConcurrentHashMap<>();
+    private static volatile String lastGetLoginPassword = "";
     private final HttpServer server;
 
     private FixtureServer(HttpServer server) {
@@ -87,9 +92,77 @@ public final class FixtureServer implements AutoCloseable {
                     json.append("\"path\":\"").append(path).append("\"}");
                     send(exchange, 200, "application/json", json.toString());
                 }
+                case "/long" -> send(exchange, 200, "text/html", longPage(
+                        Integer.parseInt(query(exchange).getOrDefault("kb", "1024")),
+                        Integer.parseInt(query(exchange).getOrDefault("px", "4000"))));
+                case "/collect" -> {
+                    String raw = exchange.getRequestURI().getRawQuery() + " "
+                            + new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+                    COLLECTED.computeIfAbsent(query(exchange).getOrDefault("k", ""),
+                            k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(raw);
+                    send(exchange, 200, "text/html", "<html><body><form><input name=\"username\">"
+                            + "<input type=\"password\" name=\"password\"></form></body></html>");
+                }
+                case "/collected" -> send(exchange, 200, "text/plain; charset=utf-8", String.join("\n",
+                        COLLECTED.getOrDefault(query(exchange).getOrDefault("k", ""), java.util.List.of())));
+                case "/get-login-done" -> {
+                    String password = query(exchange).get("password");
+                    if (password != null) {
+                        lastGetLoginPassword = password;
+                    }
+                    exchange.getResponseHeaders().add("Set-Cookie", "session=get-form; Path=/");
+                    send(exchange, 200, "text/html; charset=utf-8", "<!doctype html><html><head><title>Hello "
+                            + html(lastGetLoginPassword) + "</title></head><body><p id=\"done\">Logged in</p>"
+                            + "<p>Your password is " + html(lastGetLoginPassword) + ", or in entities "
+                            + entities(lastGetLoginPassword) + "</p></body></html>");
+                }
+                case "/download" -> {
+                    byte[] bytes = "downloaded bytes".getBytes(StandardCharsets.UTF_8);
+                    exchange.getResponseHeaders().add("Content-Type", "application/octet-stream");
+                    exchange.getResponseHeaders().add("Content-Disposition", "attachment; filename=\""
+                            + query(exchange).getOrDefault("name", "file.bin") + "\"");
+                    exchange.sendResponseHeaders(200, bytes.length);
+                    try (OutputStream out = exchange.getResponseBody()) {
+                        out.write(bytes);
+                    }
+                }
                 default -> serveStatic(exchange, path.equals("/") ? "/index.html" : path);
             }
         }
+    }
+
+    /**
+     * A page of about {@code kb} KB of HTML, about {@code px} pixels tall and busy (coloured blocks of random text,
+     * so that a full-page PNG of it does not compress away); past the visible blocks the HTML is padded with a
+     * comment. What makes a task's outputs large without making them slow to render.
+     */
+    static String longPage(int kb, int px) {
+        java.util.Random random = new java.util.Random(kb + 31L * px);
+        StringBuilder html = new StringBuilder("<!doctype html><html><head><title>Long page</title><style>"
+                + "div{height:20px;overflow:hidden;white-space:nowrap}</style></head><body>");
+        for (int block = 0; block < px / 20; block++) {
+            html.append("<div style=\"background:#").append(String.format("%06x", random.nextInt(0x1000000)))
+                    .append("\">").append(block).append(' ');
+            for (int i = 0; i < 160; i++) {
+                html.append((char) ('a' + random.nextInt(26)));
+            }
+            html.append("</div>");
+        }
+        html.append("<!--");
+        while (html.length() < kb * 1024) {
+            html.append((char) ('a' + random.nextInt(26)));
+        }
+        return html.append("--></body></html>").toString();
+    }
+
+    private static String html(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    private static String entities(String text) {
+        StringBuilder out = new StringBuilder();
+        text.codePoints().forEach(cp -> out.append("&#").append(cp).append(';'));
+        return out.toString();
     }
 
     private static void serveStatic(HttpExchange exchange, String path) throws IOException {

@@ -1,5 +1,6 @@
 package dev.tabrunner.testing;
 
+import dev.tabrunner.port.BlobKeys;
 import dev.tabrunner.port.BlobStore;
 
 import java.net.URI;
@@ -9,7 +10,6 @@ import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 
 /**
  * Blobs in memory, for unit tests of whatever stores artifacts, uploads or browser state. Refuses the keys the real
@@ -17,8 +17,6 @@ import java.util.regex.Pattern;
  * no download links, like the local directory store, so the API serves the bytes. Thread-safe.
  */
 public final class InMemoryBlobStore implements BlobStore {
-    /** What {@code S3BlobStore} and {@code LocalDirectoryBlobStore} accept. */
-    private static final Pattern KEY = Pattern.compile("[A-Za-z0-9._/-]{1,1024}");
 
     private record Blob(byte[] bytes, String contentType) {
     }
@@ -26,10 +24,7 @@ public final class InMemoryBlobStore implements BlobStore {
     private final ConcurrentHashMap<String, Blob> blobs = new ConcurrentHashMap<>();
 
     private static String checked(String key) {
-        if (!KEY.matcher(key).matches() || key.contains("..") || key.startsWith("/")) {
-            throw new IllegalArgumentException("invalid blob key");
-        }
-        return key;
+        return BlobKeys.checked(key);
     }
 
     @Override

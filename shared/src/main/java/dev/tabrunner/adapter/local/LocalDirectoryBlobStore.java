@@ -1,5 +1,6 @@
 package dev.tabrunner.adapter.local;
 
+import dev.tabrunner.port.BlobKeys;
 import dev.tabrunner.port.BlobStore;
 import dev.tabrunner.port.StoreUnavailableException;
 
@@ -15,7 +16,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 
-/** Blobs as files under one directory; keys are relative paths made only of safe characters. */
+/** Blobs as files under one directory; keys ({@link BlobKeys}) are relative paths of safe characters. */
 public final class LocalDirectoryBlobStore implements BlobStore {
     private final Path root;
 
@@ -24,10 +25,7 @@ public final class LocalDirectoryBlobStore implements BlobStore {
     }
 
     private Path resolve(String key) {
-        if (!key.matches("[A-Za-z0-9._/-]+") || key.contains("..") || key.startsWith("/")) {
-            throw new IllegalArgumentException("invalid blob key");
-        }
-        Path p = root.resolve(key).normalize();
+        Path p = root.resolve(BlobKeys.checked(key)).normalize();
         if (!p.startsWith(root)) {
             throw new IllegalArgumentException("invalid blob key");
         }

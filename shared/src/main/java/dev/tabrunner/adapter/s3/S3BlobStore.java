@@ -1,5 +1,6 @@
 package dev.tabrunner.adapter.s3;
 
+import dev.tabrunner.port.BlobKeys;
 import dev.tabrunner.port.BlobStore;
 import dev.tabrunner.port.StoreUnavailableException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -16,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Blobs as objects of one bucket. Every object is written with SSE-KMS under the deployment's key, even though
@@ -25,7 +25,6 @@ import java.util.regex.Pattern;
  * the API function (whose responses are capped at 6 MB).
  */
 public final class S3BlobStore implements BlobStore {
-    private static final Pattern KEY = Pattern.compile("[A-Za-z0-9._/-]{1,1024}");
 
     private final S3Client client;
     private final S3Presigner presigner;
@@ -43,10 +42,7 @@ public final class S3BlobStore implements BlobStore {
     }
 
     private static String checked(String key) {
-        if (!KEY.matcher(key).matches() || key.contains("..") || key.startsWith("/")) {
-            throw new IllegalArgumentException("invalid blob key");
-        }
-        return key;
+        return BlobKeys.checked(key);
     }
 
     @Override

@@ -87,4 +87,15 @@ public abstract class BlobStoreContract {
         blobs.delete(prefix + "profiles/b/state.json");
         assertThat(blobs.list(prefix + "profiles/")).doesNotContain(prefix + "profiles/b/state.json");
     }
+
+    @Test
+    void keys_withDotsInsideASegment_areOrdinary_andClimbingSegmentsAreRefused() {
+        blobs.put(prefix + "profiles/a..b/state.json", new byte[]{7}, "application/json");
+        assertThat(blobs.get(prefix + "profiles/a..b/state.json")).contains(new byte[]{7});
+        for (String bad : java.util.List.of(prefix + "../x", prefix + "a/../../x", "/abs", prefix + "./x",
+                prefix + "a//b", prefix + "sp ace", prefix + "x/..")) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> blobs.put(bad, new byte[]{1}, "text/plain"))
+                    .as(bad).isInstanceOf(IllegalArgumentException.class).hasMessage("invalid blob key");
+        }
+    }
 }

@@ -1,4 +1,4 @@
-package dev.tabrunner.browseruse;
+package dev.tabrunner.tasks;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.tabrunner.json.Json;
@@ -18,9 +18,10 @@ import java.util.HexFormat;
 import java.util.Optional;
 
 /**
- * The upload links of {@code POST /api/v1/uploads/presigned-url}: browser-use hands out S3 presigned URLs; here the
- * link points at this server and carries a random token that stands for one upload of one file name by one tenant,
- * for a limited time, once.
+ * The upload links of browser-use's presigned-URL endpoints (v1's {@code uploads/presigned-url}, v2's
+ * {@code files/sessions/{id}/presigned-url}): browser-use hands out S3 presigned URLs; here the link points at this
+ * server and carries a random token that stands for one upload of one file name by one tenant, into one place, for a
+ * limited time, once.
  *
  * <p>The grants live in the idempotency store: it is the deployment's one store of small rows created
  * conditionally and expired by time (a DynamoDB table with TTL on AWS), which is what a grant needs, and it reaches
@@ -28,30 +29,40 @@ import java.util.Optional;
  * takes it over); its use is a second entry, created once.
  */
 @Singleton
-final class UploadGrants {
+public final class UploadGrants {
     /** How long a link is good for: S3's presigned URLs default to 15 minutes too. */
-    static final Duration TTL = Duration.ofMinutes(15);
+    public static final Duration TTL = Duration.ofMinutes(15);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final IdempotencyStore store;
     private final Clock clock;
 
-    UploadGrants(IdempotencyStore store, Clock clock) {
+    public UploadGrants(IdempotencyStore store, Clock clock) {
         this.store = store;
         this.clock = clock;
     }
 
-    /** What a link allows: one upload of {@code fileName} into the tenant's v1 uploads until {@code expiresAt}. */
-    record Grant(String tenantId, String fileName, String contentType, Instant expiresAt) {
+    /**
+     * What a link allows: one upload of {@code fileName} until {@code expiresAt}.
+     *
+     * @param owner where the file goes (a session's id), or null for the place the dialect keeps for the tenant
+     *              (v1's uploads)
+     */
+    public record Grant(String tenantId, String owner, String fileName, String contentType, Instant expiresAt) {
     }
 
-    /** A new link's token. */
-    String grant(String tenantId, String fileName, String contentType) {
+    /** A new link's token, for a file of the tenant's own place (v1's uploads). */
+    public String grant(String tenantId, String fileName, String contentType) {
+        return grant(tenantId, null, fileName, contentType);
+    }
+
+    /** A new link's token, for a file that goes to {@code owner} (a session). */
+    public String grant(String tenantId, String owner, String fileName, String contentType) {
         byte[] random = new byte[32];
         RANDOM.nextBytes(random);
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
         Instant now = clock.instant();
-        Grant grant = new Grant(tenantId, fileName, contentType, now.plus(TTL));
+        Grant grant = new Grant(tenantId, owner, fileName, contentType, now.plus(TTL));
         byte[] stored;
         try {
             stored = Json.mapper().writeValueAsBytes(grant);
@@ -68,7 +79,7 @@ final class UploadGrants {
      * Uses the link up: the grant, if the token names one that has not expired and was not used before; after this
      * no other call returns it.
      */
-    Optional<Grant> redeem(String token) {
+    public Optional<Grant> redeem(String token) {
         if (token == null || token.length() != 43) {
             return Optional.empty();
         }

@@ -1,20 +1,17 @@
-package dev.tabrunner.browseruse;
-
-import dev.tabrunner.http.ErrorFormat;
-import dev.tabrunner.http.RequestProblem;
+package dev.tabrunner.http;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * browser-use's (FastAPI's) error format: {@code {"detail": "..."}}, and request problems as 422
- * {@code {"detail": [{"loc", "msg", "type"}]}}, a 400 of ours included.
+ * browser-use's (FastAPI's) error format, which its v1 and v2 APIs share: {@code {"detail": "..."}}, and request
+ * problems as 422 {@code {"detail": [{"loc", "msg", "type"}]}}, a 400 of ours included.
  */
-final class BrowserUseV1ErrorFormat implements ErrorFormat {
-    static final BrowserUseV1ErrorFormat INSTANCE = new BrowserUseV1ErrorFormat();
+public final class FastApiErrorFormat implements ErrorFormat {
+    public static final FastApiErrorFormat INSTANCE = new FastApiErrorFormat();
 
-    private BrowserUseV1ErrorFormat() {
+    private FastApiErrorFormat() {
     }
 
     /** {@code {"detail": "..."}}. */
@@ -48,6 +45,6 @@ final class BrowserUseV1ErrorFormat implements ErrorFormat {
 
     @Override
     public String schemaName() {
-        return "BrowserUseV1Error";
+        return "FastApiError";
     }
 }

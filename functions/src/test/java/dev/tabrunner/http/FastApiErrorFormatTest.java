@@ -1,8 +1,6 @@
-package dev.tabrunner.browseruse;
+package dev.tabrunner.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tabrunner.http.ErrorFormat;
-import dev.tabrunner.http.RequestProblem;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -10,9 +8,9 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class BrowserUseV1ErrorFormatTest {
+class FastApiErrorFormatTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final BrowserUseV1ErrorFormat format = BrowserUseV1ErrorFormat.INSTANCE;
+    private final FastApiErrorFormat format = FastApiErrorFormat.INSTANCE;
 
     private static String json(ErrorFormat.ErrorAnswer a) throws Exception {
         return JSON.writeValueAsString(a.body());
