@@ -17,6 +17,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.Select;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -379,28 +380,28 @@ public final class DynamoDbTaskStore implements TaskStore {
     @Override
     public Page<TaskRecord> listBySession(String tenantId, String sessionId, int limit, String cursor) {
         Map<String, AttributeValue> start = DynamoDocuments.decodeCursor(cursor, "sessionId", sessionId);
-        try {
-            QueryResponse r = client.query(b -> b.tableName(table).indexName(DynamoDbTables.BY_SESSION)
-                    .keyConditionExpression("sessionId = :s")
-                    .filterExpression("tenantId = :t")
-                    .expressionAttributeValues(Map.of(":s", s(sessionId), ":t", s(tenantId)))
-                    .scanIndexForward(false).limit(limit).exclusiveStartKey(start));
-            List<String> ids = r.items().stream().map(i -> i.get("id").s()).toList();
-            List<TaskRecord> tasks = DynamoDocuments.batchGet(client, table, "id", ids).stream().map(this::read)
-                    .filter(t -> t.tenantId().equals(tenantId)).toList();
-            return new Page<>(tasks, DynamoDocuments.encodeCursor(r.lastEvaluatedKey()));
-        } catch (SdkException e) {
-            throw new StoreUnavailableException("could not list tasks", e);
-        }
+        return newestFirst(tenantId, q -> q.indexName(DynamoDbTables.BY_SESSION)
+                .keyConditionExpression("sessionId = :s").filterExpression("tenantId = :t")
+                .expressionAttributeValues(Map.of(":s", s(sessionId), ":t", s(tenantId)))
+                .limit(limit).exclusiveStartKey(start));
     }
 
     @Override
     public Page<TaskRecord> listByTenant(String tenantId, int limit, String cursor) {
         Map<String, AttributeValue> start = DynamoDocuments.decodeCursor(cursor, "tenantId", tenantId);
+        return newestFirst(tenantId, q -> q.indexName(DynamoDbTables.BY_TENANT)
+                .keyConditionExpression("tenantId = :t").expressionAttributeValues(Map.of(":t", s(tenantId)))
+                .limit(limit).exclusiveStartKey(start));
+    }
+
+    /**
+     * A page of a key-only index, newest first, its rows read by key; a row of another tenant (never expected) is
+     * left out.
+     */
+    private Page<TaskRecord> newestFirst(String tenantId,
+                                         java.util.function.Consumer<QueryRequest.Builder> query) {
         try {
-            QueryResponse r = client.query(b -> b.tableName(table).indexName(DynamoDbTables.BY_TENANT)
-                    .keyConditionExpression("tenantId = :t").expressionAttributeValues(Map.of(":t", s(tenantId)))
-                    .scanIndexForward(false).limit(limit).exclusiveStartKey(start));
+            QueryResponse r = client.query(b -> query.accept(b.tableName(table).scanIndexForward(false)));
             List<String> ids = r.items().stream().map(i -> i.get("id").s()).toList();
             List<TaskRecord> tasks = DynamoDocuments.batchGet(client, table, "id", ids).stream().map(this::read)
                     .filter(t -> t.tenantId().equals(tenantId)).toList();
