@@ -16,7 +16,8 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 @OpenAPIDefinition(
         info = @Info(title = "Tabrunner", version = "0.1.0",
                 description = "Browser-automation API: sessions, scripted and natural-language tasks, in the"
-                        + " product's own dialect and in the hosted services' (browser-use v1, the browsing API)."),
+                        + " product's own dialect and in the hosted services' (browser-use v1 and v2, the browsing"
+                        + " API). The seeds' contracts: docs/seeds.md in the repository."),
         security = @SecurityRequirement(name = ApiDefinition.BEARER),
         tags = {
                 @Tag(name = ApiDefinition.NATIVE, description = "Sessions, Run Task, agent tasks, files,"

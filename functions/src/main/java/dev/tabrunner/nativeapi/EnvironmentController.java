@@ -40,7 +40,7 @@ final class EnvironmentController {
         this.idempotency = idempotency;
     }
 
-    /** {@code {"name": "..."}}, the name optional. */
+    /** Creates an empty environment; its body, {@code {"name": "..."}}, may name it. */
     @RequestBody(content = @Content(mediaType = "application/json",
             schema = @Schema(ref = "#/components/schemas/EnvironmentRequest")))
     @ApiResponse(responseCode = "201", description = "created",
