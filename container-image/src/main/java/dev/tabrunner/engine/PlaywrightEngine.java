@@ -5,7 +5,9 @@ import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.PlaywrightException;
+import com.microsoft.playwright.Request;
 import com.microsoft.playwright.TimeoutError;
+import com.microsoft.playwright.WebSocket;
 import com.microsoft.playwright.options.WaitUntilState;
 import dev.tabrunner.domain.TaskError;
 import dev.tabrunner.json.Json;
@@ -13,12 +15,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
 
 /**
- * Runs one task's {@link PageProgram} (a scripted action list or the agent) in a browser context opened from the
- * session's saved state, and hands back the new state. Set-up and teardown are here alone: the task's network
- * rules on the egress proxy, the network log, the session's last page reopened; then the context given back, and a
- * browser that crashed meanwhile closed so that the next task launches a fresh one. Playwright exceptions never
+ * Runs one task's {@link PageProgram} (a scripted action list or the agent) in a browser context, the session's warm
+ * one or one restored from its saved state, and hands back the new state. Set-up and teardown are here alone: the
+ * task's network rules on the egress proxy, the network log, the session's last page reopened (a restored context);
+ * then the context given back (kept warm when it is still whole), and a browser that crashed meanwhile closed so
+ * that the next task launches a fresh one. Playwright exceptions never
  * escape: each becomes an {@link ActionFailure} classified by status, and the outcome's error.
  */
 public final class PlaywrightEngine {
@@ -58,36 +64,104 @@ public final class PlaywrightEngine {
             return notStarted(spec, f, network.toJson());
         }
         Redactor redactor = new Redactor();
-        BrowserContext context = null;
+        ContextSource.Opened opened = null;
+        RunListeners listeners = null;
         ActionExecutor executor = null;
+        EngineOutcome outcome = null;
         try {
-            context = contexts.open(host, spec);
+            opened = contexts.open(host, spec);
+            BrowserContext context = opened.context();
             browser = context.browser();
             host.proxy().listener(network);
-            context.onRequest(r -> network.page(r.method(), r.url(), r.resourceType()));
-            // WebSockets raise no request event; the log needs them as page requests all the same
-            context.onPage(p -> p.onWebSocket(ws -> network.page("GET", ws.url(), "websocket")));
-            Page page = context.newPage();
-            if (spec.resumeUrl() != null && !spec.resumeUrl().startsWith("about:")) {
+            listeners = new RunListeners(context, network);
+            Page page = opened.page();
+            listeners.watch(page);
+            if (!opened.warm() && spec.resumeUrl() != null && !spec.resumeUrl().startsWith("about:")) {
                 reopen(page, spec.resumeUrl());
             }
             executor = new ActionExecutor(settings, clock, host, browser, network, control, redactor, listener);
             TaskError error = program.run(page, executor);
-            return new EngineOutcome(page.url(), context.storageState(), error, null, network.toJson());
+            outcome = new EngineOutcome(page.url(), context.storageState(), error, null, network.toJson());
+            return outcome;
         } catch (TaskInterrupted i) {
-            return ended(context, browser, host, spec, null, i.reason(), network);
+            outcome = ended(opened, browser, host, spec, null, i.reason(), network);
+            return outcome;
         } catch (ActionFailure f) {
-            return ended(context, browser, host, spec, error(f, redactor), null, network);
+            outcome = ended(opened, browser, host, spec, error(f, redactor), null, network);
+            return outcome;
         } catch (PlaywrightException e) {
             ActionFailure f = executor != null ? executor.failure(e) : PlaywrightFailures.classify(e, browser);
-            return ended(context, browser, host, spec, error(f, redactor), null, network);
+            outcome = ended(opened, browser, host, spec, error(f, redactor), null, network);
+            return outcome;
         } finally {
             EgressProxy proxy = host.proxyIfRunning();
             if (proxy != null) {
                 proxy.listener(null);
             }
-            if (context != null) {
-                contexts.close(context);
+            if (opened != null) {
+                boolean reusable = listeners != null && listeners.stop() && reusable(opened, outcome);
+                contexts.release(host, spec, opened, reusable);
+            }
+        }
+    }
+
+    /**
+     * Whether the session's next task may continue in this context: the run ended with its page alive and a state
+     * to save (which the worker saves under the spec's next version), and the task was not taken over.
+     */
+    private static boolean reusable(ContextSource.Opened opened, EngineOutcome outcome) {
+        if (outcome == null || outcome.storageState() == null
+                || outcome.interrupted() == TaskInterrupted.Reason.LOST) {
+            return false;
+        }
+        Browser browser = opened.context().browser();
+        return browser != null && browser.isConnected() && !opened.page().isClosed();
+    }
+
+    /**
+     * What the engine listens to during one run, taken off again at its end: a warm context serves the session's
+     * next run, which must not log into this run's network log.
+     */
+    private static final class RunListeners {
+        private final BrowserContext context;
+        private final Consumer<Request> onRequest;
+        private final Consumer<WebSocket> onWebSocket;
+        private final Consumer<Page> onPage;
+        private final Consumer<Page> onCrash = p -> crashed = true;
+        private final List<Page> watched = new ArrayList<>();
+        private boolean crashed;
+
+        RunListeners(BrowserContext context, NetworkLog network) {
+            this.context = context;
+            this.onRequest = r -> network.page(r.method(), r.url(), r.resourceType());
+            // WebSockets raise no request event; the log needs them as page requests all the same
+            this.onWebSocket = ws -> network.page("GET", ws.url(), "websocket");
+            this.onPage = this::watch;
+            context.onRequest(onRequest);
+            context.onPage(onPage);
+        }
+
+        void watch(Page page) {
+            if (!watched.contains(page)) {
+                watched.add(page);
+                page.onWebSocket(onWebSocket);
+                page.onCrash(onCrash);
+            }
+        }
+
+        /** Takes the listeners off; false when a page of the run crashed. Never throws. */
+        boolean stop() {
+            try {
+                context.offRequest(onRequest);
+                context.offPage(onPage);
+                for (Page p : watched) {
+                    p.offWebSocket(onWebSocket);
+                    p.offCrash(onCrash);
+                }
+                return !crashed;
+            } catch (RuntimeException e) {
+                LOG.debug("taking the run's listeners off: {}", e.getMessage());
+                return false;
             }
         }
     }
@@ -104,14 +178,18 @@ public final class PlaywrightEngine {
     }
 
     /** Saves what can be saved of a run that did not reach its end. */
-    private static EngineOutcome ended(BrowserContext context, Browser browser, BrowserHost host, ContextSpec spec,
-                                       TaskError error, TaskInterrupted.Reason interrupted, NetworkLog network) {
+    private static EngineOutcome ended(ContextSource.Opened opened, Browser browser, BrowserHost host,
+                                       ContextSpec spec, TaskError error, TaskInterrupted.Reason interrupted,
+                                       NetworkLog network) {
         String state = null;
         String url = spec.resumeUrl();
-        if (browser.isConnected() && context != null) {
+        if (browser.isConnected() && opened != null) {
             try {
+                BrowserContext context = opened.context();
                 state = context.storageState();
-                if (!context.pages().isEmpty()) {
+                if (!opened.page().isClosed()) {
+                    url = opened.page().url();
+                } else if (!context.pages().isEmpty()) {
                     url = context.pages().get(0).url();
                 }
             } catch (PlaywrightException e) {

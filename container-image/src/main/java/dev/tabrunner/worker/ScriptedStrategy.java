@@ -16,6 +16,8 @@ import dev.tabrunner.engine.ScriptedProgram;
 import dev.tabrunner.engine.TaskControl;
 import dev.tabrunner.engine.TaskInterrupted;
 
+import java.util.function.Supplier;
+
 /**
  * A scripted task (seed 000): its action list runs from the first action not done yet; the results so far are its
  * checkpoint. It continues on the page where it stopped, or on the session's last page when it starts.
@@ -50,7 +52,7 @@ final class ScriptedStrategy implements RunStrategy {
     }
 
     @Override
-    public ContextSpec context(Session session, String storageState) {
+    public ContextSpec context(Session session, Supplier<String> storageState) {
         boolean resuming = !claimed.results().isEmpty();
         resumeUrl = resuming && claimed.finalUrl() != null ? claimed.finalUrl() : session.currentUrl();
         return new ContextSpec(session.options(), storageState, program.navigatesFirst() ? null : resumeUrl,

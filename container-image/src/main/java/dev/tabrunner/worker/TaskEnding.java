@@ -52,6 +52,13 @@ final class TaskEnding {
      * @param session the session whose turn the task holds, or null when it never got one
      */
     void end(TaskStatus status, Session session, String url, TaskError error) {
+        end(status, session, url, error, b -> b);
+    }
+
+    /**
+     * As {@link #end(TaskStatus, Session, String, TaskError)}, with what the task kind keeps added to the same write.
+     */
+    void end(TaskStatus status, Session session, String url, TaskError error, UnaryOperator<TaskRecord.Builder> keep) {
         Instant now = env.clock().instant();
         TaskRecord current = writer.current();
         // a session that lives only for this task ends in the same write that saves its state, and before the task
@@ -62,7 +69,7 @@ final class TaskEnding {
         }
         TaskRecord done = writer.write(t -> {
             TaskStatus s = t.control() == TaskRecord.Control.STOP ? TaskStatus.STOPPED : status;
-            return t.toBuilder().status(s).results(progress.results).finalUrl(url)
+            return keep.apply(t.toBuilder()).status(s).results(progress.results).finalUrl(url)
                     .artifacts(progress.artifacts()).network(progress.network)
                     .error(s == TaskStatus.FAILED ? error : null).finishedAt(now).lease(null, null).build();
         });
@@ -76,9 +83,15 @@ final class TaskEnding {
         String key = progress.stateKey;
         turns.giveBack(task.tenantId(), task.sessionId(), task.id(), s -> {
             Session next = progress.stateKey == null && url == null ? s
-                    : s.withState(url != null ? url : s.currentUrl(), key != null ? key : s.stateKey(), now);
+                    : s.withState(url != null ? url : s.currentUrl(), key != null ? key : s.stateKey(),
+                    stateVersion(), now);
             return terminate && next.status() != SessionStatus.TERMINATED ? next.terminated(now) : next;
         });
+    }
+
+    /** The version this run's state is saved under; a new one when the run named none. */
+    private String stateVersion() {
+        return progress.stateVersion != null ? progress.stateVersion : Session.newStateVersion();
     }
 
     /**
@@ -91,7 +104,7 @@ final class TaskEnding {
      */
     TaskRecord hold(TaskStatus held, Session session, String url, String stateKey,
                     UnaryOperator<TaskRecord.Builder> keep) {
-        ends.updateSession(session, s -> s.withState(url, stateKey, env.clock().instant()));
+        ends.updateSession(session, s -> s.withState(url, stateKey, stateVersion(), env.clock().instant()));
         TaskRecord kept = writer.write(t -> keep.apply(t.toBuilder().status(held).control(null)).finalUrl(url)
                 .network(progress.network).artifacts(progress.artifacts())
                 .lease(null, held == TaskStatus.CREATED ? env.clock().instant() : null).build());

@@ -12,6 +12,8 @@ import dev.tabrunner.engine.EngineOutcome;
 import dev.tabrunner.engine.PageProgram;
 import dev.tabrunner.engine.PlaywrightEngine;
 import dev.tabrunner.engine.TaskInterrupted;
+import dev.tabrunner.engine.WarmContexts;
+import dev.tabrunner.engine.WarmSettings;
 import dev.tabrunner.port.TaskExecutor;
 import dev.tabrunner.port.WorkerEnvironment;
 import dev.tabrunner.service.SessionTurns;
@@ -29,6 +31,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Supplier;
 
 /**
  * Runs tasks: claims one with a conditional write ({@link TaskClaims}), takes its session's turn, rebuilds the
@@ -46,6 +49,7 @@ public final class TaskWorker implements TaskExecutor {
 
     private final WorkerEnvironment env;
     private final PlaywrightEngine engine;
+    private final WarmContexts warm;
     private final BrowserSettings settings;
     private final SessionTurns turns;
     private final Duration lease;
@@ -55,6 +59,8 @@ public final class TaskWorker implements TaskExecutor {
     private final TaskEnds ends;
     private final List<BrowserHost> hosts = new CopyOnWriteArrayList<>();
     private final ThreadLocal<BrowserHost> host = ThreadLocal.withInitial(this::newHost);
+    /** The calling thread's host if it has one, without making one. */
+    private final ThreadLocal<BrowserHost> existingHost = new ThreadLocal<>();
     /** Checkpoint writes block on the task store: a thread of their own each, without a pool to size. */
     private final ExecutorService writers = Executors.newVirtualThreadPerTaskExecutor();
     private final ScheduledExecutorService watchers = Executors.newSingleThreadScheduledExecutor(
@@ -63,7 +69,8 @@ public final class TaskWorker implements TaskExecutor {
     public TaskWorker(WorkerEnvironment env) {
         this.env = env;
         this.settings = BrowserSettings.from(env.settings());
-        this.engine = new PlaywrightEngine(settings, env.clock());
+        this.warm = new WarmContexts(settings, WarmSettings.from(env.settings()), env.clock());
+        this.engine = new PlaywrightEngine(settings, env.clock(), warm);
         this.turns = new SessionTurns(env.sessions(), env.tasks(), env.dispatcher());
         this.lease = Duration.ofMillis(Long.parseLong(env.setting("TABRUNNER_LEASE_MS", "60000")));
         this.claims = new TaskClaims(env.tasks(), turns, env.clock(), workerId, lease,
@@ -75,6 +82,7 @@ public final class TaskWorker implements TaskExecutor {
     private BrowserHost newHost() {
         BrowserHost h = new BrowserHost(settings);
         hosts.add(h);
+        existingHost.set(h);
         return h;
     }
 
@@ -116,12 +124,20 @@ public final class TaskWorker implements TaskExecutor {
             ending.end(TaskStatus.FAILED, session, null, e.error());
             return;
         }
-        String storageState = session.stateKey() == null ? null : env.blobs().get(session.stateKey())
+        // read only when the context is restored: a warm context needs no saved state
+        Supplier<String> storageState = () -> session.stateKey() == null ? null : env.blobs().get(session.stateKey())
                 .map(b -> new String(b, StandardCharsets.UTF_8)).orElse(null);
         TaskWatch watch = new TaskWatch(writer, yieldBy, env.clock(), workerId, lease);
         WorkerListener listener = new WorkerListener(env, writer, progress, workerId, lease);
         PageProgram program = strategy.program(writer, watch, listener, progress);
+        // the state this run saves gets a new version, and the context is kept warm under it; a session that ends with
+        // its task keeps nothing
+        progress.stateVersion = Session.newStateVersion();
         ContextSpec spec = strategy.context(session, storageState);
+        if (!TaskEnds.terminatesSession(claimed)) {
+            spec = spec.withReuse(new ContextSpec.Reuse(ContextSpec.Reuse.sessionKey(session.tenantId(),
+                    session.id()), session.stateVersion(), progress.stateVersion));
+        }
         EngineOutcome outcome;
         watch.start(watchers);
         try {
@@ -147,7 +163,7 @@ public final class TaskWorker implements TaskExecutor {
         TaskStatus status = interrupted == TaskInterrupted.Reason.STOP ? TaskStatus.STOPPED
                 : outcome.error() == null ? TaskStatus.FINISHED : TaskStatus.FAILED;
         progress.stateKey = key;
-        ending.end(status, session, url, status == TaskStatus.FAILED ? outcome.error() : null);
+        ending.end(status, session, url, status == TaskStatus.FAILED ? outcome.error() : null, strategy::keep);
     }
 
     /**
@@ -170,11 +186,29 @@ public final class TaskWorker implements TaskExecutor {
         Optional<Session> turn = turns.take(session, claimed);
         if (turn.isEmpty()) {
             // another task of the session has not ended: wait for it to hand the session on
-            writer.write(t -> t.toBuilder().status(TaskStatus.CREATED).attempts(claimed.attempts() - 1)
-                    .lease(null, env.clock().instant()).build());
+            TaskRecord waiting = writer.write(t -> t.toBuilder().status(TaskStatus.CREATED)
+                    .attempts(claimed.attempts() - 1).lease(null, env.clock().instant()).build());
+            turns.waitFor(waiting);
             LOG.debug("task {} waits for session {}", claimed.id(), session.id());
         }
         return turn;
+    }
+
+    /** Runs on the thread that holds the session's warm context (the dispatcher sees to that). */
+    @Override
+    public void forget(String tenantId, String sessionId) {
+        BrowserHost h = existingHost.get();
+        if (h != null) {
+            warm.discard(h, ContextSpec.Reuse.sessionKey(tenantId, sessionId));
+        }
+    }
+
+    @Override
+    public void tidy() {
+        BrowserHost h = existingHost.get();
+        if (h != null) {
+            warm.expire(h);
+        }
     }
 
     @Override
@@ -183,6 +217,7 @@ public final class TaskWorker implements TaskExecutor {
         watchers.shutdownNow();
         writers.shutdownNow();
         for (BrowserHost h : hosts) {
+            warm.forgetHost(h);
             h.close();
         }
         hosts.clear();

@@ -10,6 +10,7 @@ import dev.tabrunner.port.ConflictException;
 import dev.tabrunner.port.NotFoundException;
 import dev.tabrunner.port.Page;
 import dev.tabrunner.port.SessionStore;
+import dev.tabrunner.port.TaskDispatcher;
 import jakarta.inject.Singleton;
 
 import java.time.Clock;
@@ -25,11 +26,13 @@ public final class SessionService {
     private final SessionStore sessions;
     private final Clock clock;
     private final ApiSettings settings;
+    private final TaskDispatcher dispatcher;
 
-    public SessionService(SessionStore sessions, Clock clock, ApiSettings settings) {
+    public SessionService(SessionStore sessions, Clock clock, ApiSettings settings, TaskDispatcher dispatcher) {
         this.sessions = sessions;
         this.clock = clock;
         this.settings = settings;
+        this.dispatcher = dispatcher;
     }
 
     /**
@@ -75,11 +78,14 @@ public final class SessionService {
         }
     }
 
+    /** Terminates the session; a worker keeping its browser context warm is told it may close it now. */
     public Session terminate(Caller caller, String sessionId) {
-        return ConditionalWrites.untilWritten(TERMINATE_ATTEMPTS, () -> get(caller, sessionId),
+        Session terminated = ConditionalWrites.untilWritten(TERMINATE_ATTEMPTS, () -> get(caller, sessionId),
                 s -> s.status() == SessionStatus.TERMINATED ? s : s.terminated(clock.instant()),
                 next -> sessions.update(next, next.version()),
                 () -> new ConflictException("session_busy", "session " + sessionId + " is changing; retry"));
+        dispatcher.sessionEnded(terminated.tenantId(), terminated.id());
+        return terminated;
     }
 
     public Page<Session> list(Caller caller, int limit, String cursor) {

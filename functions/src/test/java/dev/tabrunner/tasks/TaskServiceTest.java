@@ -39,7 +39,8 @@ class TaskServiceTest {
     private final InMemoryStores stores = new InMemoryStores();
     private final ApiSettings settings = new ApiSettings(Duration.ZERO, 1024, 50, 3, 2);
     private final TaskEnds ends = new TaskEnds(stores.vault(), stores.sessions(), clock);
-    private final SessionService sessions = new SessionService(stores.sessions(), clock, settings);
+    private final SessionService sessions = new SessionService(stores.sessions(), clock, settings,
+            stores.recordingDispatcher());
     private final TaskSubmission submission = new TaskSubmission(stores.tasks(), stores.recordingDispatcher(), ends,
             settings, clock);
     private final TaskService service = new TaskService(sessions, stores.tasks(), stores.recordingDispatcher(),
