@@ -41,6 +41,8 @@ import java.util.function.LongSupplier;
  */
 public final class WarmContexts implements ContextSource {
     private static final Logger LOG = LoggerFactory.getLogger(WarmContexts.class);
+    /** How long a kept page may take to answer before it counts as stuck. */
+    private static final double PROBE_TIMEOUT_MS = 2_000;
 
     private final FreshContexts fresh;
     private final WarmSettings limits;
@@ -94,9 +96,9 @@ public final class WarmContexts implements ContextSource {
         Entry entry = reuse == null ? null : pool.remove(reuse.sessionKey());
         if (entry != null) {
             kept.decrementAndGet();
-            entry.page.offCrash(entry.onCrash);
             String why = unusable(entry, spec, host);
             if (why == null) {
+                entry.page.offCrash(entry.onCrash);
                 LOG.debug("session {}: continuing in its warm context", reuse.sessionKey());
                 return new Opened(entry.context, entry.page, true);
             }
@@ -118,10 +120,18 @@ public final class WarmContexts implements ContextSource {
         if (browser == null || !browser.isConnected() || browser != host.browser()) {
             return "its browser is gone";
         }
-        if (entry.crashed || entry.page.isClosed() || !entry.context.pages().contains(entry.page)) {
-            return "its page crashed or was closed";
+        if (entry.page.isClosed() || !entry.context.pages().contains(entry.page)) {
+            return "its page was closed";
         }
-        return null;
+        try {
+            // one round trip into the page, bounded: a renderer that crashed between tasks fails it at once, one stuck
+            // in a script of its own runs out its time; either way the task restores the saved state instead
+            entry.page.waitForFunction("true", null, new Page.WaitForFunctionOptions().setTimeout(PROBE_TIMEOUT_MS)
+                    .setPollingInterval(PROBE_TIMEOUT_MS));
+        } catch (PlaywrightException e) {
+            return "its page is gone (" + BrowserHost.firstLine(e.getMessage()) + ")";
+        }
+        return entry.crashed ? "its page crashed" : null;
     }
 
     @Override
@@ -184,11 +194,11 @@ public final class WarmContexts implements ContextSource {
         }
     }
 
-    /** Forgets a host that is being closed (its contexts go with its browser). */
-    public void forgetHost(BrowserHost host) {
+    /** Closes every warm context of the host's browser (the host is being closed, or a test is done). */
+    public void closeAll(BrowserHost host) {
         Map<String, Entry> pool = pools.remove(host);
         if (pool != null) {
-            kept.addAndGet(-pool.size());
+            close(new ArrayList<>(pool.values()));
         }
     }
 

@@ -217,7 +217,7 @@ public final class TaskWorker implements TaskExecutor {
         watchers.shutdownNow();
         writers.shutdownNow();
         for (BrowserHost h : hosts) {
-            warm.forgetHost(h);
+            warm.closeAll(h);
             h.close();
         }
         hosts.clear();

@@ -48,7 +48,11 @@ public final class InProcessTaskDispatcher implements TaskDispatcher, AutoClosea
     private final Map<String, Integer> affinity = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
-            return size() > AFFINITY_ENTRIES;
+            if (size() > AFFINITY_ENTRIES) {
+                workers[eldest.getValue()].sessions--;
+                return true;
+            }
+            return false;
         }
     };
 
@@ -59,6 +63,8 @@ public final class InProcessTaskDispatcher implements TaskDispatcher, AutoClosea
         final int index;
         final ExecutorService thread;
         boolean busy;
+        /** How many sessions ran their last task here. */
+        int sessions;
 
         Worker(int index) {
             this.index = index;
@@ -108,30 +114,39 @@ public final class InProcessTaskDispatcher implements TaskDispatcher, AutoClosea
         synchronized (lock) {
             Integer holder = affinity.remove(sessionId);
             if (holder != null) {
+                workers[holder].sessions--;
                 forgetOn(workers[holder], tenantId, sessionId);
             }
         }
     }
 
-    /** The thread that ran the session last when it is free, else any free thread, else null. */
+    /**
+     * The thread that ran the session last when it is free, else the free thread that the fewest sessions ran on
+     * last (so that sessions spread over the threads and keep their own), else null.
+     */
     private Worker freeWorkerFor(String sessionId) {
         Integer preferred = affinity.get(sessionId);
         if (preferred != null && !workers[preferred].busy) {
             return workers[preferred];
         }
+        Worker best = null;
         for (Worker w : workers) {
-            if (!w.busy) {
-                return w;
+            if (!w.busy && (best == null || w.sessions < best.sessions)) {
+                best = w;
             }
         }
-        return null;
+        return best;
     }
 
     /** Hands the job to the worker (under the lock); the session now belongs to that worker's thread. */
     private void assign(Worker worker, Job job) {
         worker.busy = true;
         Integer previous = affinity.put(job.sessionId(), worker.index);
+        if (previous == null || previous != worker.index) {
+            worker.sessions++;
+        }
         if (previous != null && previous != worker.index) {
+            workers[previous].sessions--;
             // the old thread's warm context would be stale once this task saves the session's state
             forgetOn(workers[previous], job.tenantId(), job.sessionId());
         }
