@@ -74,6 +74,7 @@ final class ActionExecutor implements PageActions {
         result.put("type", action.type());
         try {
             perform(page, action, index, result);
+            StartupTimeline.reached(StartupTimeline.Stage.FIRST_ACTION_DONE);
         } catch (PlaywrightException e) {
             throw failure(e);
         }

@@ -36,7 +36,9 @@ public final class FreshContexts implements ContextSource {
         context.setDefaultTimeout(settings.actionTimeoutMs());
         context.setDefaultNavigationTimeout(settings.navigationTimeoutMs());
         try {
-            return new Opened(context, context.newPage(), false);
+            Opened opened = new Opened(context, context.newPage(), false);
+            StartupTimeline.reached(StartupTimeline.Stage.CONTEXT_OPENED);
+            return opened;
         } catch (PlaywrightException e) {
             close(context);
             throw e;

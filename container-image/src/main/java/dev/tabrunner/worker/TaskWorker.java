@@ -31,6 +31,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
@@ -59,6 +60,8 @@ public final class TaskWorker implements TaskExecutor {
     private final TaskEnds ends;
     private final List<BrowserHost> hosts = new CopyOnWriteArrayList<>();
     private final ThreadLocal<BrowserHost> host = ThreadLocal.withInitial(this::newHost);
+    /** The host launched at start, until a thread takes it as its own. */
+    private final AtomicReference<BrowserHost> unclaimed = new AtomicReference<>();
     /** The calling thread's host if it has one, without making one. */
     private final ThreadLocal<BrowserHost> existingHost = new ThreadLocal<>();
     /** Checkpoint writes block on the task store: a thread of their own each, without a pool to size. */
@@ -66,9 +69,21 @@ public final class TaskWorker implements TaskExecutor {
     private final ScheduledExecutorService watchers = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("tabrunner-task-watcher").factory());
 
+    /** A worker whose first browser starts launching now, while its host process finishes starting. */
     public TaskWorker(WorkerEnvironment env) {
+        this(env, null);
+    }
+
+    /**
+     * @param first a host already launching its browser ({@link BrowserHost#launchInBackground()}), which the first
+     *              thread to run a task takes; null to start one now
+     */
+    public TaskWorker(WorkerEnvironment env, BrowserHost first) {
         this.env = env;
         this.settings = BrowserSettings.from(env.settings());
+        BrowserHost launching = first != null ? first : new BrowserHost(settings).launchInBackground();
+        hosts.add(launching);
+        this.unclaimed.set(launching);
         this.warm = new WarmContexts(settings, WarmSettings.from(env.settings()), env.clock());
         this.engine = new PlaywrightEngine(settings, env.clock(), warm);
         this.turns = new SessionTurns(env.sessions(), env.tasks(), env.dispatcher());
@@ -80,8 +95,11 @@ public final class TaskWorker implements TaskExecutor {
     }
 
     private BrowserHost newHost() {
-        BrowserHost h = new BrowserHost(settings);
-        hosts.add(h);
+        BrowserHost h = unclaimed.getAndSet(null);
+        if (h == null) {
+            h = new BrowserHost(settings);
+            hosts.add(h);
+        }
         existingHost.set(h);
         return h;
     }
