@@ -35,7 +35,13 @@ final class BenchServer implements AutoCloseable {
 
     static BenchServer start(Map<String, String> settings) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-cp", System.getProperty("java.class.path"), LocalServer.class.getName()));
+                .toString()));
+        // e.g. -Dbench.serverJvm=-XX:StartFlightRecording=filename=server.jfr to profile the server
+        String jvm = System.getProperty("bench.serverJvm", "");
+        if (!jvm.isBlank()) {
+            command.addAll(List.of(jvm.trim().split("\\s+")));
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), LocalServer.class.getName()));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().putAll(settings);
         pb.environment().put("TABRUNNER_DATA_DIR", Files.createTempDirectory("tabrunner-bench").toString());

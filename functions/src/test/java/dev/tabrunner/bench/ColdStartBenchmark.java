@@ -98,7 +98,12 @@ public final class ColdStartBenchmark {
                     tasks.create(task);
                     command.add(task.id());
                 }
-                JsonNode p = probe(command, env(prefix, dynamo));
+                // the image's driver: extracted at build time, nothing extracted at run time
+                Map<String, String> env = new java.util.HashMap<>(env(prefix, dynamo));
+                Path driver = WORKER_DIR.resolve("playwright-driver/driver");
+                env.put("PLAYWRIGHT_DRIVER_DIR", driver.toString());
+                env.put("PLAYWRIGHT_NODEJS_PATH", driver.resolve("linux/node").toString());
+                JsonNode p = probe(command, env);
                 p.fieldNames().forEachRemaining(stage -> {
                     if (p.get(stage).isNumber()) {
                         worker.computeIfAbsent(stage, k -> new ArrayList<>()).add(p.get(stage).asDouble());
@@ -149,6 +154,11 @@ public final class ColdStartBenchmark {
             InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // e.g. -Dbench.probeJvm=-XX:StartFlightRecording=filename=probe.jfr to profile the cold starts
+        String jvm = System.getProperty("bench.probeJvm", "");
+        if (!jvm.isBlank()) {
+            command.addAll(List.of(jvm.trim().split("\\s+")));
+        }
         command.addAll(args);
         // to a file, not a pipe: Chromium's crash handler can outlive the JVM and keep a pipe open
         Path log = java.nio.file.Files.createTempFile("cold-start-probe", ".log");
