@@ -30,8 +30,9 @@ import java.util.function.LongSupplier;
  * restored from the saved state, as {@link FreshContexts} does.
  *
  * <p>A context is kept after a run that ended with its page alive and its state saved, until the session's
- * inactivity timeout, or until it is evicted (least recently used first) when more than {@link WarmSettings#maxSessions}
- * are kept in this process or the machine has less than {@link WarmSettings#minFreeBytes} of memory available.
+ * inactivity timeout, or until it is evicted (least recently used first) when more than
+ * {@link WarmSettings#maxSessions} are kept in this process or the machine has less than
+ * {@link WarmSettings#minFreeBytes} of memory available.
  * The contexts of a thread's browser are used and closed on that thread only (Playwright objects are not
  * thread-safe); the count is shared by all threads, but a thread evicts only its own contexts.
  *

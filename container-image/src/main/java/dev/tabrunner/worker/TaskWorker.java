@@ -129,7 +129,7 @@ public final class TaskWorker implements TaskExecutor {
     private void run(TaskRecord claimed, Instant yieldBy) {
         TaskWriter writer = new TaskWriter(env.tasks(), workerId, claimed, writers);
         Progress progress = new Progress(claimed);
-        TaskEnding ending = new TaskEnding(env, turns, ends, writer, progress);
+        TaskEnding ending = new TaskEnding(env, turns, ends, writer, progress, writers);
         Optional<Session> turn = takeTurn(claimed, writer, ending);
         if (turn.isEmpty()) {
             return;

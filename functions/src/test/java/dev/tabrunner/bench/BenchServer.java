@@ -133,9 +133,19 @@ final class BenchServer implements AutoCloseable {
         return Long.parseLong(line.replaceAll("\\D+", ""));
     }
 
+    /** Stops the server as Ctrl+C does (a flight recording it makes is written), then whatever it left. */
     @Override
     public void close() {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
+        List<ProcessHandle> children = process.descendants().toList();
+        process.destroy();
+        try {
+            if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+        children.forEach(ProcessHandle::destroyForcibly);
     }
 }

@@ -109,8 +109,23 @@ public final class SessionTurns {
      * @param apply a change to make in the same write (the worker saves the session's browser state here)
      */
     public void giveBack(String tenantId, String sessionId, String taskId, UnaryOperator<Session> apply) {
+        giveBack(tenantId, sessionId, taskId, null, apply);
+    }
+
+    /**
+     * As {@link #giveBack(String, String, String, UnaryOperator)}, starting from the session as the task's worker
+     * stored it when it took the turn: no read before the first write, which succeeds unless someone else changed
+     * the session meanwhile (then it is read again).
+     */
+    public void giveBack(Session known, String taskId, UnaryOperator<Session> apply) {
+        giveBack(known.tenantId(), known.id(), taskId, known, apply);
+    }
+
+    private void giveBack(String tenantId, String sessionId, String taskId, Session known,
+                          UnaryOperator<Session> apply) {
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            Optional<Session> found = sessions.find(tenantId, sessionId);
+            Optional<Session> found = attempt == 0 && known != null ? Optional.of(known)
+                    : sessions.find(tenantId, sessionId);
             if (found.isEmpty()) {
                 return;
             }
@@ -138,7 +153,8 @@ public final class SessionTurns {
      */
     private void dispatchNext(Session session, String afterTaskId) {
         Page<TaskRecord> listing = tasks.listBySession(session.tenantId(), session.id(), LOOK_BACK, null);
-        List<TaskRecord> waiting = listing.items().stream().filter(t -> t.status() == TaskStatus.CREATED && !t.id().equals(afterTaskId)).toList();
+        List<TaskRecord> waiting = listing.items().stream()
+                .filter(t -> t.status() == TaskStatus.CREATED && !t.id().equals(afterTaskId)).toList();
         waiting.stream().min(Comparator.comparing(TaskRecord::createdAt)).ifPresent(next -> {
             LOG.debug("session {}: dispatching waiting task {}", session.id(), next.id());
             dispatcher.dispatch(next);

@@ -25,7 +25,7 @@ final class LazyClient<T extends AutoCloseable> implements InvocationHandler {
                 new LazyClient<>(build)));
     }
 
-    /** Builds the client behind {@code proxy} now, if it is a lazy one (SnapStart's priming wants it in the snapshot). */
+    /** Builds the client behind {@code proxy} now, if it is a lazy one (SnapStart wants it in the snapshot). */
     static void build(Object proxy) {
         if (Proxy.isProxyClass(proxy.getClass()) && Proxy.getInvocationHandler(proxy) instanceof LazyClient<?> lazy) {
             lazy.client();
