@@ -2,7 +2,6 @@ package dev.tabrunner.aws;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.tabrunner.action.TaskRequestParser;
-import dev.tabrunner.domain.Artifact;
 import dev.tabrunner.domain.TaskRecord;
 import dev.tabrunner.engine.BrowserHost;
 import dev.tabrunner.engine.BrowserSettings;
@@ -26,11 +25,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The training run of the worker's class-data archive (AppCDS): run once with
@@ -140,7 +137,7 @@ public final class WorkerTraining {
         try (BrowserHost host = new BrowserHost(settings)) {
             String version = null;
             for (int i = 0; i < 2; i++) {
-                NoListener listener = new NoListener();
+                EngineListener listener = EngineListener.discarding();
                 String next = "training-" + i;
                 EngineOutcome outcome = engine.run(host, new ContextSpec(dev.tabrunner.domain.SessionOptions
                                 .defaults(), () -> null, null, null, false, new ContextSpec.Reuse("training/training",
@@ -153,33 +150,6 @@ public final class WorkerTraining {
                 version = next;
             }
             warm.closeAll(host);
-        }
-    }
-
-    /** The engine's listener for a run that keeps nothing. */
-    private static final class NoListener implements EngineListener {
-        @Override
-        public void actionCompleted(com.fasterxml.jackson.databind.node.ArrayNode resultsSoFar, String url) {
-        }
-
-        @Override
-        public Artifact saveArtifact(String kind, String filename, String contentType, byte[] bytes) {
-            return new Artifact("training", kind, filename, contentType, bytes.length, "none");
-        }
-
-        @Override
-        public Optional<UploadedBytes> uploadedFile(String name) {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<ResolvedCredential> credential(String credentialId) {
-            return Optional.empty();
-        }
-
-        @Override
-        public LiveSession openLiveView(Duration pause) {
-            throw new UnsupportedOperationException("no live view in the training run");
         }
     }
 }

@@ -1,7 +1,5 @@
 package dev.tabrunner.engine;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import dev.tabrunner.domain.Artifact;
 import dev.tabrunner.domain.BrowsingOptions;
 import dev.tabrunner.domain.SessionOptions;
 import dev.tabrunner.domain.Viewport;
@@ -19,7 +17,6 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -98,7 +95,7 @@ class WarmContextsIT {
             page.evaluate("window.marker = 42");
             page.fill("#name", "Ada");
             return null;
-        }, new NoListener(), TaskControl.NONE);
+        }, EngineListener.discarding(), TaskControl.NONE);
         assertThat(outcome.error()).isNull();
         return outcome;
     }
@@ -115,7 +112,7 @@ class WarmContextsIT {
             seen[2] = page.url().startsWith("http") ? page.inputValue("#name") : null;
             seen[3] = page.url().startsWith("http") ? page.evaluate("document.cookie") : null;
             return null;
-        }, new NoListener(), TaskControl.NONE);
+        }, EngineListener.discarding(), TaskControl.NONE);
         assertThat(outcome.error()).isNull();
         return new Seen((String) seen[0], seen[1], (String) seen[2], (String) seen[3], outcome.network());
     }
@@ -211,7 +208,7 @@ class WarmContextsIT {
             // the loop starts once the run has saved the state (which it could not from a stuck page)
             page.evaluate("window.marker = 1; setTimeout(() => { for (;;) {} }, 500)");
             return null;
-        }, new NoListener(), TaskControl.NONE);
+        }, EngineListener.discarding(), TaskControl.NONE);
         sleep(1_000);
 
         Seen seen = look(spec(reuse("s1", "v1", "v2")));
@@ -257,7 +254,7 @@ class WarmContextsIT {
             page.navigate(site.url("/form.html"));
             page.evaluate("window.marker = 7");
             throw new ActionFailure(404, "element_not_found", "no such element");
-        }, new NoListener(), TaskControl.NONE);
+        }, EngineListener.discarding(), TaskControl.NONE);
         assertThat(failed.error()).isNotNull();
 
         assertThat(look(spec(reuse("s1", "v1", "v2"))).marker()).isEqualTo(7);
@@ -291,33 +288,6 @@ class WarmContextsIT {
         @Override
         public Instant instant() {
             return now;
-        }
-    }
-
-    /** The engine's listener for runs that keep nothing. */
-    private static final class NoListener implements EngineListener {
-        @Override
-        public void actionCompleted(ArrayNode resultsSoFar, String url) {
-        }
-
-        @Override
-        public Artifact saveArtifact(String kind, String filename, String contentType, byte[] bytes) {
-            return new Artifact("a", kind, filename, contentType, bytes.length, "mem/" + filename);
-        }
-
-        @Override
-        public Optional<UploadedBytes> uploadedFile(String name) {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<ResolvedCredential> credential(String credentialId) {
-            return Optional.empty();
-        }
-
-        @Override
-        public LiveSession openLiveView(Duration pause) {
-            throw new UnsupportedOperationException("no live view here");
         }
     }
 }

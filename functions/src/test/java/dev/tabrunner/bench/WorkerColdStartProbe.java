@@ -1,13 +1,11 @@
 package dev.tabrunner.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.tabrunner.action.TaskRequestParser;
 import dev.tabrunner.adapter.aws.AwsClients;
 import dev.tabrunner.adapter.aws.AwsSettings;
 import dev.tabrunner.aws.WorkerHandler;
 import dev.tabrunner.aws.WorkerRuntime;
-import dev.tabrunner.domain.Artifact;
 import dev.tabrunner.domain.SessionOptions;
 import dev.tabrunner.engine.BrowserHost;
 import dev.tabrunner.engine.BrowserSettings;
@@ -16,9 +14,9 @@ import dev.tabrunner.engine.EngineListener;
 import dev.tabrunner.engine.PlaywrightEngine;
 import dev.tabrunner.engine.ScriptedProgram;
 import dev.tabrunner.engine.StartupTimeline;
+import dev.tabrunner.engine.TaskControl;
 import dev.tabrunner.engine.WarmContexts;
 import dev.tabrunner.engine.WarmSettings;
-import dev.tabrunner.engine.TaskControl;
 import dev.tabrunner.json.Json;
 import dev.tabrunner.testing.FakeLambdaContext;
 import dev.tabrunner.testing.InMemoryS3;
@@ -34,12 +32,10 @@ import java.io.ByteArrayOutputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Run in a fresh JVM by {@link ColdStartBenchmark}: the worker handler's cold start in stages (JVM start, handler
@@ -98,7 +94,7 @@ public final class WorkerColdStartProbe {
         try (BrowserHost host = new BrowserHost(browser)) {
             for (int i = 0; i < warm.size() + 2; i++) {
                 long t = System.nanoTime();
-                NoStore store = new NoStore();
+                EngineListener store = EngineListener.discarding();
                 String next = "v" + i;
                 var outcome = engine.run(host, new ContextSpec(SessionOptions.defaults(), null, null, null, false,
                                 new ContextSpec.Reuse("bench/engine", version, next)),
@@ -127,32 +123,5 @@ public final class WorkerColdStartProbe {
         handler.handleRequest(new ByteArrayInputStream(("{\"taskId\":\"" + taskId + "\"}")
                 .getBytes(StandardCharsets.UTF_8)), out, new FakeLambdaContext("tabrunner-worker", 900_000));
         return Json.mapper().readTree(out.toByteArray()).path("status").asText();
-    }
-
-    /** The engine with nothing stored: what the worker adds on top is what the benchmark measures. */
-    private static final class NoStore implements EngineListener {
-        @Override
-        public void actionCompleted(ArrayNode resultsSoFar, String url) {
-        }
-
-        @Override
-        public Artifact saveArtifact(String kind, String filename, String contentType, byte[] bytes) {
-            return new Artifact("a", kind, filename, contentType, bytes.length, "none");
-        }
-
-        @Override
-        public Optional<UploadedBytes> uploadedFile(String name) {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<ResolvedCredential> credential(String credentialId) {
-            return Optional.empty();
-        }
-
-        @Override
-        public LiveSession openLiveView(Duration pause) {
-            throw new UnsupportedOperationException();
-        }
     }
 }
