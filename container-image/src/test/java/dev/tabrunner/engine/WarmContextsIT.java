@@ -1,5 +1,6 @@
 package dev.tabrunner.engine;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.tabrunner.domain.BrowsingOptions;
 import dev.tabrunner.domain.SessionOptions;
 import dev.tabrunner.domain.Viewport;
