@@ -187,6 +187,8 @@ final class ActionExecutor implements PageActions {
     }
 
     private void authenticate(Page page, Action.Authenticate a, ObjectNode result) {
+        // whatever the mode, a password may be in the page from here on
+        redactor.secretEnteredUnseen();
         LoginFlow login = new LoginFlow(clock, redactor, control);
         if (a.mode() == Action.AuthMode.PROMPT_USER) {
             result.setAll(login.prompt(page, a, listener));

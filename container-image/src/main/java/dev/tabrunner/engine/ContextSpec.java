@@ -44,7 +44,8 @@ public record ContextSpec(SessionOptions options, Supplier<String> storageState,
      * @param sessionKey   the session (tenant and id)
      * @param stateVersion the version of the session's saved state as stored now: a warm context is reused only
      *                     when it was kept under this version, else it is restored from the saved state
-     * @param nextVersion  the version the run's state will be saved under; the context is kept under it
+     * @param nextVersion  the version the run's state will be saved under; the context is kept under it (null: the
+     *                     run may continue in a warm context but keeps nothing)
      */
     public record Reuse(String sessionKey, String stateVersion, String nextVersion) {
         public static String sessionKey(String tenantId, String sessionId) {

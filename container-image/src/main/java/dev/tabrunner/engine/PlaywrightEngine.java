@@ -99,7 +99,8 @@ public final class PlaywrightEngine {
                 proxy.listener(null);
             }
             if (opened != null) {
-                boolean reusable = listeners != null && listeners.stop() && reusable(opened, outcome);
+                boolean reusable = listeners != null && listeners.stop() && !redactor.secretsEntered()
+                        && reusable(opened, outcome);
                 contexts.release(host, spec, opened, reusable);
             }
         }
@@ -107,7 +108,8 @@ public final class PlaywrightEngine {
 
     /**
      * Whether the session's next task may continue in this context: the run ended with its page alive and a state
-     * to save (which the worker saves under the spec's next version), and the task was not taken over.
+     * to save (which the worker saves under the spec's next version), and the task was not taken over. (A run that
+     * put a secret into the page never keeps it: see {@link Redactor#secretsEntered()}.)
      */
     private static boolean reusable(ContextSource.Opened opened, EngineOutcome outcome) {
         if (outcome == null || outcome.storageState() == null

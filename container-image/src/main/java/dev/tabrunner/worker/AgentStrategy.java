@@ -66,6 +66,11 @@ final class AgentStrategy implements RunStrategy {
     }
 
     @Override
+    public boolean mayKeepContext() {
+        return prepared.secrets().isEmpty();
+    }
+
+    @Override
     public String collect(EngineOutcome outcome, Session session, Progress progress) {
         // the network log holds full URLs, which may carry what a page was sent (a password in a GET form)
         progress.network = outcome.network() == null ? null

@@ -32,6 +32,12 @@ sealed interface RunStrategy permits ScriptedStrategy, AgentStrategy {
     ContextSpec context(Session session, Supplier<String> storageState);
 
     /**
+     * Whether the session's next task may continue in the context this one leaves: not when the task types secrets
+     * of its own into the page, where the next task would find them.
+     */
+    boolean mayKeepContext();
+
+    /**
      * Takes what the run produced (and the program kept) into the task's progress.
      *
      * @return the URL the task is at, as it may be stored

@@ -59,6 +59,12 @@ final class ScriptedStrategy implements RunStrategy {
                 BrowsingOptions.NONE, false);
     }
 
+    /** A vault password the task fills keeps nothing warm by itself (the engine sees to that). */
+    @Override
+    public boolean mayKeepContext() {
+        return true;
+    }
+
     @Override
     public String collect(EngineOutcome outcome, Session session, Progress progress) {
         progress.results = program.results();

@@ -149,13 +149,13 @@ public final class TaskWorker implements TaskExecutor {
         WorkerListener listener = new WorkerListener(env, writer, progress, workerId, lease);
         PageProgram program = strategy.program(writer, watch, listener, progress);
         // the state this run saves gets a new version, and the context is kept warm under it; a session that ends with
-        // its task keeps nothing
+        // its task keeps nothing, nor does a task that types secrets of its own (either may still continue in a warm
+        // context it finds)
         progress.stateVersion = Session.newStateVersion();
-        ContextSpec spec = strategy.context(session, storageState);
-        if (!TaskEnds.terminatesSession(claimed)) {
-            spec = spec.withReuse(new ContextSpec.Reuse(ContextSpec.Reuse.sessionKey(session.tenantId(),
-                    session.id()), session.stateVersion(), progress.stateVersion));
-        }
+        boolean keep = !TaskEnds.terminatesSession(claimed) && strategy.mayKeepContext();
+        ContextSpec spec = strategy.context(session, storageState).withReuse(new ContextSpec.Reuse(
+                ContextSpec.Reuse.sessionKey(session.tenantId(), session.id()), session.stateVersion(),
+                keep ? progress.stateVersion : null));
         EngineOutcome outcome;
         watch.start(watchers);
         try {
