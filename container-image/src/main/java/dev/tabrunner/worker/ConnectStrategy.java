@@ -147,13 +147,22 @@ final class ConnectStrategy implements RunStrategy {
     }
 
     @Override
-    public ContextSpec context(Session session, String storageState) {
+    public ContextSpec context(Session session, Supplier<String> storageState) {
         inactivityMs = session.options().inactivityTimeoutMs();
         resumeUrl = session.currentUrl();
         // the client's navigations go through the egress guard with the session's allowed domains, as tasks' do
         java.util.List<String> allowed = session.options().allowedDomains();
         return new ContextSpec(session.options(), storageState, resumeUrl,
                 allowed.isEmpty() ? BrowsingOptions.NONE : new BrowsingOptions(allowed, false, null, false), false);
+    }
+
+    /**
+     * The next task continues in the context the client leaves, as after any task: what the client set up on its
+     * own CDP sessions (emulation, scripts, interception) ends with them.
+     */
+    @Override
+    public boolean mayKeepContext() {
+        return true;
     }
 
     @Override

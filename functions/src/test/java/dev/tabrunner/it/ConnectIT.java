@@ -150,6 +150,33 @@ class ConnectIT {
     }
 
     @Test
+    void anotherSessionsWarmPage_onTheSameBrowser_staysOutOfSight() throws Exception {
+        // one worker thread: both sessions' contexts live in the same Chromium, the other one parked warm
+        try (var server = TestSystem.startServer(TestSystem.tempDir(), Map.of("TABRUNNER_WORKER_CONCURRENCY", "1"))) {
+            Api api = TestSystem.newTenant(server);
+            String mine = TestSystem.openSession(api);
+            String theirs = TestSystem.openSession(api);
+            assertThat(api.runTask(theirs, "{\"url\":\"" + sys.url("/products.html") + "\",\"actions\":[]}")
+                    .status()).isEqualTo(201);
+            assertThat(api.runTask(mine, "{\"url\":\"" + sys.url("/index.html") + "\",\"actions\":[]}")
+                    .status()).isEqualTo(201);
+            try (CdpSocket cdp = CdpSocket.open(cdpUrl(api, mine))) {
+                cdp.call("Target.setDiscoverTargets", "{\"discover\":true}");
+                cdp.call("Target.setAutoAttach", "{\"autoAttach\":true,\"waitForDebuggerOnStart\":false,"
+                        + "\"flatten\":true}");
+                JsonNode targets = cdp.call("Target.getTargets", "{}").at("/result/targetInfos");
+                assertThat(targets.findValuesAsText("url")).containsExactly(sys.url("/index.html"));
+                Thread.sleep(500);
+                assertThat(cdp.events.toString()).contains("/index.html").doesNotContain("products.html");
+            }
+            // the other session's page was left alone
+            var check = api.runTask(theirs, "{\"actions\":[{\"type\":\"evaluate\",\"script\":"
+                    + "\"location.pathname\"}]}");
+            assertThat(check.json().at("/results/0/value").asText()).isEqualTo("/products.html");
+        }
+    }
+
+    @Test
     void aLinkOpensItsOwnSessionOnce_andAnotherTenantsSessionIsNotFound() throws Exception {
         Api api = sys.newTenant("user");
         String session = sys.newSession(api);
