@@ -25,8 +25,10 @@ class LiveViewIT {
     private String liveViewUrl(Api api, String session) throws InterruptedException {
         for (int i = 0; i < 100; i++) {
             JsonNode tasks = api.get("/browser/sessions/" + session + "/tasks").json().get("tasks");
-            if (!tasks.isEmpty() && tasks.get(0).has("liveViewUrl")) {
-                return tasks.get(0).get("liveViewUrl").asText();
+            for (JsonNode t : tasks) {
+                if (t.hasNonNull("liveViewUrl")) {
+                    return t.get("liveViewUrl").asText();
+                }
             }
             Thread.sleep(100);
         }
@@ -75,6 +77,79 @@ class LiveViewIT {
         var check = api.runTask(session, "{\"actions\":[{\"type\":\"evaluate\",\"script\":"
                 + "\"document.querySelector('#welcome').textContent\"}]}");
         assertThat(check.json().at("/results/0/value").asText()).isEqualTo("Welcome, grace");
+    }
+
+    @Test
+    void aSmallWindowScalesThePage_aWatchOnlyLinkOnlyWatches_andDoneEndsTheWait() throws Exception {
+        Api api = sys.newTenant("user");
+        String session = sys.newSession(api);
+        CompletableFuture<Api.Response> task = Async.supply(() -> api.runTask(session,
+                "{\"url\":\"" + sys.url("/live-login.html") + "\",\"actions\":[{\"type\":\"authenticate\","
+                        + "\"mode\":\"prompt_user\",\"pauseTimeoutMs\":60000,"
+                        + "\"success\":{\"condition\":\"selector\",\"value\":\"#welcome\"}}]}"));
+        String live = liveViewUrl(api, session);
+        Api anonymous = new Api(sys.server.baseUrl(), null);
+
+        // an unknown or expired link is a page that says so, not JSON
+        Api.Response unknown = anonymous.get(live.replaceAll("token=.*", "token=guess"));
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
+        assertThat(unknown.body()).contains("This live view is not open");
+
+        JsonNode status = anonymous.get(live.replace("?", "/status?")).json();
+        assertThat(status.get("state").asText()).isEqualTo("login_waiting");
+        assertThat(status.get("canAct").asBoolean()).isTrue();
+        assertThat(status.get("expiresAt").asText()).isNotBlank();
+        String watchOnly = status.get("watchOnlyUrl").asText();
+        assertThat(watchOnly).contains("readOnly=1").doesNotContain(live.substring(live.indexOf("token=") + 6));
+        assertThat(anonymous.get(watchOnly).status()).isEqualTo(200);
+        assertThat(anonymous.get(watchOnly.replace("?", "/status?")).json().get("canAct").asBoolean()).isFalse();
+        assertThat(anonymous.post(watchOnly.replace("?", "/input?"), "{\"type\":\"done\"}").status())
+                .isEqualTo(403);
+
+        try (BrowserHost host = new BrowserHost(BrowserSettings.from(Map.of("TABRUNNER_EGRESS_ALLOW", "127.0.0.1")))) {
+            Browser browser = host.browser();
+            // an 800 x 600 window (an iframe's size) shows the whole 1280 x 720 page, scaled down
+            try (BrowserContext person = browser.newContext(new Browser.NewContextOptions()
+                    .setViewportSize(800, 600))) {
+                Page viewer = person.newPage();
+                viewer.navigate(sys.server.baseUrl() + live + "&embed=1");
+                viewer.waitForFunction("() => document.getElementById('screen').style.width !== ''");
+                BoundingBox img = viewer.locator("#screen").boundingBox();
+                assertThat(img.width).isLessThanOrEqualTo(800).isGreaterThan(600);
+                assertThat(viewer.locator("header").isVisible()).as("embed=1 drops the header").isFalse();
+                double scale = img.width / 1280;
+                viewer.mouse().click(img.x + 60 * scale, img.y + 35 * scale);
+                viewer.keyboard().type("ada");
+                viewer.mouse().click(img.x + 60 * scale, img.y + 85 * scale);
+                viewer.keyboard().type("pw");
+                viewer.mouse().click(img.x + 60 * scale, img.y + 135 * scale);
+                Api.Response loggedIn = task.get();
+                assertThat(loggedIn.status()).as(loggedIn.body()).isEqualTo(201);
+                assertThat(loggedIn.json().at("/results/0/reason").asText()).isEqualTo("user_completed");
+            }
+            assertThat(anonymous.get(live).status()).isEqualTo(404);
+
+            // Done without a login: the wait ends at once with the condition's verdict, not after the pause
+            CompletableFuture<Api.Response> second = Async.supply(() -> api.runTask(session,
+                    "{\"url\":\"" + sys.url("/live-login.html") + "\",\"actions\":[{\"type\":\"authenticate\","
+                            + "\"mode\":\"prompt_user\",\"pauseTimeoutMs\":60000,"
+                            + "\"success\":{\"condition\":\"selector\",\"value\":\"#nothing-here\"}}]}"));
+            String again = liveViewUrl(api, session);
+            try (BrowserContext person = browser.newContext()) {
+                Page viewer = person.newPage();
+                viewer.navigate(sys.server.baseUrl() + again);
+                viewer.waitForFunction("() => !document.getElementById('done').hidden");
+                assertThat(viewer.locator("#what").textContent()).contains("login is waiting");
+                assertThat(viewer.locator("#left").textContent()).matches("link ends in \\d+:\\d\\d");
+                long start = System.nanoTime();
+                viewer.locator("#done").click();
+                Api.Response done = second.get();
+                assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(20_000);
+                assertThat(done.status()).as(done.body()).isEqualTo(422);
+                assertThat(done.json().at("/error/code").asText()).isEqualTo("success_condition_not_met");
+            }
+        }
     }
 
     @Test
