@@ -43,6 +43,8 @@ final class ConnectStrategy implements RunStrategy {
     private final Supplier<BrowserHost> host;
     private final Clock clock;
     private Instant connectBy;
+    /** A person watching the idle session through a live view rather than a program over CDP. */
+    private boolean watch;
     private long inactivityMs;
     private String resumeUrl;
 
@@ -55,6 +57,11 @@ final class ConnectStrategy implements RunStrategy {
 
     @Override
     public void prepare() {
+        watch = claimed.request().path("watch").asBoolean(false);
+        if (watch) {
+            connectBy = clock.instant().plusMillis(Math.max(1_000, claimed.request().path("viewMs").asLong(0)));
+            return;
+        }
         if (!connections.available()) {
             throw new CannotRun(TaskError.of(501, "not_available_on_this_deployment",
                     "this worker takes no inbound connections; CDP connect needs a local server"));
@@ -70,6 +77,12 @@ final class ConnectStrategy implements RunStrategy {
 
     @Override
     public PageProgram program(TaskWriter writer, TaskControl control, EngineListener listener, Progress progress) {
+        if (watch) {
+            return (page, actions) -> {
+                watch(page, listener, control);
+                return null;
+            };
+        }
         return (page, actions) -> {
             BrowserConnections.Endpoint endpoint = endpoint(page);
             connections.offer(claimed.id(), endpoint);
@@ -92,6 +105,33 @@ final class ConnectStrategy implements RunStrategy {
                     info.get("targetId").getAsString());
         } finally {
             cdp.detach();
+        }
+    }
+
+    /**
+     * The idle session's live view ({@code POST /browser/sessions/{id}/live-view}): the page's screencast goes to the
+     * view and the person's input to the page, until the view's time is up, the person presses Done, or the task is
+     * stopped. The session is held meanwhile, as by a connection.
+     */
+    private void watch(Page page, EngineListener listener, TaskControl control) {
+        try (EngineListener.LiveSession live = listener.openLiveView(Duration.between(clock.instant(), connectBy));
+             dev.tabrunner.engine.Screencast cast = dev.tabrunner.engine.Screencast.start(page, live::publishFrame)) {
+            if (cast == null) {
+                byte[] first = dev.tabrunner.engine.LiveInput.frame(page);
+                if (first != null) {
+                    live.publishFrame(first);
+                }
+            }
+            while (clock.instant().isBefore(connectBy)) {
+                control.duringAction();
+                for (com.fasterxml.jackson.databind.JsonNode event : live.drainInput()) {
+                    if (dev.tabrunner.engine.LiveInput.isDone(event)) {
+                        return;
+                    }
+                    dev.tabrunner.engine.LiveInput.apply(page, event);
+                }
+                page.waitForTimeout(POLL_MS);
+            }
         }
     }
 

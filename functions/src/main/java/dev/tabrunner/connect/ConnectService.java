@@ -81,6 +81,48 @@ public final class ConnectService {
         return new Link(task.id(), "/browser/sessions/" + session.id() + "/cdp?token=" + token, expiresAt);
     }
 
+    /** How long an idle session's live view stays open, unless the person presses Done first. */
+    static final Duration VIEW_LIFETIME = Duration.ofMinutes(10);
+    /** How long {@link #watch} waits for the worker to open the view before answering without its URL. */
+    private static final Duration VIEW_WAIT = Duration.ofSeconds(10);
+
+    /** An idle session's live view: its URL once the worker opened it, else null (poll the task for it). */
+    public record View(String taskId, String liveViewUrl) {
+    }
+
+    /**
+     * Opens a live view of the session's page for a person: a task of the session ({@link TaskRecord#KIND_CONNECTION}
+     * with {@code watch}) that holds the session while the view is open (10 minutes, or until Done or a stop), so
+     * that what the person does is saved like a task's work. Works on every deployment.
+     *
+     * @throws ApiException 404 for a session the caller's tenant does not have; 410 for one that ended
+     */
+    public View watch(Caller caller, String sessionId) {
+        Session session = sessions.requireActive(caller, sessionId);
+        ObjectNode request = Json.mapper().createObjectNode();
+        request.put("watch", true);
+        request.put("viewMs", VIEW_LIFETIME.toMillis());
+        TaskRecord task = submission.submit(caller, session, TaskRecord.KIND_CONNECTION, request,
+                TaskSecrets.none(), null);
+        long deadline = System.nanoTime() + VIEW_WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            Optional<TaskRecord> now = tasks.findForWorker(task.id());
+            if (now.isEmpty() || now.get().status().isTerminal()) {
+                break;
+            }
+            if (now.get().liveViewUrl() != null) {
+                return new View(task.id(), now.get().liveViewUrl());
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return new View(task.id(), null);
+    }
+
     /**
      * The connection a link opens: the token's task is a connection of this very session that has not ended, the
      * link has not expired and the secret is the task's. Reads no tenant: the token is the authorisation.

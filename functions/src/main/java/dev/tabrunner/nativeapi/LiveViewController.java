@@ -5,6 +5,7 @@ import dev.tabrunner.domain.TaskRecord;
 import dev.tabrunner.http.ApiDefinition;
 import dev.tabrunner.http.ApiException;
 import dev.tabrunner.http.RequestBodies;
+import dev.tabrunner.port.BrowserConnections;
 import dev.tabrunner.port.LiveView;
 import dev.tabrunner.port.NotFoundException;
 import dev.tabrunner.port.TaskStore;
@@ -49,14 +50,24 @@ final class LiveViewController {
     /** How often the stream checks that its link still opens the view (a read of the channel on AWS). */
     private static final long CHECK_EVERY_TICKS = 50;
 
+    /** How soon a viewer's EventSource asks again after a one-frame answer (a host that cannot stream). */
+    private static final Duration POLL_AGAIN = Duration.ofMillis(250);
+
     private final LiveView liveView;
     private final TaskStore tasks;
+    private final boolean streams;
     private final Clock clock;
     private final String page;
     private final String gone;
 
-    LiveViewController(LiveView liveView, TaskStore tasks, Clock clock) throws IOException {
+    /**
+     * @param connections whether this host keeps connections open (the local server): a Lambda function behind API
+     *                    Gateway answers once and cannot stream, so there each answer carries the latest frame only
+     */
+    LiveViewController(LiveView liveView, TaskStore tasks, BrowserConnections connections, Clock clock)
+            throws IOException {
         this.liveView = liveView;
+        this.streams = connections.available();
         this.tasks = tasks;
         this.clock = clock;
         this.page = resource("/live-view.html");
@@ -91,12 +102,19 @@ final class LiveViewController {
 
     /**
      * The frames as they come: one event per new frame (its JPEG in base64), ending when the view closes. The
-     * stream reads the channel's latest frame every {@link #FRAME_POLL}, which is a memory read in one JVM; the
-     * transport on AWS is docs/adr/0040-live-view-frames-on-aws.md's.
+     * stream reads the channel's latest frame every {@link #FRAME_POLL}, which is a memory read in one JVM. Where the
+     * host cannot stream (Lambda), one answer carries the latest frame and tells the EventSource to come back: see
+     * docs/adr/0040-live-view-frames-on-aws.md for the transport that replaces this on AWS.
      */
     @Get(value = "/frames", produces = MediaType.TEXT_EVENT_STREAM)
     Publisher<Event<String>> frames(String taskId, @Nullable @QueryValue String token) {
         access(taskId, token);
+        if (!streams) {
+            // the viewer's EventSource comes back after the retry interval: polling, in the stream's own terms
+            return Flux.fromStream(liveView.latestFrame(taskId).stream())
+                    .map(f -> Event.of(Base64.getEncoder().encodeToString(f)).name("frame").retry(POLL_AGAIN))
+                    .defaultIfEmpty(Event.of("").name("wait").retry(POLL_AGAIN));
+        }
         AtomicReference<byte[]> sent = new AtomicReference<>();
         return Flux.interval(FRAME_POLL).onBackpressureDrop()
                 .publishOn(Schedulers.boundedElastic())

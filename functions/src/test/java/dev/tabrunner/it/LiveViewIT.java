@@ -153,6 +153,40 @@ class LiveViewIT {
     }
 
     @Test
+    void anIdleSessionsLiveView_showsItsPage_takesInput_andDoneHandsTheSessionBack() throws Exception {
+        Api api = sys.newTenant("user");
+        String session = sys.newSession(api);
+        assertThat(api.runTask(session, "{\"url\":\"" + sys.url("/form.html") + "\",\"actions\":[]}").status())
+                .isEqualTo(201);
+        Api.Response opened = api.post("/browser/sessions/" + session + "/live-view", "");
+        assertThat(opened.status()).as(opened.body()).isEqualTo(201);
+        String live = opened.json().get("liveViewUrl").asText();
+        assertThat(live).startsWith(sys.server.baseUrl() + "/live/");
+        Api anonymous = new Api(sys.server.baseUrl(), null);
+        JsonNode status = anonymous.get(live.replace("?", "/status?")).json();
+        assertThat(status.get("state").asText()).isEqualTo("idle");
+        for (int i = 0; i < 100 && anonymous.get(live.replace("?", "/frame?")).status() != 200; i++) {
+            Thread.sleep(100);
+        }
+        assertThat(anonymous.get(live.replace("?", "/frame?")).status()).isEqualTo(200);
+        assertThat(new Api(sys.server.baseUrl(), "wrong").post("/browser/sessions/" + session + "/live-view", "")
+                .status()).isEqualTo(401);
+        assertThat(sys.newTenant("user").post("/browser/sessions/" + session + "/live-view", "").status())
+                .isEqualTo(404);
+
+        // a task waits while the person watches; Done hands the session back to it
+        CompletableFuture<Api.Response> next = Async.supply(() -> api.runTask(session, "{\"actions\":[{\"type\":"
+                + "\"evaluate\",\"script\":\"location.pathname\"}]}"));
+        Thread.sleep(1_000);
+        assertThat(next).isNotDone();
+        assertThat(anonymous.post(live.replace("?", "/input?"), "{\"type\":\"done\"}").status()).isEqualTo(202);
+        Api.Response after = next.get();
+        assertThat(after.status()).as(after.body()).isEqualTo(201);
+        assertThat(after.json().at("/results/0/value").asText()).isEqualTo("/form.html");
+        assertThat(anonymous.get(live).status()).isEqualTo(404);
+    }
+
+    @Test
     void nobodyActing_endsWith408_afterThePause() {
         Api api = sys.newTenant("user");
         String session = sys.newSession(api);
