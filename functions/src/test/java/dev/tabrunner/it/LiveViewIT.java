@@ -22,7 +22,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LiveViewIT {
     private final TestSystem sys = TestSystem.get();
 
-    private String liveViewUrl(Api api, String session) throws InterruptedException {
+    /** A task that asks a person to log in on {@code url} through the live view, done when {@code selector} shows. */
+    static String promptTask(String url, String selector, long pauseMs) {
+        return "{\"url\":\"" + url + "\",\"actions\":[{\"type\":\"authenticate\",\"mode\":\"prompt_user\","
+                + "\"pauseTimeoutMs\":" + pauseMs + ",\"success\":{\"condition\":\"selector\",\"value\":\""
+                + selector + "\"}}]}";
+    }
+
+    /** The live view link of the session's task that has one open. */
+    static String liveViewUrl(Api api, String session) throws InterruptedException {
         for (int i = 0; i < 100; i++) {
             JsonNode tasks = api.get("/browser/sessions/" + session + "/tasks").json().get("tasks");
             for (JsonNode t : tasks) {
@@ -40,9 +48,7 @@ class LiveViewIT {
         Api api = sys.newTenant("user");
         String session = sys.newSession(api);
         CompletableFuture<Api.Response> task = Async.supply(() -> api.runTask(session,
-                "{\"url\":\"" + sys.url("/live-login.html") + "\",\"actions\":[{\"type\":\"authenticate\","
-                        + "\"mode\":\"prompt_user\",\"pauseTimeoutMs\":60000,"
-                        + "\"success\":{\"condition\":\"selector\",\"value\":\"#welcome\"}}]}"));
+                promptTask(sys.url("/live-login.html"), "#welcome", 60_000)));
         String live = liveViewUrl(api, session);
         assertThat(live).matches("/live/[0-9a-f-]{36}\\?token=[A-Za-z0-9_-]{43}");
         Api anonymous = new Api(sys.server.baseUrl(), null);
@@ -84,9 +90,7 @@ class LiveViewIT {
         Api api = sys.newTenant("user");
         String session = sys.newSession(api);
         CompletableFuture<Api.Response> task = Async.supply(() -> api.runTask(session,
-                "{\"url\":\"" + sys.url("/live-login.html") + "\",\"actions\":[{\"type\":\"authenticate\","
-                        + "\"mode\":\"prompt_user\",\"pauseTimeoutMs\":60000,"
-                        + "\"success\":{\"condition\":\"selector\",\"value\":\"#welcome\"}}]}"));
+                promptTask(sys.url("/live-login.html"), "#welcome", 60_000)));
         String live = liveViewUrl(api, session);
         Api anonymous = new Api(sys.server.baseUrl(), null);
 
@@ -132,9 +136,7 @@ class LiveViewIT {
 
             // Done without a login: the wait ends at once with the condition's verdict, not after the pause
             CompletableFuture<Api.Response> second = Async.supply(() -> api.runTask(session,
-                    "{\"url\":\"" + sys.url("/live-login.html") + "\",\"actions\":[{\"type\":\"authenticate\","
-                            + "\"mode\":\"prompt_user\",\"pauseTimeoutMs\":60000,"
-                            + "\"success\":{\"condition\":\"selector\",\"value\":\"#nothing-here\"}}]}"));
+                    promptTask(sys.url("/live-login.html"), "#nothing-here", 60_000)));
             String again = liveViewUrl(api, session);
             try (BrowserContext person = browser.newContext()) {
                 Page viewer = person.newPage();

@@ -1,6 +1,5 @@
 package dev.tabrunner.it;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.tabrunner.bench.LiveViewProbe;
 import dev.tabrunner.port.LiveView;
 import dev.tabrunner.testing.Async;
@@ -33,18 +32,8 @@ class LiveViewLatencyIT {
         Api api = sys.newTenant("user");
         String session = sys.newSession(api);
         CompletableFuture<Api.Response> task = Async.supply(() -> api.runTask(session,
-                "{\"url\":\"" + sys.url("/animated.html") + "\",\"actions\":[{\"type\":\"authenticate\","
-                        + "\"mode\":\"prompt_user\",\"pauseTimeoutMs\":15000,"
-                        + "\"success\":{\"condition\":\"selector\",\"value\":\"#never\"}}]}"));
-        String live = null;
-        for (int i = 0; i < 100 && live == null; i++) {
-            for (JsonNode t : api.get("/browser/sessions/" + session + "/tasks").json().get("tasks")) {
-                if (t.hasNonNull("liveViewUrl")) {
-                    live = t.get("liveViewUrl").asText();
-                }
-            }
-            Thread.sleep(100);
-        }
+                LiveViewIT.promptTask(sys.url("/animated.html"), "#never", 15_000)));
+        String live = LiveViewIT.liveViewUrl(api, session);
         assertThat(live).isNotNull();
         double fps = LiveViewProbe.framesPerSecond(sys.server.baseUrl() + live, 4);
         System.out.printf("live view screencast (an animated page, 1280x720): %.1f frames/s%n", fps);
