@@ -9,6 +9,7 @@ import dev.tabrunner.domain.Viewport;
 import dev.tabrunner.http.ApiException;
 import dev.tabrunner.http.RequestBodies;
 import dev.tabrunner.json.JsonNumbers;
+import dev.tabrunner.recording.Recordings;
 
 import java.time.DateTimeException;
 import java.time.ZoneId;
@@ -24,7 +25,8 @@ import java.util.regex.Pattern;
  */
 final class SessionRequest {
     /** The options only a session has. */
-    static final Set<String> FIELDS = Set.of("viewport", "userAgent", "locale", "timezoneId", "inactivityTimeoutMs");
+    static final Set<String> FIELDS = Set.of("viewport", "userAgent", "locale", "timezoneId", "inactivityTimeoutMs",
+            Recordings.FIELD);
     /**
      * What a session has in common with an agent task's body: the domains its browser may reach, and the
      * environment it starts from (seed 001's top-level {@code environmentId}, "to attach to the session").
@@ -83,7 +85,12 @@ final class SessionRequest {
         if (environmentId != null && !BrowserProfile.ID.matcher(environmentId).matches()) {
             throw ApiException.badRequest("environmentId", "must be an environment's id (POST /browser/environments)");
         }
-        return new SessionOptions(viewport, userAgent, locale, timezone, inactivity, allowedDomains, environmentId);
+        JsonNode recording = body.get(Recordings.FIELD);
+        if (recording != null && !recording.isNull() && !recording.isBoolean()) {
+            throw ApiException.badRequest(Recordings.FIELD, "must be true or false");
+        }
+        return new SessionOptions(viewport, userAgent, locale, timezone, inactivity, allowedDomains, environmentId,
+                recording == null || recording.isNull() ? null : recording.booleanValue());
     }
 
     private static int intField(JsonNode node, String path, String field, int fallback) {
