@@ -85,6 +85,7 @@ final class ActionExecutor implements PageActions {
         result.put("type", action.type());
         try {
             perform(page, action, index, result);
+            StartupTimeline.reached(StartupTimeline.Stage.FIRST_ACTION_DONE);
         } catch (PlaywrightException e) {
             throw failure(e);
         } catch (ActionFailure f) {
@@ -217,6 +218,8 @@ final class ActionExecutor implements PageActions {
      * only sent to where the login ended once it succeeded, with the login's cookies and storage.
      */
     private void authenticate(Page page, Action.Authenticate a, ObjectNode result) {
+        // whatever the mode, a password may be in the page from here on
+        redactor.secretEnteredUnseen();
         LoginFlow login = new LoginFlow(clock, redactor, control);
         String startUrl = page.url();
         if (a.mode() == Action.AuthMode.PROMPT_USER) {

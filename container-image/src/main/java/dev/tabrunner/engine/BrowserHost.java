@@ -9,6 +9,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 /**
  * One Playwright driver and one Chromium, owned by one thread (Playwright objects are not thread-safe).
@@ -23,6 +25,8 @@ public final class BrowserHost implements AutoCloseable {
     private Browser browser;
     private EgressProxy proxy;
     private java.nio.file.Path profileDir;
+    /** A launch started by {@link #launchInBackground()} that no caller has waited for yet. */
+    private volatile FutureTask<Void> launching;
     /** Marks this host's Chromium on its command line, so that its processes can be told from other hosts'. */
     private final String marker = "--tabrunner-host=" + java.util.UUID.randomUUID();
 
@@ -31,11 +35,54 @@ public final class BrowserHost implements AutoCloseable {
     }
 
     /**
+     * Starts the driver, the proxy and Chromium on a thread of their own, so that the launch overlaps whatever the
+     * process does before its first task; the thread that uses the host waits for it in its first
+     * {@link #browser()}, and from then on the host is that thread's alone (the launch thread no longer touches it,
+     * and the wait orders what it did before everything after). A failed launch is tried again by that call.
+     *
+     * @return this host
+     */
+    public BrowserHost launchInBackground() {
+        FutureTask<Void> task = new FutureTask<>(() -> {
+            try {
+                connectedBrowser();
+            } catch (ActionFailure e) {
+                LOG.warn("launching Chromium ahead of the first task failed: {}", e.getMessage());
+            }
+            return null;
+        });
+        launching = task;
+        Thread.ofPlatform().daemon().name("tabrunner-browser-launch").start(task);
+        return this;
+    }
+
+    /** Waits for a launch started by {@link #launchInBackground()}, once. */
+    private void awaitLaunch() {
+        FutureTask<Void> task = launching;
+        if (task == null) {
+            return;
+        }
+        launching = null;
+        try {
+            task.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            LOG.warn("launching Chromium ahead of the first task failed: {}", e.getCause().toString());
+        }
+    }
+
+    /**
      * A connected browser, launching one if needed. A launch that fails is tried once more with a fresh driver: the
      * driver itself may be what died (a page flooding it with events), and that must cost only the task that was
      * running, not the next one on this worker.
      */
     public Browser browser() {
+        awaitLaunch();
+        return connectedBrowser();
+    }
+
+    private Browser connectedBrowser() {
         if (browser != null && browser.isConnected()) {
             return browser;
         }
@@ -59,6 +106,7 @@ public final class BrowserHost implements AutoCloseable {
         if (playwright == null) {
             playwright = Playwright.create(new Playwright.CreateOptions()
                     .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+            StartupTimeline.reached(StartupTimeline.Stage.DRIVER_READY);
         }
         if (proxy == null) {
             proxy = EgressProxy.start(settings.egress());
@@ -72,6 +120,7 @@ public final class BrowserHost implements AutoCloseable {
                 // for loopback unless told otherwise)
                 .setProxy(new Proxy(proxy.address()).setBypass("<-loopback>"))
                 .setTimeout(60_000));
+        StartupTimeline.reached(StartupTimeline.Stage.CHROMIUM_LAUNCHED);
         LOG.info("chromium {} launched in {} ms", browser.version(), (System.nanoTime() - start) / 1_000_000);
         profileDir = profileDirOf(marker);
         removeStaleProfiles();
@@ -212,6 +261,7 @@ public final class BrowserHost implements AutoCloseable {
 
     @Override
     public void close() {
+        awaitLaunch();
         closeQuietly();
     }
 

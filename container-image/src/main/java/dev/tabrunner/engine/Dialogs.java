@@ -7,6 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * Bounds the dialogs ({@code alert}, {@code confirm}, {@code prompt}, {@code beforeunload}) of a page. Each one is
@@ -25,10 +26,16 @@ final class Dialogs {
         new Dialogs().watch(page);
     }
 
-    /** Dismisses the page's dialogs, closing it past the cap. */
-    void watch(Page page) {
+    /**
+     * Dismisses the page's dialogs, closing it past the cap.
+     *
+     * @return what stops watching the page (a warm page's next run watches it with a count of its own)
+     */
+    Runnable watch(Page page) {
         AtomicInteger seen = new AtomicInteger();
-        page.onDialog(dialog -> handle(page, dialog, seen.incrementAndGet()));
+        Consumer<Dialog> handler = dialog -> handle(page, dialog, seen.incrementAndGet());
+        page.onDialog(handler);
+        return () -> page.offDialog(handler);
     }
 
     private void handle(Page page, Dialog dialog, int count) {

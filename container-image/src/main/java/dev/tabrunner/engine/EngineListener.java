@@ -10,6 +10,11 @@ import java.util.Optional;
 
 /** What the engine needs from the task around it: somewhere to checkpoint, store artifacts and find files. */
 public interface EngineListener {
+    /** A listener that keeps nothing: for runs outside any task (the class-data training run, benchmarks, tests). */
+    static EngineListener discarding() {
+        return new DiscardingListener();
+    }
+
     /**
      * Called after each action succeeds, with the results so far and the page's URL; the worker checkpoints here.
      *

@@ -23,7 +23,7 @@ public final class FreshContexts implements ContextSource {
      * the crash cost only the task that was running when it happened.
      */
     @Override
-    public BrowserContext open(BrowserHost host, ContextSpec spec) {
+    public Opened open(BrowserHost host, ContextSpec spec) {
         Browser.NewContextOptions options = options(spec);
         BrowserContext context;
         try {
@@ -35,13 +35,21 @@ public final class FreshContexts implements ContextSource {
         }
         context.setDefaultTimeout(settings.actionTimeoutMs());
         context.setDefaultNavigationTimeout(settings.navigationTimeoutMs());
-        return context;
+        try {
+            Opened opened = new Opened(context, context.newPage(), false);
+            StartupTimeline.reached(StartupTimeline.Stage.CONTEXT_OPENED);
+            return opened;
+        } catch (PlaywrightException e) {
+            close(context);
+            throw e;
+        }
     }
 
     private static Browser.NewContextOptions options(ContextSpec spec) {
         Browser.NewContextOptions options = sessionOptions(spec.options()).setAcceptDownloads(spec.acceptDownloads());
-        if (spec.storageState() != null) {
-            options.setStorageState(spec.storageState());
+        String state = spec.storageState().get();
+        if (state != null) {
+            options.setStorageState(state);
         }
         return options;
     }
@@ -68,7 +76,11 @@ public final class FreshContexts implements ContextSource {
     }
 
     @Override
-    public void close(BrowserContext context) {
+    public void release(BrowserHost host, ContextSpec spec, Opened opened, boolean reusable) {
+        close(opened.context());
+    }
+
+    static void close(BrowserContext context) {
         try {
             context.close();
         } catch (RuntimeException e) {

@@ -5,7 +5,9 @@ import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.PlaywrightException;
+import com.microsoft.playwright.Request;
 import com.microsoft.playwright.TimeoutError;
+import com.microsoft.playwright.WebSocket;
 import com.microsoft.playwright.options.WaitUntilState;
 import dev.tabrunner.domain.TaskError;
 import dev.tabrunner.json.Json;
@@ -13,12 +15,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
 
 /**
- * Runs one task's {@link PageProgram} (a scripted action list or the agent) in a browser context opened from the
- * session's saved state, and hands back the new state. Set-up and teardown are here alone: the task's network
- * rules on the egress proxy, the network log, the session's last page reopened; then the context given back, and a
- * browser that crashed meanwhile closed so that the next task launches a fresh one. Playwright exceptions never
+ * Runs one task's {@link PageProgram} (a scripted action list or the agent) in a browser context, the session's warm
+ * one or one restored from its saved state, and hands back the new state. Set-up and teardown are here alone: the
+ * task's network rules on the egress proxy, the network log, the session's last page reopened (a restored context);
+ * then the context given back (kept warm when it is still whole), and a browser that crashed meanwhile closed so
+ * that the next task launches a fresh one. Playwright exceptions never
  * escape: each becomes an {@link ActionFailure} classified by status, and the outcome's error.
  */
 public final class PlaywrightEngine {
@@ -61,47 +67,120 @@ public final class PlaywrightEngine {
         }
         Redactor redactor = new Redactor();
         Dialogs dialogs = new Dialogs();
-        BrowserContext context = null;
+        ContextSource.Opened opened = null;
+        RunListeners listeners = null;
         ActionExecutor executor = null;
+        EngineOutcome outcome = null;
         try {
-            context = contexts.open(host, spec);
+            opened = contexts.open(host, spec);
+            BrowserContext context = opened.context();
             browser = context.browser();
             host.proxy().listener(network);
-            context.onRequest(r -> network.page(r.method(), r.url(), r.resourceType()));
-            // WebSockets raise no request event; the log needs them as page requests all the same
-            context.onPage(p -> p.onWebSocket(ws -> network.page("GET", ws.url(), "websocket")));
-            // every page of the task, popups included, has its dialogs bounded
-            context.onPage(dialogs::watch);
-            Page page = context.newPage();
-            if (spec.resumeUrl() != null && !spec.resumeUrl().startsWith("about:")) {
+            // every page of the task, popups included, has its requests logged and its dialogs bounded
+            listeners = new RunListeners(context, network, dialogs);
+            Page page = opened.page();
+            listeners.watch(page);
+            if (!opened.warm() && spec.resumeUrl() != null && !spec.resumeUrl().startsWith("about:")) {
                 reopen(page, spec.resumeUrl());
             }
             executor = new ActionExecutor(settings, clock, host, browser, network, control, redactor, listener,
                     spec.options(), dialogs);
             TaskError error = program.run(page, executor);
-            return new EngineOutcome(redactor.redact(page.url()), context.storageState(), error, null,
+            outcome = new EngineOutcome(redactor.redact(page.url()), context.storageState(), error, null,
                     redacted(network, redactor));
         } catch (TaskInterrupted i) {
-            return ended(context, browser, host, spec, null, i.reason(), network, redactor);
+            outcome = ended(opened, browser, host, spec, null, i.reason(), network, redactor);
         } catch (ActionFailure f) {
-            keepFailureScreenshot(context, browser, listener);
-            return ended(context, browser, host, spec, error(f, redactor), null, network, redactor);
+            keepFailureScreenshot(opened, browser, listener);
+            outcome = ended(opened, browser, host, spec, error(f, redactor), null, network, redactor);
         } catch (PlaywrightException e) {
-            ActionFailure f;
+            ActionFailure f = null;
             try {
                 f = executor != null ? executor.failure(e) : PlaywrightFailures.classify(e, browser);
             } catch (TaskInterrupted i) {
-                return ended(context, browser, host, spec, null, i.reason(), network, redactor);
+                outcome = ended(opened, browser, host, spec, null, i.reason(), network, redactor);
             }
-            keepFailureScreenshot(context, browser, listener);
-            return ended(context, browser, host, spec, error(f, redactor), null, network, redactor);
+            if (f != null) {
+                keepFailureScreenshot(opened, browser, listener);
+                outcome = ended(opened, browser, host, spec, error(f, redactor), null, network, redactor);
+            }
         } finally {
             EgressProxy proxy = host.proxyIfRunning();
             if (proxy != null) {
                 proxy.listener(null);
             }
-            if (context != null) {
-                contexts.close(context);
+            if (opened != null) {
+                boolean reusable = listeners != null && listeners.stop() && !redactor.secretsEntered()
+                        && reusable(opened, outcome);
+                contexts.release(host, spec, opened, reusable);
+            }
+        }
+        return outcome;
+    }
+
+    /**
+     * Whether the session's next task may continue in this context: the run ended with its page alive and a state
+     * to save (which the worker saves under the spec's next version), and the task was not taken over. (A run that
+     * put a secret into the page never keeps it: see {@link Redactor#secretsEntered()}.)
+     */
+    private static boolean reusable(ContextSource.Opened opened, EngineOutcome outcome) {
+        if (outcome == null || outcome.storageState() == null
+                || outcome.interrupted() == TaskInterrupted.Reason.LOST) {
+            return false;
+        }
+        Browser browser = opened.context().browser();
+        return browser != null && browser.isConnected() && !opened.page().isClosed();
+    }
+
+    /**
+     * What the engine listens to during one run, taken off again at its end: a warm context serves the session's
+     * next run, which must not log into this run's network log nor count its dialogs.
+     */
+    private static final class RunListeners {
+        private final BrowserContext context;
+        private final Dialogs dialogs;
+        private final Consumer<Request> onRequest;
+        private final Consumer<WebSocket> onWebSocket;
+        private final Consumer<Page> onPage;
+        private final Consumer<Page> onCrash = p -> crashed = true;
+        private final List<Page> watched = new ArrayList<>();
+        private final List<Runnable> unwatch = new ArrayList<>();
+        private boolean crashed;
+
+        RunListeners(BrowserContext context, NetworkLog network, Dialogs dialogs) {
+            this.context = context;
+            this.dialogs = dialogs;
+            this.onRequest = r -> network.page(r.method(), r.url(), r.resourceType());
+            // WebSockets raise no request event; the log needs them as page requests all the same
+            this.onWebSocket = ws -> network.page("GET", ws.url(), "websocket");
+            this.onPage = this::watch;
+            context.onRequest(onRequest);
+            context.onPage(onPage);
+        }
+
+        void watch(Page page) {
+            if (!watched.contains(page)) {
+                watched.add(page);
+                page.onWebSocket(onWebSocket);
+                page.onCrash(onCrash);
+                unwatch.add(dialogs.watch(page));
+            }
+        }
+
+        /** Takes the listeners off; false when a page of the run crashed. Never throws. */
+        boolean stop() {
+            try {
+                context.offRequest(onRequest);
+                context.offPage(onPage);
+                for (Page p : watched) {
+                    p.offWebSocket(onWebSocket);
+                    p.offCrash(onCrash);
+                }
+                unwatch.forEach(Runnable::run);
+                return !crashed;
+            } catch (RuntimeException e) {
+                LOG.debug("taking the run's listeners off: {}", e.getMessage());
+                return false;
             }
         }
     }
@@ -110,12 +189,13 @@ public final class PlaywrightEngine {
      * The page as it was when the run failed, kept as the task's {@code failure_screenshot} artifact: what a caller
      * needs to see why an action failed. Best effort, bounded: a crashed page or browser has nothing to show.
      */
-    private static void keepFailureScreenshot(BrowserContext context, Browser browser, EngineListener listener) {
-        if (context == null || !browser.isConnected() || context.pages().isEmpty()) {
+    private static void keepFailureScreenshot(ContextSource.Opened opened, Browser browser,
+                                              EngineListener listener) {
+        if (opened == null || !browser.isConnected() || opened.page().isClosed()) {
             return;
         }
         try {
-            byte[] png = context.pages().get(0).screenshot(new Page.ScreenshotOptions().setTimeout(5_000));
+            byte[] png = opened.page().screenshot(new Page.ScreenshotOptions().setTimeout(5_000));
             listener.saveArtifact(FAILURE_SCREENSHOT, "failure.png", "image/png", png);
         } catch (PlaywrightException | dev.tabrunner.port.StoreUnavailableException e) {
             // the failure itself is what the caller must hear of; a missing picture of it must not replace it
@@ -140,15 +220,18 @@ public final class PlaywrightEngine {
     }
 
     /** Saves what can be saved of a run that did not reach its end. */
-    private static EngineOutcome ended(BrowserContext context, Browser browser, BrowserHost host, ContextSpec spec,
-                                       TaskError error, TaskInterrupted.Reason interrupted, NetworkLog network,
-                                       Redactor redactor) {
+    private static EngineOutcome ended(ContextSource.Opened opened, Browser browser, BrowserHost host,
+                                       ContextSpec spec, TaskError error, TaskInterrupted.Reason interrupted,
+                                       NetworkLog network, Redactor redactor) {
         String state = null;
         String url = spec.resumeUrl();
-        if (browser.isConnected() && context != null) {
+        if (browser.isConnected() && opened != null) {
             try {
+                BrowserContext context = opened.context();
                 state = context.storageState();
-                if (!context.pages().isEmpty()) {
+                if (!opened.page().isClosed()) {
+                    url = opened.page().url();
+                } else if (!context.pages().isEmpty()) {
                     url = context.pages().get(0).url();
                 }
             } catch (PlaywrightException e) {

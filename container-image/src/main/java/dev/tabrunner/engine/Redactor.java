@@ -13,9 +13,27 @@ final class Redactor {
     static final String MARKER = "[REDACTED]";
 
     private final SecretMask mask = new SecretMask();
+    private boolean secretsEntered;
 
     void add(String secret) {
         mask.add(secret, MARKER);
+        secretsEntered = true;
+    }
+
+    /**
+     * Notes that a secret may be in the page now without this run knowing its value (a person typed it through the
+     * live view).
+     */
+    void secretEnteredUnseen() {
+        secretsEntered = true;
+    }
+
+    /**
+     * Whether a secret may be in the page: its context must then not serve the session's next task, which would find
+     * it in the page's fields without knowing to redact it (a restored context reloads the page, empty).
+     */
+    boolean secretsEntered() {
+        return secretsEntered;
     }
 
     String redact(String text) {

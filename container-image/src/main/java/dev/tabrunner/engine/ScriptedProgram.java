@@ -11,7 +11,9 @@ import java.util.List;
 
 /**
  * A scripted task (seed 000) as a program: open its {@code url}, run its actions from the first one not done yet
- * with a checkpoint after each, then keep the outputs it asked for (screenshot, PDF, HTML) of the last page.
+ * with a checkpoint after each but the last, then keep the outputs it asked for (screenshot, PDF, HTML) of the last
+ * page. The task's end writes the results once more anyway, so the last action has no checkpoint of its own: a
+ * worker lost between it and the end repeats it when the task is resumed, as it would an action under way.
  */
 public final class ScriptedProgram implements PageProgram {
     private final TaskRequest request;
@@ -24,7 +26,8 @@ public final class ScriptedProgram implements PageProgram {
     /**
      * @param done            results of the actions an earlier run of this task completed (empty for a fresh run);
      *                        the run continues with the action after them
-     * @param listener        told after each action ({@link EngineListener#actionCompleted}), and keeps the outputs
+     * @param listener        told after each action but the last ({@link EngineListener#actionCompleted}), and
+     *                        keeps the outputs
      * @param control         asked between actions whether the run may go on
      * @param actionTimeoutMs how long an output's selector may take to appear
      */
@@ -66,7 +69,9 @@ public final class ScriptedProgram implements PageProgram {
                 throw f.at(index, action.type());
             }
             results.add(result);
-            listener.actionCompleted(results.deepCopy(), actions.redact(page.url()));
+            if (index < list.size() - 1) {
+                listener.actionCompleted(results.deepCopy(), actions.redact(page.url()));
+            }
         }
         outputs.save(page, request, listener, actions::redact);
         return null;

@@ -14,6 +14,7 @@ import dev.tabrunner.engine.TaskInterrupted;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.function.Supplier;
 
 /**
  * A natural-language task: the agent loop runs as a program in a page the engine prepares, checkpointing after
@@ -62,11 +63,16 @@ final class AgentStrategy implements RunStrategy {
      * startingUrl has no use for the session's last page.
      */
     @Override
-    public ContextSpec context(Session session, String storageState) {
+    public ContextSpec context(Session session, Supplier<String> storageState) {
         boolean navigatesFirst = prepared.request().startingUrl() != null && !prepared.state().started();
         String resumeUrl = navigatesFirst || session.currentUrl() == null ? null
                 : prepared.secrets().substitute(session.currentUrl());
         return new ContextSpec(session.options(), storageState, resumeUrl, prepared.request().browsing(), true);
+    }
+
+    @Override
+    public boolean mayKeepContext() {
+        return prepared.secrets().isEmpty();
     }
 
     @Override
@@ -97,10 +103,9 @@ final class AgentStrategy implements RunStrategy {
         return agent.state().stepsTaken() + " step(s)";
     }
 
-    /** The final state goes with the task, and the browser into its profile when the task asked for that. */
+    /** The browser goes into its profile when the task asked for that; the final state goes with the task's end. */
     @Override
     public void finish(TaskWriter writer, EngineOutcome outcome) {
-        writer.write(t -> keep(t.toBuilder()).build());
         agents.saveProfile(claimed, prepared.request().profile(), outcome.storageState());
     }
 }

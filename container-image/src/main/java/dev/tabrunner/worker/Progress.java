@@ -13,6 +13,8 @@ final class Progress {
     ArrayNode network;
     /** The key of the session's browser state this run saved, or null when it saved none. */
     String stateKey;
+    /** The version the session's state is saved under by this run (its warm context is kept under it). */
+    String stateVersion;
     final List<Artifact> artifacts;
 
     Progress(TaskRecord claimed) {

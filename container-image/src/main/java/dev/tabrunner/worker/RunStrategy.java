@@ -10,6 +10,8 @@ import dev.tabrunner.engine.PageProgram;
 import dev.tabrunner.engine.TaskControl;
 import dev.tabrunner.engine.TaskInterrupted;
 
+import java.util.function.Supplier;
+
 /**
  * What differs between the kinds of task on the worker's one run path ({@link TaskWorker}): how a task is prepared,
  * which program runs in its page, what it keeps when it lets go of the task, and what it does before it ends. One
@@ -36,7 +38,13 @@ sealed interface RunStrategy permits ScriptedStrategy, AgentStrategy {
     PageProgram program(TaskWriter writer, TaskControl control, EngineListener listener, Progress progress);
 
     /** The context to run it in: the session's, reopened where the task continues. */
-    ContextSpec context(Session session, String storageState);
+    ContextSpec context(Session session, Supplier<String> storageState);
+
+    /**
+     * Whether the session's next task may continue in the context this one leaves: not when the task types secrets
+     * of its own into the page, where the next task would find them.
+     */
+    boolean mayKeepContext();
 
     /**
      * Takes what the run produced (and the program kept) into the task's progress.
@@ -48,12 +56,12 @@ sealed interface RunStrategy permits ScriptedStrategy, AgentStrategy {
     /** The status of a task that lets go without ending ({@code PAUSE} or {@code YIELD}). */
     TaskStatus held(TaskInterrupted.Reason reason);
 
-    /** What a held task keeps to continue from, added to its write. */
+    /** What a held task keeps to continue from, added to its write (and to the write that ends it). */
     TaskRecord.Builder keep(TaskRecord.Builder task);
 
     /** How far the task got, for the log. */
     String progressNote(Progress progress);
 
-    /** What the kind does before its task ends (the task is still running). */
+    /** What the kind does before its task ends (the task is still running; its end write follows). */
     void finish(TaskWriter writer, EngineOutcome outcome);
 }

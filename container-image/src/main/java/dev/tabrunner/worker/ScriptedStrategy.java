@@ -17,6 +17,7 @@ import dev.tabrunner.engine.TaskControl;
 import dev.tabrunner.engine.TaskInterrupted;
 
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * A scripted task (seed 000): its action list runs from the first action not done yet; the results so far are its
@@ -52,13 +53,19 @@ final class ScriptedStrategy implements RunStrategy {
     }
 
     @Override
-    public ContextSpec context(Session session, String storageState) {
+    public ContextSpec context(Session session, Supplier<String> storageState) {
         boolean resuming = !claimed.results().isEmpty();
         resumeUrl = resuming && claimed.finalUrl() != null ? claimed.finalUrl() : session.currentUrl();
         // the session's allowedDomains hold for its scripted tasks too; an agent task carries them in its request
         List<String> allowed = session.options().allowedDomains();
         return new ContextSpec(session.options(), storageState, program.navigatesFirst() ? null : resumeUrl,
                 allowed.isEmpty() ? BrowsingOptions.NONE : new BrowsingOptions(allowed, false, null, false), false);
+    }
+
+    /** A vault password the task fills keeps nothing warm by itself (the engine sees to that). */
+    @Override
+    public boolean mayKeepContext() {
+        return true;
     }
 
     @Override

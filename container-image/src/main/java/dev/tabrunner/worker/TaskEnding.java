@@ -10,9 +10,14 @@ import dev.tabrunner.engine.EngineOutcome;
 import dev.tabrunner.port.WorkerEnvironment;
 import dev.tabrunner.service.SessionTurns;
 import dev.tabrunner.service.TaskEnds;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.function.UnaryOperator;
 
 /**
@@ -22,14 +27,19 @@ import java.util.function.UnaryOperator;
  * saved first.
  */
 final class TaskEnding {
+    private static final Logger LOG = LoggerFactory.getLogger(TaskEnding.class);
     private final WorkerEnvironment env;
     private final SessionTurns turns;
     private final TaskEnds ends;
     private final TaskWriter writer;
     private final Progress progress;
+    private final ExecutorService background;
 
-    TaskEnding(WorkerEnvironment env, SessionTurns turns, TaskEnds ends, TaskWriter writer, Progress progress) {
+    /** @param background where the session is handed on while the task's end is written */
+    TaskEnding(WorkerEnvironment env, SessionTurns turns, TaskEnds ends, TaskWriter writer, Progress progress,
+               ExecutorService background) {
         this.env = env;
+        this.background = background;
         this.turns = turns;
         this.ends = ends;
         this.writer = writer;
@@ -60,36 +70,72 @@ final class TaskEnding {
      * Ends the task (a stop requested meanwhile wins over any other ending), hands the session on, and applies the
      * rules of a task's end ({@link TaskEnds#ended}).
      *
-     * @param session the session whose turn the task holds, or null when it never got one
+     * @param session the session whose turn the task holds, as stored when it took it, or null when it never got one
      */
     void end(TaskStatus status, Session session, String url, TaskError error) {
+        end(status, session, url, error, b -> b);
+    }
+
+    /**
+     * As {@link #end(TaskStatus, Session, String, TaskError)}, with what the task kind keeps added to the same write.
+     */
+    void end(TaskStatus status, Session session, String url, TaskError error,
+             UnaryOperator<TaskRecord.Builder> keep) {
         Instant now = env.clock().instant();
         TaskRecord current = writer.current();
         // a session that lives only for this task ends in the same write that saves its state, and before the task
         // reads as ended: whoever sees the task's end sees its session terminated too
         boolean terminates = session != null && TaskEnds.terminatesSession(current);
         if (terminates) {
-            giveBack(current, url, now, true);
+            giveBack(session, current, url, now, true);
         }
-        TaskRecord done = writer.write(t -> {
-            TaskStatus s = t.control() == TaskRecord.Control.STOP ? TaskStatus.STOPPED : status;
-            return t.toBuilder().status(s).results(progress.results).finalUrl(url)
-                    .artifacts(progress.artifacts()).network(progress.network)
-                    .error(s == TaskStatus.FAILED ? error : null).finishedAt(now).lease(null, null).build();
-        });
-        if (session != null && !terminates) {
-            giveBack(done, url, now, false);
+        // otherwise the session is handed on while the task's end is written: two round trips at once. Nothing
+        // reads one through the other: the next task of the session takes a turn that is free, whatever this task's
+        // row says, and the task's caller hears of its end only once both are done
+        Future<?> handedOn = session == null || terminates ? null
+                : background.submit(() -> giveBack(session, current, url, now, false));
+        TaskRecord done;
+        try {
+            done = writer.write(t -> {
+                TaskStatus s = t.control() == TaskRecord.Control.STOP ? TaskStatus.STOPPED : status;
+                return keep.apply(t.toBuilder()).status(s).results(progress.results).finalUrl(url)
+                        .artifacts(progress.artifacts()).network(progress.network)
+                        .error(s == TaskStatus.FAILED ? error : null).finishedAt(now).lease(null, null).build();
+            });
+        } finally {
+            awaitQuietly(handedOn);
         }
         ends.ended(done);
     }
 
-    private void giveBack(TaskRecord task, String url, Instant now, boolean terminate) {
+    private static void awaitQuietly(Future<?> f) {
+        if (f == null) {
+            return;
+        }
+        try {
+            f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            // the turn stays with the ended task: the next taker sees it ended (SessionTurns), nothing is lost
+            LOG.warn("could not hand session on: {}", e.getCause().toString());
+        }
+    }
+
+    /** @param session the session as stored when the task took its turn (the first write needs no read) */
+    private void giveBack(Session session, TaskRecord task, String url, Instant now, boolean terminate) {
         String key = progress.stateKey;
-        turns.giveBack(task.tenantId(), task.sessionId(), task.id(), s -> {
+        turns.giveBack(session, task.id(), s -> {
             Session next = progress.stateKey == null && url == null ? s
-                    : s.withState(url != null ? url : s.currentUrl(), key != null ? key : s.stateKey(), now);
+                    : s.withState(url != null ? url : s.currentUrl(), key != null ? key : s.stateKey(),
+                    stateVersion(), now);
             return terminate && next.status() != SessionStatus.TERMINATED ? next.terminated(now) : next;
         });
+    }
+
+    /** The version this run's state is saved under; a new one when the run named none. */
+    private String stateVersion() {
+        return progress.stateVersion != null ? progress.stateVersion : Session.newStateVersion();
     }
 
     /**
@@ -102,7 +148,7 @@ final class TaskEnding {
      */
     TaskRecord hold(TaskStatus held, Session session, String url, String stateKey,
                     UnaryOperator<TaskRecord.Builder> keep) {
-        ends.updateSession(session, s -> s.withState(url, stateKey, env.clock().instant()));
+        ends.updateSession(session, s -> s.withState(url, stateKey, stateVersion(), env.clock().instant()));
         TaskRecord kept = writer.write(t -> keep.apply(t.toBuilder().status(held).control(null)).finalUrl(url)
                 .network(progress.network).artifacts(progress.artifacts())
                 .lease(null, held == TaskStatus.CREATED ? env.clock().instant() : null).build());

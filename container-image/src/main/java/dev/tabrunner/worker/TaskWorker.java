@@ -12,6 +12,8 @@ import dev.tabrunner.engine.EngineOutcome;
 import dev.tabrunner.engine.PageProgram;
 import dev.tabrunner.engine.PlaywrightEngine;
 import dev.tabrunner.engine.TaskInterrupted;
+import dev.tabrunner.engine.WarmContexts;
+import dev.tabrunner.engine.WarmSettings;
 import dev.tabrunner.port.TaskExecutor;
 import dev.tabrunner.port.WorkerEnvironment;
 import dev.tabrunner.service.SessionTurns;
@@ -29,6 +31,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * Runs tasks: claims one with a conditional write ({@link TaskClaims}), takes its session's turn, rebuilds the
@@ -46,6 +50,7 @@ public final class TaskWorker implements TaskExecutor {
 
     private final WorkerEnvironment env;
     private final PlaywrightEngine engine;
+    private final WarmContexts warm;
     private final BrowserSettings settings;
     private final SessionTurns turns;
     private final Duration lease;
@@ -55,15 +60,32 @@ public final class TaskWorker implements TaskExecutor {
     private final TaskEnds ends;
     private final List<BrowserHost> hosts = new CopyOnWriteArrayList<>();
     private final ThreadLocal<BrowserHost> host = ThreadLocal.withInitial(this::newHost);
+    /** The host launched at start, until a thread takes it as its own. */
+    private final AtomicReference<BrowserHost> unclaimed = new AtomicReference<>();
+    /** The calling thread's host if it has one, without making one. */
+    private final ThreadLocal<BrowserHost> existingHost = new ThreadLocal<>();
     /** Checkpoint writes block on the task store: a thread of their own each, without a pool to size. */
     private final ExecutorService writers = Executors.newVirtualThreadPerTaskExecutor();
     private final ScheduledExecutorService watchers = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("tabrunner-task-watcher").factory());
 
+    /** A worker whose first browser starts launching now, while its host process finishes starting. */
     public TaskWorker(WorkerEnvironment env) {
+        this(env, null);
+    }
+
+    /**
+     * @param first a host already launching its browser ({@link BrowserHost#launchInBackground()}), which the first
+     *              thread to run a task takes; null to start one now
+     */
+    public TaskWorker(WorkerEnvironment env, BrowserHost first) {
         this.env = env;
         this.settings = BrowserSettings.from(env.settings());
-        this.engine = new PlaywrightEngine(settings, env.clock());
+        BrowserHost launching = first != null ? first : new BrowserHost(settings).launchInBackground();
+        hosts.add(launching);
+        this.unclaimed.set(launching);
+        this.warm = new WarmContexts(settings, WarmSettings.from(env.settings()), env.clock());
+        this.engine = new PlaywrightEngine(settings, env.clock(), warm);
         this.turns = new SessionTurns(env.sessions(), env.tasks(), env.dispatcher());
         this.lease = Duration.ofMillis(Long.parseLong(env.setting("TABRUNNER_LEASE_MS", "60000")));
         this.claims = new TaskClaims(env.tasks(), turns, env.clock(), workerId, lease,
@@ -73,8 +95,12 @@ public final class TaskWorker implements TaskExecutor {
     }
 
     private BrowserHost newHost() {
-        BrowserHost h = new BrowserHost(settings);
-        hosts.add(h);
+        BrowserHost h = unclaimed.getAndSet(null);
+        if (h == null) {
+            h = new BrowserHost(settings);
+            hosts.add(h);
+        }
+        existingHost.set(h);
         return h;
     }
 
@@ -103,7 +129,7 @@ public final class TaskWorker implements TaskExecutor {
     private void run(TaskRecord claimed, Instant yieldBy) {
         TaskWriter writer = new TaskWriter(env.tasks(), workerId, claimed, writers);
         Progress progress = new Progress(claimed);
-        TaskEnding ending = new TaskEnding(env, turns, ends, writer, progress);
+        TaskEnding ending = new TaskEnding(env, turns, ends, writer, progress, writers);
         Optional<Session> turn = takeTurn(claimed, writer, ending);
         if (turn.isEmpty()) {
             return;
@@ -116,14 +142,22 @@ public final class TaskWorker implements TaskExecutor {
             ending.end(TaskStatus.FAILED, session, null, e.error());
             return;
         }
-        String storageState = session.stateKey() == null ? null : env.blobs().get(session.stateKey())
+        // read only when the context is restored: a warm context needs no saved state
+        Supplier<String> storageState = () -> session.stateKey() == null ? null : env.blobs().get(session.stateKey())
                 .map(b -> new String(b, StandardCharsets.UTF_8)).orElse(null);
         BrowserHost browsers = host.get();
         TaskWatch watch = new TaskWatch(writer, yieldBy, env.clock(), lease, browsers::killRenderers);
         WorkerListener listener = new WorkerListener(env, writer, progress, workerId, lease,
                 strategy.artifactKeyPrefix());
         PageProgram program = strategy.program(writer, watch, listener, progress);
-        ContextSpec spec = strategy.context(session, storageState);
+        // the state this run saves gets a new version, and the context is kept warm under it; a session that ends with
+        // its task keeps nothing, nor does a task that types secrets of its own (either may still continue in a warm
+        // context it finds)
+        progress.stateVersion = Session.newStateVersion();
+        boolean keep = !TaskEnds.terminatesSession(claimed) && strategy.mayKeepContext();
+        ContextSpec spec = strategy.context(session, storageState).withReuse(new ContextSpec.Reuse(
+                ContextSpec.Reuse.sessionKey(session.tenantId(), session.id()), session.stateVersion(),
+                keep ? progress.stateVersion : null));
         EngineOutcome outcome;
         watch.start(watchers);
         try {
@@ -149,7 +183,7 @@ public final class TaskWorker implements TaskExecutor {
         TaskStatus status = interrupted == TaskInterrupted.Reason.STOP ? TaskStatus.STOPPED
                 : outcome.error() == null ? TaskStatus.FINISHED : TaskStatus.FAILED;
         progress.stateKey = key;
-        ending.end(status, session, url, status == TaskStatus.FAILED ? outcome.error() : null);
+        ending.end(status, session, url, status == TaskStatus.FAILED ? outcome.error() : null, strategy::keep);
     }
 
     /**
@@ -173,11 +207,29 @@ public final class TaskWorker implements TaskExecutor {
         Optional<Session> turn = turns.take(session, claimed);
         if (turn.isEmpty()) {
             // another task of the session has not ended: wait for it to hand the session on
-            writer.write(t -> t.toBuilder().status(TaskStatus.CREATED)
+            TaskRecord waiting = writer.write(t -> t.toBuilder().status(TaskStatus.CREATED)
                     .lease(null, env.clock().instant()).build());
+            turns.waitFor(waiting);
             LOG.debug("task {} waits for session {}", claimed.id(), session.id());
         }
         return turn;
+    }
+
+    /** Runs on the thread that holds the session's warm context (the dispatcher sees to that). */
+    @Override
+    public void forget(String tenantId, String sessionId) {
+        BrowserHost h = existingHost.get();
+        if (h != null) {
+            warm.discard(h, ContextSpec.Reuse.sessionKey(tenantId, sessionId));
+        }
+    }
+
+    @Override
+    public void tidy() {
+        BrowserHost h = existingHost.get();
+        if (h != null) {
+            warm.expire(h);
+        }
     }
 
     @Override
@@ -186,6 +238,7 @@ public final class TaskWorker implements TaskExecutor {
         watchers.shutdownNow();
         writers.shutdownNow();
         for (BrowserHost h : hosts) {
+            warm.closeAll(h);
             h.close();
         }
         hosts.clear();

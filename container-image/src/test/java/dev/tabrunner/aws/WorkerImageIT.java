@@ -35,6 +35,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Chromium launched with the Lambda flags and Playwright's driver taken from the pre-extracted directory.
  */
 class WorkerImageIT {
+    /** The class-data archive {@code mvn package} writes (the image writes its own; see the Dockerfile). */
+    private static final Path ARCHIVE = Path.of("target/worker/worker.jsa");
     private final DockerfileModel docker = DockerfileModel.read();
 
     @Test
@@ -78,6 +80,9 @@ class WorkerImageIT {
                     Path.of(System.getProperty("java.home"), "bin", "java").toString()));
             command.addAll(List.of(imageEnv.get("JAVA_TOOL_OPTIONS").split("\\s+")));
             command.removeIf(a -> a.startsWith("-Dlogback.configurationFile"));
+            // the image's class-data archive is the one this build's training run wrote for this JVM
+            command.replaceAll(a -> a.replace("/opt/tabrunner/worker.jsa", ARCHIVE.toAbsolutePath().toString()));
+            command.add("-Xlog:class+load=info");
             command.addAll(List.of("-cp", classpath, WorkerImageProbe.class.getName(), task.id()));
             ProcessBuilder pb = new ProcessBuilder(command);
             pb.environment().putAll(imageEnv);
@@ -113,6 +118,9 @@ class WorkerImageIT {
             String chromium = probe.get("chromiumCommandLines").get(0).asText();
             assertThat(chromium).contains("--no-sandbox", "--no-zygote", "--disable-dev-shm-usage", "--disable-gpu",
                     "--user-data-dir=" + lambdaTmp);
+            // the archive matches the image's classpath: the worker's classes come from it, not from the jars
+            assertThat(output).as("classes mapped from the archive").containsPattern(
+                    "dev\\.tabrunner\\.worker\\.TaskWorker source: shared objects file");
         }
     }
 }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tabrunner.adapter.aws.AwsClients;
 import dev.tabrunner.admin.ApiKeyService;
 import dev.tabrunner.http.RequestDeadline;
 import dev.tabrunner.port.ConflictException;
@@ -189,6 +190,8 @@ public final class ApiHandler extends APIGatewayV2HTTPEventFunction implements R
                             "requestId", "priming", "stage", "$default", "timeEpoch", 0)));
             APIGatewayV2HTTPResponse r = handleRequest(EVENTS.readValue(json, APIGatewayV2HTTPEvent.class), null);
             EVENTS.writeValueAsString(r);
+            // the clients a cold start leaves for their first use belong in the snapshot
+            getApplicationContext().findBean(AwsClients.class).ifPresent(AwsClients::buildAll);
             LOG.info("primed the {} function: GET {} answered {}", function, path, r.getStatusCode());
             return r.getStatusCode();
         } catch (IOException | RuntimeException e) {

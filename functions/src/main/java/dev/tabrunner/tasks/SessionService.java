@@ -11,6 +11,7 @@ import dev.tabrunner.port.LimitReachedException;
 import dev.tabrunner.port.NotFoundException;
 import dev.tabrunner.port.Page;
 import dev.tabrunner.port.SessionStore;
+import dev.tabrunner.port.TaskDispatcher;
 import jakarta.inject.Singleton;
 
 import java.time.Clock;
@@ -29,13 +30,15 @@ public final class SessionService {
     private final Clock clock;
     private final ApiSettings settings;
     private final EnvironmentService environments;
+    private final TaskDispatcher dispatcher;
 
     public SessionService(SessionStore sessions, Clock clock, ApiSettings settings,
-                          EnvironmentService environments) {
+                          EnvironmentService environments, TaskDispatcher dispatcher) {
         this.sessions = sessions;
         this.clock = clock;
         this.settings = settings;
         this.environments = environments;
+        this.dispatcher = dispatcher;
     }
 
     /**
@@ -165,7 +168,7 @@ public final class SessionService {
     /**
      * Terminates the session; the call that ends it writes its browser state back into its environment, if it has
      * one (the worker already did after each task: this also keeps the state of a task paused when the session
-     * ended).
+     * ended), and a worker keeping its browser context warm is told it may close it now.
      */
     public Session terminate(Caller caller, String sessionId) {
         AtomicBoolean ends = new AtomicBoolean();
@@ -179,6 +182,7 @@ public final class SessionService {
         if (ends.get()) {
             environments.saveFrom(s);
         }
+        dispatcher.sessionEnded(s.tenantId(), s.id());
         return s;
     }
 

@@ -1,126 +1,218 @@
 package dev.tabrunner.bench;
 
-import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.Page;
-import dev.tabrunner.engine.BrowserHost;
 import dev.tabrunner.engine.BrowserSettings;
-import dev.tabrunner.local.LocalServer;
 import dev.tabrunner.testing.FixtureServer;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Prints latency figures for the README's targets (not a test: figures vary by machine, so nothing here asserts).
- * Run with {@code ./tabrunner bench}. Iterations: {@code -Dbench.iterations} (default 40).
+ * The steady-state figures of the README's targets, against the floor, in one run: the local server in a JVM of
+ * its own (4 worker threads), the floor and the concurrent raw runs in this one. The four single-task variants run
+ * interleaved, one of each per round, so that the machine's load (which swings) weighs on them alike and their
+ * ratios hold. Then 4 sessions at once against 4 raw contexts at once, and the server's memory. Not a test: it
+ * prints, asserts nothing. {@code -Dbench.iterations} (default 30) rounds after 5 warm-up rounds.
  */
 public final class RunTaskBenchmark {
-    private static final String KEY = "bench-admin-key";
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final int WARMUP = 5;
+    private static final int CONCURRENT_SESSIONS = 4;
+    private static final int TASKS_PER_SESSION = 6;
+
+    private RunTaskBenchmark() {
+    }
 
     public static void main(String[] args) throws Exception {
-        int n = Integer.getInteger("bench.iterations", 40);
+        Report report = new Report();
+        measure(report, Integer.getInteger("bench.iterations", 30));
+        report.print();
+        System.exit(0);
+    }
+
+    static void measure(Report report, int n) throws Exception {
+        Map<String, String> env = Map.of("TABRUNNER_EGRESS_ALLOW", "127.0.0.1");
+        BrowserSettings settings = BrowserSettings.from(env);
         try (FixtureServer fixtures = FixtureServer.start();
-             LocalServer server = LocalServer.start(Map.of(
-                     "TABRUNNER_DATA_DIR", Files.createTempDirectory("tabrunner-bench").toString(),
-                     "TABRUNNER_PORT", "-1", "TABRUNNER_ADMIN_KEY", KEY, "TABRUNNER_EGRESS_ALLOW", "127.0.0.1",
-                     // the benchmark measures latency, not the per-tenant limits: one tenant makes every call
-                     "TABRUNNER_TENANT_RPS", "1000000", "TABRUNNER_TENANT_MAX_SESSIONS", "1000000"))) {
-            String base = server.baseUrl();
+             BenchServer server = BenchServer.start(Map.of("TABRUNNER_EGRESS_ALLOW", "127.0.0.1",
+                     "TABRUNNER_WORKER_CONCURRENCY", Integer.toString(CONCURRENT_SESSIONS),
+                     // latency, not the per-tenant limits: one tenant makes every call
+                     "TABRUNNER_TENANT_RPS", "1000000", "TABRUNNER_TENANT_MAX_SESSIONS", "1000000",
+                     "TABRUNNER_TENANT_MAX_TASKS", "1000000"));
+             RawPlaywright floor = RawPlaywright.direct(settings);
+             RawPlaywright proxied = RawPlaywright.throughProxy(settings)) {
             String formUrl = fixtures.url("/form.html");
-
-            List<Double> create = new ArrayList<>();
-            for (int i = 0; i < 20; i++) {
-                post(base + "/browser/sessions", "{}");
-            }
-            for (int i = 0; i < n * 5; i++) {
-                long t = System.nanoTime();
-                post(base + "/browser/sessions", "{}");
-                create.add(ms(t));
-            }
-
             String task = "{\"actions\":[{\"type\":\"navigate\",\"url\":\"" + formUrl + "\"},"
                     + "{\"type\":\"type\",\"selector\":\"#name\",\"text\":\"Ada\"},"
                     + "{\"type\":\"click\",\"selector\":\"#submit\"},{\"type\":\"screenshot\"}]}";
-            String session = sessionId(post(base + "/browser/sessions", "{}"));
-            List<Double> api = new ArrayList<>();
-            for (int i = 0; i < n + 5; i++) {
+
+            List<Double> create = new ArrayList<>();
+            for (int i = 0; i < 20 + n * 5; i++) {
                 long t = System.nanoTime();
-                HttpResponse<String> r = post(base + "/browser/sessions/" + session + "/tasks", task);
-                if (r.statusCode() != 201) {
-                    throw new IllegalStateException("task failed: " + r.body());
+                String s = server.newSession();
+                if (i >= 20) {
+                    create.add(Report.ms(t));
                 }
-                if (i >= 5) {
-                    api.add(ms(t));
-                }
+                server.terminate(s);
             }
 
             List<Double> raw = new ArrayList<>();
-            // the same browser set-up as the worker's, egress proxy included: what differs is the API around it
-            try (BrowserHost host = new BrowserHost(BrowserSettings.from(Map.of("TABRUNNER_EGRESS_ALLOW",
-                    "127.0.0.1")))) {
-                Browser browser = host.browser();
-                for (int i = 0; i < n + 5; i++) {
-                    long t = System.nanoTime();
-                    try (BrowserContext context = browser.newContext(new Browser.NewContextOptions()
-                            .setViewportSize(1280, 960))) {
-                        Page page = context.newPage();
-                        page.navigate(formUrl);
-                        page.locator("#name").first().fill("Ada");
-                        page.locator("#submit").first().click();
-                        page.screenshot();
-                        context.storageState();
-                    }
-                    if (i >= 5) {
-                        raw.add(ms(t));
-                    }
+            List<Double> rawProxy = new ArrayList<>();
+            List<Double> fresh = new ArrayList<>();
+            List<Double> same = new ArrayList<>();
+            String kept = server.newSession();
+            for (int i = 0; i < WARMUP + n; i++) {
+                double r = floor.freshContextTask(formUrl);
+                double p = proxied.freshContextTask(formUrl);
+                String s = server.newSession();
+                double f = server.runTask(s, task);
+                server.terminate(s);
+                double k = server.runTask(kept, task);
+                if (i >= WARMUP) {
+                    raw.add(r);
+                    rawProxy.add(p);
+                    fresh.add(f);
+                    same.add(k);
                 }
             }
+            server.terminate(kept);
+            double floorP50 = Report.median(raw);
 
-            System.out.println();
-            System.out.println("Tabrunner benchmark (" + n + " iterations, " + Runtime.getRuntime().availableProcessors()
-                    + " cores)");
-            report("session create (HTTP)", create, "target p50 <= 20 ms");
-            report("Run Task navigate,type,click,screenshot (HTTP API)", api, null);
-            report("same four steps, raw Playwright in-process", raw, null);
-            double ratio = pct(api, 50) / pct(raw, 50);
-            System.out.printf("API over raw Playwright, p50 ratio: %.2f (target <= 1.25)%n", ratio);
+            report.section("Single tasks, p50 of " + n + " interleaved rounds (task: new page, navigate a form, type,"
+                    + " click, PNG screenshot 1280x960)");
+            report.figure("floor: raw Playwright in-process, no proxy, fresh context", String.format("%.1f ms",
+                    floorP50));
+            report.ratioAtMost("floor through the egress proxy", Report.median(rawProxy), "ms", floorP50, "floor",
+                    1.05);
+            report.ratioAtMost("task in a new session, over HTTP", Report.median(fresh), "ms", floorP50, "floor",
+                    1.10);
+            report.ratioAtMost("second and later task in one session, over HTTP (warm)", Report.median(same), "ms",
+                    floorP50, "floor", 0.60);
+            report.figure("  p95: floor / proxy / new session / same session", String.format(
+                    "%.0f / %.0f / %.0f / %.0f ms", Report.percentile(raw, 95), Report.percentile(rawProxy, 95),
+                    Report.percentile(fresh, 95), Report.percentile(same, 95)));
+            report.section("Session create over HTTP (" + create.size() + " creates)");
+            report.atMost("session create p50", Report.median(create), "ms", 10);
+            report.atMost("session create p95", Report.percentile(create, 95), "ms", 25);
+
+            concurrent(report, server, settings, formUrl, task);
         }
     }
 
-    private static void report(String name, List<Double> samples, String target) {
-        System.out.printf("%-55s p50 %7.1f ms  p95 %7.1f ms%s%n", name, pct(samples, 50), pct(samples, 95),
-                target == null ? "" : "  (" + target + ")");
+    /**
+     * 4 sessions with 6 tasks each, all 4 at once, against raw Playwright doing the same tasks in 4 contexts at once
+     * (one thread, driver and browser per context, as the worker has one per thread). Then the server's memory with
+     * the 4 sessions warm, and without them.
+     */
+    private static void concurrent(Report report, BenchServer server, BrowserSettings settings, String formUrl,
+                                   String task) throws Exception {
+        List<String> sessions = new ArrayList<>();
+        for (int i = 0; i < CONCURRENT_SESSIONS; i++) {
+            // one at a time first: each session gets a worker thread (and its browser) of its own
+            String s = server.newSession();
+            server.runTask(s, task);
+            sessions.add(s);
+        }
+        BenchServer.Memory before = server.memory();
+        AtomicReference<BenchServer.Memory> peak = new AtomicReference<>(before);
+        ExecutorService pool = Executors.newFixedThreadPool(CONCURRENT_SESSIONS + 1);
+        Future<?> sampler = pool.submit(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                BenchServer.Memory m = server.memory();
+                peak.accumulateAndGet(m, (a, b) -> a.rssMb() >= b.rssMb() ? a : b);
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        double tabrunner = timed(pool, CONCURRENT_SESSIONS, i -> {
+            for (int t = 0; t < TASKS_PER_SESSION; t++) {
+                server.runTask(sessions.get(i), task);
+            }
+        });
+        sampler.cancel(true);
+        BenchServer.Memory warm = server.memory();
+        for (String s : sessions) {
+            server.terminate(s);
+        }
+        Thread.sleep(2_000);
+        BenchServer.Memory cold = server.memory();
+
+        double raw = rawConcurrent(pool, settings, formUrl);
+        pool.shutdownNow();
+
+        int tasks = CONCURRENT_SESSIONS * TASKS_PER_SESSION;
+        double rawRate = tasks / (raw / 1000);
+        report.section(CONCURRENT_SESSIONS + " sessions at once, " + tasks + " tasks");
+        report.figure("raw Playwright, " + CONCURRENT_SESSIONS + " contexts at once", String.format("%.2f tasks/s",
+                rawRate));
+        report.ratioAtLeast("Tabrunner over HTTP, " + CONCURRENT_SESSIONS + " sessions at once", tasks
+                / (tabrunner / 1000), "/s", rawRate, "raw", 0.90);
+        report.section("Memory of the local server + its Chromium (" + CONCURRENT_SESSIONS + " worker threads)");
+        report.figure("peak RSS while " + CONCURRENT_SESSIONS + " sessions run", String.format("%.0f MB",
+                peak.get().rssMb()));
+        report.figure("with " + CONCURRENT_SESSIONS + " warm sessions: RSS / PSS", String.format("%.0f / %.0f MB",
+                warm.rssMb(), warm.pssMb()));
+        report.figure("with none (terminated): RSS / PSS", String.format("%.0f / %.0f MB", cold.rssMb(),
+                cold.pssMb()));
+        report.atMost("one warm session (PSS difference / " + CONCURRENT_SESSIONS + ")",
+                (warm.pssMb() - cold.pssMb()) / CONCURRENT_SESSIONS, "MB", 60);
     }
 
-    private static double pct(List<Double> samples, int p) {
-        List<Double> sorted = new ArrayList<>(samples);
-        Collections.sort(sorted);
-        int idx = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
-        return sorted.get(Math.max(0, Math.min(idx, sorted.size() - 1)));
+    private static double rawConcurrent(ExecutorService pool, BrowserSettings settings, String formUrl)
+            throws Exception {
+        CyclicBarrier ready = new CyclicBarrier(CONCURRENT_SESSIONS + 1);
+        List<Future<?>> runs = new ArrayList<>();
+        for (int i = 0; i < CONCURRENT_SESSIONS; i++) {
+            runs.add(pool.submit(() -> {
+                try (RawPlaywright raw = RawPlaywright.direct(settings);
+                     BrowserContext context = raw.newContext()) {
+                    RawPlaywright.task(context, formUrl);
+                    ready.await();
+                    ready.await();
+                    for (int t = 0; t < TASKS_PER_SESSION; t++) {
+                        RawPlaywright.task(context, formUrl);
+                    }
+                }
+                return null;
+            }));
+        }
+        ready.await();
+        long start = System.nanoTime();
+        ready.await();
+        for (Future<?> f : runs) {
+            f.get();
+        }
+        return Report.ms(start);
     }
 
-    private static double ms(long start) {
-        return (System.nanoTime() - start) / 1_000_000.0;
+    /** Runs {@code threads} copies of the work at once; the wall-clock milliseconds until all are done. */
+    private static double timed(ExecutorService pool, int threads, Work work) throws Exception {
+        CyclicBarrier start = new CyclicBarrier(threads);
+        List<Future<?>> runs = new ArrayList<>();
+        long t = System.nanoTime();
+        for (int i = 0; i < threads; i++) {
+            int index = i;
+            runs.add(pool.submit(() -> {
+                start.await();
+                work.run(index);
+                return null;
+            }));
+        }
+        for (Future<?> f : runs) {
+            f.get();
+        }
+        return Report.ms(t);
     }
 
-    private static String sessionId(HttpResponse<String> r) {
-        String body = r.body();
-        int i = body.indexOf("\"id\":\"") + 6;
-        return body.substring(i, body.indexOf('"', i));
-    }
-
-    private static HttpResponse<String> post(String url, String json) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + KEY)
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
-                HttpResponse.BodyHandlers.ofString());
+    private interface Work {
+        void run(int index) throws Exception;
     }
 }

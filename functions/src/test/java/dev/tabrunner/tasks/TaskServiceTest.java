@@ -41,7 +41,8 @@ class TaskServiceTest {
     private final TaskEnds ends = new TaskEnds(stores.vault(), stores.sessions(), stores.tasks(), clock);
     private final EnvironmentService environments = new EnvironmentService(stores.blobs(), stores.files(),
             stores.sessions(), clock);
-    private final SessionService sessions = new SessionService(stores.sessions(), clock, settings, environments);
+    private final SessionService sessions = new SessionService(stores.sessions(), clock, settings, environments,
+            stores.recordingDispatcher());
     private final TaskSubmission submission = new TaskSubmission(stores.tasks(), stores.recordingDispatcher(), ends,
             settings, clock);
     private final FileService files = new FileService(sessions, environments, stores.files(), stores.blobs(),

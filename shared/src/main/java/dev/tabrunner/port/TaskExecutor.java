@@ -18,6 +18,20 @@ public interface TaskExecutor extends AutoCloseable {
         execute(taskId, null);
     }
 
+    /**
+     * Lets go of what the calling thread keeps for the session between its tasks (a warm browser context): the
+     * session ended, or its next task runs on another thread, which restores it from its saved state. Never throws.
+     */
+    default void forget(String tenantId, String sessionId) {
+    }
+
+    /**
+     * Called now and then on each idle worker thread: lets go of what the thread keeps for sessions past their
+     * inactivity timeout. Never throws.
+     */
+    default void tidy() {
+    }
+
     @Override
     void close();
 }

@@ -37,28 +37,44 @@ public record AwsClients(DynamoDbClient dynamoDb, S3Client s3, S3Presigner presi
         this(dynamoDb, s3, presigner, lambda, secretsManager, null);
     }
 
-    /** Real clients for the settings' region, with the endpoint overrides the settings carry. */
+    /**
+     * Real clients for the settings' region, with the endpoint overrides the settings carry. DynamoDB's is built now
+     * (every request and every task needs it); the others on their first use ({@link LazyClient}), so that a cold
+     * start builds only what its first request or task calls.
+     */
     public static AwsClients create(AwsSettings settings, Map<String, String> env) {
         Region region = region(settings);
         AwsCredentialsProvider credentials = credentials(env);
         DynamoDbClient dynamoDb = dynamoDb(settings, env);
         S3Configuration s3Config = S3Configuration.builder()
                 .pathStyleAccessEnabled(settings.s3Endpoint() != null).build();
-        S3Client s3 = configure(S3Client.builder(), region, credentials, settings.s3Endpoint())
-                .serviceConfiguration(s3Config).build();
-        S3Presigner.Builder presigner = S3Presigner.builder().region(region).credentialsProvider(credentials)
-                .serviceConfiguration(s3Config);
-        if (settings.s3Endpoint() != null) {
-            presigner.endpointOverride(settings.s3Endpoint());
-        }
-        LambdaClient lambda = configure(LambdaClient.builder(), region, credentials, settings.lambdaEndpoint())
-                .build();
-        SecretsManagerClient secrets = configure(SecretsManagerClient.builder(), region, credentials,
-                settings.secretsEndpoint()).build();
+        S3Client s3 = LazyClient.of(S3Client.class, () -> configure(S3Client.builder(), region, credentials,
+                settings.s3Endpoint()).serviceConfiguration(s3Config).build());
+        S3Presigner presigner = LazyClient.of(S3Presigner.class, () -> {
+            S3Presigner.Builder b = S3Presigner.builder().region(region).credentialsProvider(credentials)
+                    .serviceConfiguration(s3Config);
+            if (settings.s3Endpoint() != null) {
+                b.endpointOverride(settings.s3Endpoint());
+            }
+            return b.build();
+        });
+        LambdaClient lambda = LazyClient.of(LambdaClient.class, () -> configure(LambdaClient.builder(), region,
+                credentials, settings.lambdaEndpoint()).build());
+        SecretsManagerClient secrets = LazyClient.of(SecretsManagerClient.class, () -> configure(
+                SecretsManagerClient.builder(), region, credentials, settings.secretsEndpoint()).build());
         // only a deployment with webhooks has the queue: no client (and no permission) without it
-        SqsClient sqs = settings.webhookQueueUrl() == null ? null
-                : configure(SqsClient.builder(), region, credentials, null).build();
-        return new AwsClients(dynamoDb, s3, presigner.build(), lambda, secrets, sqs);
+        SqsClient sqs = settings.webhookQueueUrl() == null ? null : LazyClient.of(SqsClient.class,
+                () -> configure(SqsClient.builder(), region, credentials, null).build());
+        return new AwsClients(dynamoDb, s3, presigner, lambda, secrets, sqs);
+    }
+
+    /** Builds every client not built yet (before a SnapStart snapshot, which should hold them all). */
+    public void buildAll() {
+        for (Object client : new Object[]{dynamoDb, s3, presigner, lambda, secretsManager, sqs}) {
+            if (client != null) {
+                LazyClient.build(client);
+            }
+        }
     }
 
     /** The DynamoDB client alone, for functions that need no other service (the dead-letter handler). */
