@@ -37,9 +37,13 @@
     });
     const meta = replayer.getMetaData();
     const total = Math.max(1, meta.totalTime);
+    // before the first full snapshot there is no page to show: a step that began earlier (the first navigation)
+    // is shown from just after it (the replayer applies the events before a position, not at it)
+    const first = events.find((e) => e.type === 2 /* rrweb FullSnapshot */);
+    const earliest = first ? Math.max(0, first.timestamp - meta.startTime) + 1 : 0;
     const marks = (doc.marks || []).map((m, i) => ({
       n: i + 1, label: m.label || m.type, type: m.type,
-      offset: Math.min(total, Math.max(0, m.at - meta.startTime))
+      offset: Math.min(total, Math.max(earliest, m.at - meta.startTime))
     }));
     let playing = false;
 
@@ -51,7 +55,8 @@
       ? 'The recording reached its size limit and stopped before the task ended.'
       : marks.length + ' step(s) marked';
 
-    function jump(offset) {
+    function jump(to) {
+      const offset = Math.max(earliest, to);
       if (playing) {
         replayer.play(offset);
       } else {
