@@ -7,6 +7,11 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.Response;
 import dev.tabrunner.domain.SecretMask;
+import dev.tabrunner.local.LocalServer;
+import dev.tabrunner.recording.Recordings;
+import dev.tabrunner.testing.ScriptedModelServer;
+import dev.tabrunner.testing.ScriptedModelServer.Call;
+import dev.tabrunner.testing.ScriptedModelServer.Reply;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,12 +37,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RecordingsIT {
     private static final String VAULT_CANARY = "Rec-Canary-Pw-5c2e81";
     private static final String TYPED_CANARY = "Typed-Canary-Pw-9a4f07";
+    private static final String AGENT_SECRET = "Agent-Secret-Canary-3d8b";
     private static final TestSystem SYS = TestSystem.get();
+    private static final ScriptedModelServer MODEL = ScriptedModelServer.start();
+    /** A server of its own: agent tasks on a scripted model, recordings capped at the least they may hold. */
+    private static LocalServer small;
     private static Playwright playwright;
     private static Browser browser;
 
     @BeforeAll
     static void launch() {
+        Map<String, String> env = new java.util.HashMap<>(TestSystem.scriptedModel(MODEL));
+        env.put("TABRUNNER_AGENT_SYNC_WAIT_MS", "20000");
+        env.put(Recordings.MAX_BYTES_SETTING, String.valueOf(64 * 1024));
+        small = TestSystem.startServer(TestSystem.tempDir(), env);
         playwright = Playwright.create(new Playwright.CreateOptions()
                 .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
         Path chromium = List.of("/usr/lib/chromium/chromium-headless-shell", "/usr/bin/chromium").stream()
@@ -51,6 +64,8 @@ class RecordingsIT {
     static void close() {
         browser.close();
         playwright.close();
+        small.close();
+        MODEL.close();
     }
 
     /** A session of a fresh tenant whose tasks are recorded, and a finished task on the form fixture. */
@@ -202,6 +217,54 @@ class RecordingsIT {
         assertThat(Api.plain(base + t.task() + "/recording" + query)).contains("\"format\":\"rrweb\"");
         Recorded other = recordedFormTask();
         assertThat(Api.plain(base + other.task() + "/recording" + query)).contains("replay_not_found");
+    }
+
+    @Test
+    void anAgentTask_isRecordedByDefault_andTheSecretItTypesIsInNoFormOfTheRecording() {
+        Api api = TestSystem.newTenant(small);
+        String session = TestSystem.openSession(api);
+        MODEL.reset();
+        // the secret goes into a text field (not a password field): every input is masked when a task has secrets,
+        // and the GET form then puts it into the next page's URL, which the recording's meta event holds
+        MODEL.then(r -> Reply.tools(
+                        Call.of("type", "{\"index\":" + ScriptedModelServer.index(r, "Username")
+                                + ",\"text\":\"<secret>pw</secret>\"}"),
+                        Call.of("click", "{\"index\":" + ScriptedModelServer.index(r, "Sign in") + "}")))
+                .then(Reply.tool("done", "{\"message\":\"signed in\"}"));
+
+        var r = api.post("/browser/sessions/" + session + "/tasks", "{\"taskDetails\":\"Sign in\",\"startingUrl\":\""
+                + SYS.url("/agent-login.html") + "\",\"secrets\":[{\"name\":\"pw\",\"value\":\"" + AGENT_SECRET
+                + "\"}]}");
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        assertThat(r.json().get("status").asText()).isEqualTo("task_completed");
+
+        var rec = api.get("/browser/sessions/" + session + "/tasks/" + r.json().get("taskId").asText()
+                + "/recording");
+        assertThat(rec.status()).as(rec.body()).isEqualTo(200);
+        assertThat(rec.body()).contains("agent-login.html", "agent-home.html");
+        List<String> marked = new ArrayList<>();
+        rec.json().get("marks").forEach(m -> marked.add(m.get("type").asText()));
+        assertThat(marked).contains("type", "click");
+        assertNoFormOf(AGENT_SECRET, rec.body());
+    }
+
+    @Test
+    void aRecordingPastItsLimit_stopsAndSaysSo_andTheTaskSucceeds() {
+        Api api = TestSystem.newTenant(small);
+        String session = TestSystem.openSession(api);
+        var r = api.runTask(session, "{\"recording\":true,\"url\":\"" + SYS.url("/form.html") + "\",\"actions\":["
+                + "{\"type\":\"evaluate\",\"script\":\"document.body.append('x'.repeat(200000)); 1\"},"
+                + "{\"type\":\"click\",\"selector\":\"#submit\"}]}");
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        assertThat(r.json().get("status").asText()).isEqualTo("task_completed");
+
+        var rec = api.get("/browser/sessions/" + session + "/tasks/" + r.json().get("taskId").asText()
+                + "/recording");
+
+        assertThat(rec.status()).as(rec.body()).isEqualTo(200);
+        assertThat(rec.json().get("truncated").asBoolean()).isTrue();
+        assertThat(rec.body()).contains("Hover me").doesNotContain("xxxxxxxxxx");
+        assertThat(rec.bytes().length).isLessThanOrEqualTo(64 * 1024 + 4096);
     }
 
     /** Every form of the password an attacker could turn it into, or a site could echo it in. */
