@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import dev.tabrunner.http.ApiDefinition;
 import dev.tabrunner.http.Dialects;
 import jakarta.inject.Singleton;
@@ -21,37 +19,48 @@ import java.util.Set;
  * The API reference served at {@code /openapi.json} and {@code /openapi.yaml}: the document micronaut-openapi
  * generated from the controllers at build time ({@code openapi.properties}), completed with what only the running
  * API knows - each operation's error body is its dialect's ({@link Dialects}, the same lookup the exception handlers
- * use), and the pages that need no key say so.
+ * use), and the pages that need no key say so. The build writes it as JSON and the YAML form is written here
+ * ({@link YamlText}): the API function's artifact carries no YAML parser, which Micronaut would otherwise load on
+ * every cold start. Built on the first request for it.
  */
 @Singleton
 public final class OpenApiDocument {
-    static final String RESOURCE = "META-INF/swagger/tabrunner.yml";
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
-            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
+    static final String RESOURCE = "META-INF/swagger/tabrunner.json";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "patch", "head", "options");
 
-    private final String json;
-    private final String yaml;
+    private final Dialects dialects;
+    private volatile Texts texts;
 
     public OpenApiDocument(Dialects dialects) {
-        ObjectNode document = load();
-        complete(document, dialects);
-        try {
-            this.json = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(document);
-            this.yaml = YAML.writeValueAsString(document);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("the OpenAPI document cannot be written", e);
-        }
+        this.dialects = dialects;
     }
 
     public String json() {
-        return json;
+        return texts().json();
     }
 
     public String yaml() {
-        return yaml;
+        return texts().yaml();
+    }
+
+    private record Texts(String json, String yaml) {
+    }
+
+    private Texts texts() {
+        Texts t = texts;
+        if (t == null) {
+            ObjectNode document = load();
+            complete(document, dialects);
+            try {
+                t = new Texts(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(document),
+                        YamlText.of(document));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("the OpenAPI document cannot be written", e);
+            }
+            texts = t;
+        }
+        return t;
     }
 
     private static ObjectNode load() {
@@ -59,7 +68,7 @@ public final class OpenApiDocument {
             if (in == null) {
                 throw new IllegalStateException(RESOURCE + " is missing: the build generates it (micronaut-openapi)");
             }
-            return (ObjectNode) YAML.readTree(in);
+            return (ObjectNode) JSON.readTree(in);
         } catch (IOException e) {
             throw new IllegalStateException("cannot read " + RESOURCE, e);
         }

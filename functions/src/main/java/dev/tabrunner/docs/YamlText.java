@@ -1,0 +1,71 @@
+package dev.tabrunner.docs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * A JSON tree as block-style YAML. Every scalar that is a string is written as a JSON string literal, which is a
+ * YAML double-quoted scalar with the same escapes: no quoting rules to get wrong, and any YAML 1.2 reader gets back
+ * the same tree. Numbers, booleans and null are written as JSON writes them; empty objects and arrays in flow style.
+ */
+final class YamlText {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private YamlText() {
+    }
+
+    static String of(JsonNode node) {
+        StringBuilder out = new StringBuilder();
+        block(node, 0, out);
+        return out.toString();
+    }
+
+    private static void block(JsonNode node, int indent, StringBuilder out) {
+        if (node.isObject() && !node.isEmpty()) {
+            Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+            while (fields.hasNext()) {
+                Map.Entry<String, JsonNode> field = fields.next();
+                out.append(" ".repeat(indent)).append(scalar(field.getKey())).append(':');
+                value(field.getValue(), indent, out);
+            }
+        } else if (node.isArray() && !node.isEmpty()) {
+            for (JsonNode item : node) {
+                out.append(" ".repeat(indent)).append('-');
+                value(item, indent, out);
+            }
+        } else {
+            out.append(inline(node)).append('\n');
+        }
+    }
+
+    /** After a key's colon or an item's dash: a nested block on the lines below, or a scalar on this line. */
+    private static void value(JsonNode value, int indent, StringBuilder out) {
+        if (value.isContainerNode() && !value.isEmpty()) {
+            out.append('\n');
+            block(value, indent + 2, out);
+        } else {
+            out.append(' ').append(inline(value)).append('\n');
+        }
+    }
+
+    private static String inline(JsonNode node) {
+        if (node.isObject()) {
+            return "{}";
+        }
+        if (node.isArray()) {
+            return "[]";
+        }
+        return node.isTextual() ? scalar(node.asText()) : node.toString();
+    }
+
+    private static String scalar(String text) {
+        try {
+            return JSON.writeValueAsString(text);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
