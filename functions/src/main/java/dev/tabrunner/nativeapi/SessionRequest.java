@@ -25,13 +25,13 @@ import java.util.regex.Pattern;
  */
 final class SessionRequest {
     /** The options only a session has. */
-    static final Set<String> FIELDS = Set.of("viewport", "userAgent", "locale", "timezoneId", "inactivityTimeoutMs",
-            Recordings.FIELD);
+    static final Set<String> FIELDS = Set.of("viewport", "userAgent", "locale", "timezoneId", "inactivityTimeoutMs");
     /**
-     * What a session has in common with an agent task's body: the domains its browser may reach, and the
-     * environment it starts from (seed 001's top-level {@code environmentId}, "to attach to the session").
+     * What a session has in common with an agent task's body: the domains its browser may reach, the
+     * environment it starts from (seed 001's top-level {@code environmentId}, "to attach to the session"), and whether
+     * its tasks are recorded.
      */
-    static final Set<String> SHARED_WITH_TASKS = Set.of("allowedDomains", "environmentId");
+    static final Set<String> SHARED_WITH_TASKS = Set.of("allowedDomains", "environmentId", Recordings.FIELD);
     private static final Set<String> ALL;
 
     static {
