@@ -20,9 +20,10 @@ import java.util.function.Supplier;
  * @param acceptDownloads whether the page keeps what it downloads (an agent task keeps them as its files)
  * @param reuse           how the session's context may be kept warm between its tasks, or null to open a fresh one
  *                        and close it at the end
+ * @param recording       how the run is recorded for replay (ADR 0042), or null when it is not
  */
 public record ContextSpec(SessionOptions options, Supplier<String> storageState, String resumeUrl,
-                          BrowsingOptions browsing, boolean acceptDownloads, Reuse reuse) {
+                          BrowsingOptions browsing, boolean acceptDownloads, Reuse reuse, RecordingSpec recording) {
     public ContextSpec {
         browsing = browsing == null ? BrowsingOptions.NONE : browsing;
         storageState = storageState == null ? () -> null : storageState;
@@ -31,11 +32,21 @@ public record ContextSpec(SessionOptions options, Supplier<String> storageState,
     /** A context opened fresh and closed at the end. */
     public ContextSpec(SessionOptions options, Supplier<String> storageState, String resumeUrl,
                        BrowsingOptions browsing, boolean acceptDownloads) {
-        this(options, storageState, resumeUrl, browsing, acceptDownloads, null);
+        this(options, storageState, resumeUrl, browsing, acceptDownloads, null, null);
+    }
+
+    /** A context kept as {@code reuse} says, the run not recorded. */
+    public ContextSpec(SessionOptions options, Supplier<String> storageState, String resumeUrl,
+                       BrowsingOptions browsing, boolean acceptDownloads, Reuse reuse) {
+        this(options, storageState, resumeUrl, browsing, acceptDownloads, reuse, null);
     }
 
     public ContextSpec withReuse(Reuse value) {
-        return new ContextSpec(options, storageState, resumeUrl, browsing, acceptDownloads, value);
+        return new ContextSpec(options, storageState, resumeUrl, browsing, acceptDownloads, value, recording);
+    }
+
+    public ContextSpec withRecording(RecordingSpec value) {
+        return new ContextSpec(options, storageState, resumeUrl, browsing, acceptDownloads, reuse, value);
     }
 
     /**

@@ -69,6 +69,7 @@ public final class PlaywrightEngine {
         Dialogs dialogs = new Dialogs();
         ContextSource.Opened opened = null;
         RunListeners listeners = null;
+        TaskRecorder recorder = TaskRecorder.NONE;
         ActionExecutor executor = null;
         EngineOutcome outcome = null;
         try {
@@ -80,12 +81,13 @@ public final class PlaywrightEngine {
             listeners = new RunListeners(context, network, dialogs);
             Page page = opened.page();
             listeners.watch(page);
+            recorder = TaskRecorder.start(spec.recording(), opened, clock);
             if (!opened.warm() && spec.resumeUrl() != null && !spec.resumeUrl().startsWith("about:")) {
                 reopen(page, spec.resumeUrl());
             }
             executor = new ActionExecutor(settings, clock, host, browser, network, control, redactor, listener,
                     spec.options(), dialogs);
-            TaskError error = program.run(page, executor);
+            TaskError error = program.run(page, recorder.marking(executor));
             outcome = new EngineOutcome(redactor.redact(page.url()), context.storageState(), error, null,
                     redacted(network, redactor));
         } catch (TaskInterrupted i) {
@@ -110,6 +112,7 @@ public final class PlaywrightEngine {
                 proxy.listener(null);
             }
             if (opened != null) {
+                recorder.finish(redactor, listener);
                 boolean reusable = listeners != null && listeners.stop() && !redactor.secretsEntered()
                         && reusable(opened, outcome);
                 contexts.release(host, spec, opened, reusable);

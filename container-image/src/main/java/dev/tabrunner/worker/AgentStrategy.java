@@ -76,6 +76,11 @@ final class AgentStrategy implements RunStrategy {
     }
 
     @Override
+    public java.util.List<String> typedSecrets() {
+        return java.util.List.copyOf(prepared.secrets().values().values());
+    }
+
+    @Override
     public String collect(EngineOutcome outcome, Session session, Progress progress) {
         // the network log holds full URLs, which may carry what a page was sent (a password in a GET form)
         progress.network = outcome.network() == null ? null

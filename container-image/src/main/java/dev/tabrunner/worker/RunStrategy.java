@@ -47,6 +47,14 @@ sealed interface RunStrategy permits ScriptedStrategy, AgentStrategy, ConnectStr
     boolean mayKeepContext();
 
     /**
+     * The values the run may type that the engine does not learn by itself (an agent task's {@code secrets}): a
+     * recording masks every input field and redacts them (ADR 0042).
+     */
+    default java.util.List<String> typedSecrets() {
+        return java.util.List.of();
+    }
+
+    /**
      * Takes what the run produced (and the program kept) into the task's progress.
      *
      * @return the URL the task is at, as it may be stored

@@ -11,11 +11,13 @@ import dev.tabrunner.engine.ContextSpec;
 import dev.tabrunner.engine.EngineOutcome;
 import dev.tabrunner.engine.PageProgram;
 import dev.tabrunner.engine.PlaywrightEngine;
+import dev.tabrunner.engine.RecordingSpec;
 import dev.tabrunner.engine.TaskInterrupted;
 import dev.tabrunner.engine.WarmContexts;
 import dev.tabrunner.engine.WarmSettings;
 import dev.tabrunner.port.TaskExecutor;
 import dev.tabrunner.port.WorkerEnvironment;
+import dev.tabrunner.recording.Recordings;
 import dev.tabrunner.service.SessionTurns;
 import dev.tabrunner.service.TaskEnds;
 import org.slf4j.Logger;
@@ -52,6 +54,7 @@ public final class TaskWorker implements TaskExecutor {
     private final PlaywrightEngine engine;
     private final WarmContexts warm;
     private final BrowserSettings settings;
+    private final long recordingMaxBytes;
     private final SessionTurns turns;
     private final Duration lease;
     private final String workerId = "worker-" + UUID.randomUUID();
@@ -81,6 +84,7 @@ public final class TaskWorker implements TaskExecutor {
     public TaskWorker(WorkerEnvironment env, BrowserHost first) {
         this.env = env;
         this.settings = BrowserSettings.from(env.settings());
+        this.recordingMaxBytes = Recordings.maxBytes(env.settings());
         BrowserHost launching = first != null ? first : new BrowserHost(settings).launchInBackground();
         hosts.add(launching);
         this.unclaimed.set(launching);
@@ -161,6 +165,9 @@ public final class TaskWorker implements TaskExecutor {
         ContextSpec spec = strategy.context(session, storageState).withReuse(new ContextSpec.Reuse(
                 ContextSpec.Reuse.sessionKey(session.tenantId(), session.id()), session.stateVersion(),
                 keep ? progress.stateVersion : null));
+        if (Recordings.recorded(claimed.request())) {
+            spec = spec.withRecording(new RecordingSpec(recordingMaxBytes, strategy.typedSecrets()));
+        }
         EngineOutcome outcome;
         watch.start(watchers);
         try {

@@ -7,12 +7,17 @@ import java.util.Iterator;
 import java.util.Map;
 
 /**
- * A JSON tree as block-style YAML. Every scalar that is a string is written as a JSON string literal, which is a
+ * A JSON tree as block-style YAML. Every value that is a string is written as a JSON string literal, which is a
  * YAML double-quoted scalar with the same escapes: no quoting rules to get wrong, and any YAML 1.2 reader gets back
- * the same tree. Numbers, booleans and null are written as JSON writes them; empty objects and arrays in flow style.
+ * the same tree; keys are bare where nothing can misread them. Numbers, booleans and null are written as JSON
+ * writes them; empty objects and arrays in flow style.
  */
 final class YamlText {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final java.util.regex.Pattern PLAIN_KEY = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_-]*");
+    /** Words a YAML 1.1 reader takes for booleans or null. */
+    private static final java.util.Set<String> RESERVED = java.util.Set.of("true", "false", "null", "yes", "no", "on",
+            "off", "y", "n");
 
     private YamlText() {
     }
@@ -28,7 +33,7 @@ final class YamlText {
             Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
             while (fields.hasNext()) {
                 Map.Entry<String, JsonNode> field = fields.next();
-                out.append(" ".repeat(indent)).append(scalar(field.getKey())).append(':');
+                out.append(" ".repeat(indent)).append(key(field.getKey())).append(':');
                 value(field.getValue(), indent, out);
             }
         } else if (node.isArray() && !node.isEmpty()) {
@@ -59,6 +64,12 @@ final class YamlText {
             return "[]";
         }
         return node.isTextual() ? scalar(node.asText()) : node.toString();
+    }
+
+    /** A key as it reads best: bare when YAML cannot take it for anything but that string ({@code /paths} quoted). */
+    private static String key(String text) {
+        return PLAIN_KEY.matcher(text).matches() && !RESERVED.contains(text.toLowerCase(java.util.Locale.ROOT))
+                ? text : scalar(text);
     }
 
     private static String scalar(String text) {

@@ -23,10 +23,13 @@ final class NativeDialect implements Dialect {
         return List.of("/browser/");
     }
 
-    /** The live view authorises with the token in its link ({@link LiveViewController}). */
+    /**
+     * The live view authorises with the token in its link ({@link LiveViewController}), and so does a recorded task's
+     * replay page ({@link ReplayController}).
+     */
     @Override
     public List<String> publicPathPrefixes() {
-        return List.of("/live/");
+        return List.of("/live/", "/replay/");
     }
 
     /** The CDP gateway authorises with the token in its link ({@code dev.tabrunner.connect.CdpGateway}). */

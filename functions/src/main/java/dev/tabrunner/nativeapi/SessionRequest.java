@@ -9,6 +9,7 @@ import dev.tabrunner.domain.Viewport;
 import dev.tabrunner.http.ApiException;
 import dev.tabrunner.http.RequestBodies;
 import dev.tabrunner.json.JsonNumbers;
+import dev.tabrunner.recording.Recordings;
 
 import java.time.DateTimeException;
 import java.time.ZoneId;
@@ -26,10 +27,11 @@ final class SessionRequest {
     /** The options only a session has. */
     static final Set<String> FIELDS = Set.of("viewport", "userAgent", "locale", "timezoneId", "inactivityTimeoutMs");
     /**
-     * What a session has in common with an agent task's body: the domains its browser may reach, and the
-     * environment it starts from (seed 001's top-level {@code environmentId}, "to attach to the session").
+     * What a session has in common with an agent task's body: the domains its browser may reach, the
+     * environment it starts from (seed 001's top-level {@code environmentId}, "to attach to the session"), and whether
+     * its tasks are recorded.
      */
-    static final Set<String> SHARED_WITH_TASKS = Set.of("allowedDomains", "environmentId");
+    static final Set<String> SHARED_WITH_TASKS = Set.of("allowedDomains", "environmentId", Recordings.FIELD);
     private static final Set<String> ALL;
 
     static {
@@ -83,7 +85,12 @@ final class SessionRequest {
         if (environmentId != null && !BrowserProfile.ID.matcher(environmentId).matches()) {
             throw ApiException.badRequest("environmentId", "must be an environment's id (POST /browser/environments)");
         }
-        return new SessionOptions(viewport, userAgent, locale, timezone, inactivity, allowedDomains, environmentId);
+        JsonNode recording = body.get(Recordings.FIELD);
+        if (recording != null && !recording.isNull() && !recording.isBoolean()) {
+            throw ApiException.badRequest(Recordings.FIELD, "must be true or false");
+        }
+        return new SessionOptions(viewport, userAgent, locale, timezone, inactivity, allowedDomains, environmentId,
+                recording == null || recording.isNull() ? null : recording.booleanValue());
     }
 
     private static int intField(JsonNode node, String path, String field, int fallback) {

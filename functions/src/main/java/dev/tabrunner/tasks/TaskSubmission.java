@@ -8,6 +8,7 @@ import dev.tabrunner.domain.TaskRecord;
 import dev.tabrunner.domain.TaskSecrets;
 import dev.tabrunner.http.ApiException;
 import dev.tabrunner.http.ApiSettings;
+import dev.tabrunner.recording.Recordings;
 import dev.tabrunner.port.LimitReachedException;
 import dev.tabrunner.port.TaskDispatcher;
 import dev.tabrunner.port.TaskStore;
@@ -60,8 +61,9 @@ public final class TaskSubmission {
      */
     public TaskRecord submit(Caller caller, Session session, String kind, JsonNode request, TaskSecrets secrets,
                              DialectData dialect, String id, TaskRecord.Race race) {
-        TaskRecord task = TaskRecord.created(id, caller.tenantId(), session.id(), kind, request, dialect, race,
-                caller.keyId(), clock.instant());
+        // whether the worker records it is settled now, from the task, its session and its kind (ADR 0042)
+        TaskRecord task = TaskRecord.created(id, caller.tenantId(), session.id(), kind,
+                Recordings.decided(request, session.options(), kind), dialect, race, caller.keyId(), clock.instant());
         // the values go to the vault before the task exists, so that no worker can start without them
         ends.seal(caller.tenantId(), task.id(), secrets);
         try {

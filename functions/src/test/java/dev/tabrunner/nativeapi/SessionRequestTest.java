@@ -30,6 +30,14 @@ class SessionRequestTest {
     }
 
     @Test
+    void recording_isReadWhenGiven_andLeftToEachTasksDefaultOtherwise() throws Exception {
+        assertThat(SessionRequest.read(json("{\"recording\":true}")).recording()).isTrue();
+        assertThat(SessionRequest.read(json("{\"recording\":false}")).recording()).isFalse();
+        assertThat(SessionRequest.read(json("{}")).recording()).isNull();
+        assertThat(refusedField("{\"recording\":\"yes\"}")).isEqualTo("recording");
+    }
+
+    @Test
     void everyOption_isReadAsGiven() throws Exception {
         SessionOptions o = SessionRequest.read(json("{\"viewport\":{\"width\":800,\"height\":600},"
                 + "\"userAgent\":\"agent/1\",\"locale\":\"de-DE\",\"timezoneId\":\"Europe/Berlin\","

@@ -47,6 +47,10 @@ final class ApiRoutes {
                     // stop, pause, resume, respond
                     "POST /browser/sessions/{sessionId}/tasks/{taskId}/{action}",
                     "GET /browser/sessions/{sessionId}/tasks/{taskId}/artifacts/{artifactId}",
+                    // a recorded task's recording, and its replay page (token-guarded, no API key; ADR 0042)
+                    "GET /browser/sessions/{sessionId}/tasks/{taskId}/recording",
+                    "GET /replay/{taskId}",
+                    "GET /replay/{taskId}/{name}",
                     "POST /browser/sessions/{sessionId}/pdf",
                     "POST /browser/run-task",
                     "GET /live/{taskId}",

@@ -598,6 +598,8 @@ class ApiStackTest {
                 "GET /browser/sessions/{sessionId}/tasks/{taskId}",
                 "POST /browser/sessions/{sessionId}/tasks/{taskId}/{action}",
                 "GET /browser/sessions/{sessionId}/tasks/{taskId}/artifacts/{artifactId}",
+                "GET /browser/sessions/{sessionId}/tasks/{taskId}/recording", "GET /replay/{taskId}",
+                "GET /replay/{taskId}/{name}",
                 "POST /browser/sessions/{sessionId}/pdf", "POST /browser/run-task", "GET /live/{taskId}",
                 "GET /live/{taskId}/frame", "POST /live/{taskId}/input", "GET /live/{taskId}/frames",
                 "GET /live/{taskId}/status", "POST /browser/sessions/{sessionId}/live-view",

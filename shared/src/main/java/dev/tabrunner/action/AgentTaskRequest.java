@@ -32,12 +32,15 @@ import java.util.Objects;
  *                              session's own state
  * @param liveView              keep a live view of the task's browser open for as long as the task runs
  * @param artifacts             where the task's files go and whether it ends with a screenshot (what a dialect adds)
+ * @param recording             whether the task is recorded for replay (ADR 0042), or null for the default (the
+ *                              session's choice, else recorded)
  */
 public record AgentTaskRequest(String taskDetails, long maxDurationMs, long maxInputTokens, long maxOutputTokens,
                                int maxSteps, String startingUrl, boolean terminateOnCompletion,
                                List<String> secretNames, List<String> files, String environmentId,
                                JsonNode outputSchema, String model, BrowsingOptions browsing,
-                               BrowserProfile profile, boolean liveView, AgentArtifacts artifacts) {
+                               BrowserProfile profile, boolean liveView, AgentArtifacts artifacts,
+                               Boolean recording) {
     public AgentTaskRequest {
         Objects.requireNonNull(taskDetails, "taskDetails");
         browsing = browsing == null ? BrowsingOptions.NONE : browsing;
@@ -50,34 +53,35 @@ public record AgentTaskRequest(String taskDetails, long maxDurationMs, long maxI
     public AgentTaskRequest with(BrowsingOptions newBrowsing, BrowserProfile newProfile, boolean newLiveView) {
         return new AgentTaskRequest(taskDetails, maxDurationMs, maxInputTokens, maxOutputTokens, maxSteps, startingUrl,
                 terminateOnCompletion, secretNames, files, environmentId, outputSchema, model, newBrowsing, newProfile,
-                newLiveView, artifacts);
+                newLiveView, artifacts, recording);
     }
 
     /** The same request with another time limit (a dialect's own range: the browsing API allows up to 3 h). */
     public AgentTaskRequest withMaxDuration(long newMaxDurationMs) {
         return new AgentTaskRequest(taskDetails, newMaxDurationMs, maxInputTokens, maxOutputTokens, maxSteps,
                 startingUrl, terminateOnCompletion, secretNames, files, environmentId, outputSchema, model, browsing,
-                profile, liveView, artifacts);
+                profile, liveView, artifacts, recording);
     }
 
     /** The same request keeping its files as {@code newArtifacts} says. */
     public AgentTaskRequest withArtifacts(AgentArtifacts newArtifacts) {
         return new AgentTaskRequest(taskDetails, maxDurationMs, maxInputTokens, maxOutputTokens, maxSteps,
                 startingUrl, terminateOnCompletion, secretNames, files, environmentId, outputSchema, model, browsing,
-                profile, liveView, newArtifacts);
+                profile, liveView, newArtifacts, recording);
     }
 
     /** The same request with its files named otherwise (file ids resolved to the names the worker looks up). */
     public AgentTaskRequest withFiles(List<String> newFiles) {
         return new AgentTaskRequest(taskDetails, maxDurationMs, maxInputTokens, maxOutputTokens, maxSteps, startingUrl,
                 terminateOnCompletion, secretNames, newFiles, environmentId, outputSchema, model, browsing, profile,
-                liveView, artifacts);
+                liveView, artifacts, recording);
     }
 
     /** The same request, ending its session when it ends. */
     public AgentTaskRequest terminatingSession() {
         return new AgentTaskRequest(taskDetails, maxDurationMs, maxInputTokens, maxOutputTokens, maxSteps, startingUrl,
-                true, secretNames, files, environmentId, outputSchema, model, browsing, profile, liveView, artifacts);
+                true, secretNames, files, environmentId, outputSchema, model, browsing, profile, liveView, artifacts,
+                recording);
     }
 
     /** The form that is stored with the task and read back by the worker: defaults applied, no secret values. */
@@ -116,6 +120,9 @@ public record AgentTaskRequest(String taskDetails, long maxDurationMs, long maxI
         }
         if (!artifacts.equals(AgentArtifacts.DEFAULT)) {
             o.set("artifacts", artifacts.toJson());
+        }
+        if (recording != null) {
+            o.put("recording", recording);
         }
         return o;
     }

@@ -38,7 +38,7 @@ public final class AgentTaskRequestParser {
     public static final int MAX_SCHEMA_CHARS = 65_536;
     public static final Set<String> FIELDS = Set.of("taskDetails", "maxDuration", "maxInputTokens",
             "maxOutputTokens", "maxSteps", "startingUrl", "terminateOnCompletion", "secrets", "files",
-            "environmentId", "outputSchema", "model", "allowedDomains");
+            "environmentId", "outputSchema", "model", "allowedDomains", "recording");
 
     /** A parsed body: the request and the secret values it carried. */
     public record Parsed(AgentTaskRequest request, TaskSecrets secrets) {
@@ -121,9 +121,10 @@ public final class AgentTaskRequestParser {
         List<String> domains = allowedDomains(f);
         BrowsingOptions browsing = domains.isEmpty() ? BrowsingOptions.NONE
                 : new BrowsingOptions(domains, false, null, false);
+        Boolean recording = f.has("recording") ? f.bool("recording", true) : null;
         AgentTaskRequest request = new AgentTaskRequest(details, duration, input, output, steps, startingUrl,
                 terminate, new ArrayList<>(secrets.keySet()), files, environmentId, schema, model, browsing, null,
-                false, null);
+                false, null, recording);
         return new Parsed(request, withValues ? new TaskSecrets(secrets) : TaskSecrets.none());
     }
 

@@ -59,7 +59,9 @@ public final class TaskRequestParser {
 
     public static TaskRequest parse(JsonNode body) {
         JsonFields f = new JsonFields(body, "", -1, null);
-        f.allowOnly(Set.of("url", "waitUntil", "actions", "screenshot", "pdf", "content"));
+        f.allowOnly(Set.of("url", "waitUntil", "actions", "screenshot", "pdf", "content", "recording"));
+        // whether the task is recorded is the API's and the worker's business (Recordings); checked here alone
+        f.bool("recording", false);
         String url = f.has("url") ? url(f, "url") : null;
         WaitUntil waitUntil = waitUntil(f, "waitUntil");
         if (waitUntil != null && url == null) {

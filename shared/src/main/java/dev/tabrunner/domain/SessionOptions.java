@@ -12,9 +12,12 @@ import java.util.Objects;
  *                       {@link dev.tabrunner.egress.DomainAllowList}); empty for no restriction
  * @param environmentId  the environment (a saved browser profile of the tenant) the session started from and writes
  *                       its browser state back into, or null
+ * @param recording      whether the session's tasks are recorded for replay when a task does not say (ADR 0042), or
+ *                       null for the default of each kind of task ({@link dev.tabrunner.recording.Recordings})
  */
 public record SessionOptions(Viewport viewport, String userAgent, String locale, String timezoneId,
-                             long inactivityTimeoutMs, List<String> allowedDomains, String environmentId) {
+                             long inactivityTimeoutMs, List<String> allowedDomains, String environmentId,
+                             Boolean recording) {
     public static final long DEFAULT_INACTIVITY_TIMEOUT_MS = 300_000;
     public static final long MIN_INACTIVITY_TIMEOUT_MS = 10_000;
     public static final long MAX_INACTIVITY_TIMEOUT_MS = 86_400_000;
@@ -28,6 +31,12 @@ public record SessionOptions(Viewport viewport, String userAgent, String locale,
         }
         // sessions stored before these options existed have neither
         allowedDomains = allowedDomains == null ? List.of() : List.copyOf(allowedDomains);
+    }
+
+    /** Options that leave recording to each task's default. */
+    public SessionOptions(Viewport viewport, String userAgent, String locale, String timezoneId,
+                          long inactivityTimeoutMs, List<String> allowedDomains, String environmentId) {
+        this(viewport, userAgent, locale, timezoneId, inactivityTimeoutMs, allowedDomains, environmentId, null);
     }
 
     /** Options without a domain restriction or an environment. */
@@ -50,6 +59,13 @@ public record SessionOptions(Viewport viewport, String userAgent, String locale,
 
     /** The same options, started from and saved into this environment. */
     public SessionOptions withEnvironment(String id) {
-        return new SessionOptions(viewport, userAgent, locale, timezoneId, inactivityTimeoutMs, allowedDomains, id);
+        return new SessionOptions(viewport, userAgent, locale, timezoneId, inactivityTimeoutMs, allowedDomains, id,
+                recording);
+    }
+
+    /** The same options, recording the session's tasks ({@code true}), not ({@code false}) or by default (null). */
+    public SessionOptions withRecording(Boolean value) {
+        return new SessionOptions(viewport, userAgent, locale, timezoneId, inactivityTimeoutMs, allowedDomains,
+                environmentId, value);
     }
 }

@@ -18,6 +18,18 @@ class AgentTaskRequestParserTest {
     }
 
     @Test
+    void recording_isKeptWhenGiven_inTheStoredFormToo() throws Exception {
+        AgentTaskRequest given = AgentTaskRequestParser.parse(json("{\"taskDetails\":\"x\",\"recording\":false}"))
+                .request();
+        assertThat(given.recording()).isFalse();
+        assertThat(AgentTaskRequestParser.parseStored(given.toJson()).recording()).isFalse();
+        AgentTaskRequest silent = AgentTaskRequestParser.parse(json("{\"taskDetails\":\"x\"}")).request();
+        assertThat(silent.recording()).isNull();
+        assertThat(silent.toJson().has("recording")).isFalse();
+        refused("{\"taskDetails\":\"x\",\"recording\":1}", "recording");
+    }
+
+    @Test
     void defaults_followSeed001() throws Exception {
         AgentTaskRequest r = AgentTaskRequestParser.parse(json("{\"taskDetails\":\"Find the price\"}")).request();
         assertThat(r.maxDurationMs()).isEqualTo(300_000);

@@ -60,6 +60,13 @@ class TaskRequestParserTest {
     }
 
     @Test
+    void recording_isAccepted_asTrueOrFalseOnly() {
+        assertThat(parse("{'recording':true}").actions()).isEmpty();
+        assertThat(parse("{'recording':false}").actions()).isEmpty();
+        assertThat(refused("{'recording':'yes'}").field()).isEqualTo("recording");
+    }
+
+    @Test
     void emptyBody_isAValidTaskThatDoesNothing() {
         TaskRequest r = parse("{}");
         assertThat(r.actions()).isEmpty();
