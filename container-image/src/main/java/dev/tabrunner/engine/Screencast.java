@@ -66,14 +66,14 @@ public final class Screencast implements AutoCloseable {
         frames.accept(Base64.getDecoder().decode(e.get("data").getAsString()));
     }
 
+    /**
+     * Stops taking frames. The CDP session is left to the page rather than detached or told to stop: on a page whose
+     * renderer was killed (a stopped task's) both calls wait many seconds for an answer that does not come, holding
+     * the worker's thread. Unacknowledged, Chromium sends at most one more frame, which no one handles; the session
+     * goes with the page's context.
+     */
     @Override
     public void close() {
-        try {
-            cdp.off("Page.screencastFrame", onFrame);
-            cdp.send("Page.stopScreencast");
-            cdp.detach();
-        } catch (PlaywrightException e) {
-            // the page or its browser went first
-        }
+        cdp.off("Page.screencastFrame", onFrame);
     }
 }
