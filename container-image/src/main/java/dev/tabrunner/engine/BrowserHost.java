@@ -133,6 +133,15 @@ public final class BrowserHost implements AutoCloseable {
         return out;
     }
 
+    /**
+     * The browser's DevTools WebSocket URL on loopback, for the CDP gateway ({@code POST .../connect}); empty when
+     * the browser was launched without a debugging port ({@link BrowserSettings#cdpPort()}) or is not running.
+     */
+    public java.util.Optional<String> devToolsUrl() {
+        browser();
+        return settings.cdpPort() && profileDir != null ? DevToolsPort.read(profileDir) : java.util.Optional.empty();
+    }
+
     /** The proxy, or null when no browser was launched yet. */
     public EgressProxy proxyIfRunning() {
         return proxy;

@@ -39,6 +39,9 @@ public record BrowserSettings(Path executable, List<String> args, long actionTim
     /** Where Debian's {@code chromium-headless-shell} package puts the binary. */
     public static final String HEADLESS_SHELL = "/usr/lib/chromium/chromium-headless-shell";
 
+    /** Asks Chromium for a DevTools port of its own on loopback, which the CDP gateway relays clients to. */
+    static final String CDP_PORT_ARG = "--remote-debugging-port=0";
+
     public BrowserSettings {
         args = List.copyOf(args);
         proxies = proxies == null ? UpstreamProxies.none() : proxies;
@@ -58,9 +61,27 @@ public record BrowserSettings(Path executable, List<String> args, long actionTim
         if (extra != null && !extra.isBlank()) {
             args.addAll(List.of(extra.trim().split("\\s+")));
         }
+        if (cdpConnect(env)) {
+            args.add(CDP_PORT_ARG);
+        }
         return new BrowserSettings(executable, args, longSetting(env, "TABRUNNER_ACTION_TIMEOUT_MS", 15_000),
                 longSetting(env, "TABRUNNER_NAVIGATION_TIMEOUT_MS", 30_000),
                 EgressPolicy.fromAllowList(env.get("TABRUNNER_EGRESS_ALLOW")), UpstreamProxies.from(env));
+    }
+
+    /**
+     * Whether clients may drive sessions over CDP here ({@code TABRUNNER_CDP_CONNECT}, on by default): never in a
+     * Lambda function, which takes no inbound connection to relay (README, "Connect over CDP").
+     */
+    static boolean cdpConnect(Map<String, String> env) {
+        String lambda = env.get("AWS_LAMBDA_FUNCTION_NAME");
+        return (lambda == null || lambda.isBlank()) && !"false".equalsIgnoreCase(env.getOrDefault(
+                "TABRUNNER_CDP_CONNECT", "true").trim());
+    }
+
+    /** True when Chromium is launched with a DevTools port the CDP gateway can reach. */
+    public boolean cdpPort() {
+        return args.contains(CDP_PORT_ARG);
     }
 
     private static long longSetting(Map<String, String> env, String name, long fallback) {

@@ -61,15 +61,19 @@ final class LoginFlow {
 
     /**
      * {@code prompt_user}: a person logs in through the live view; done when the success condition holds.
-     * Frames go out every {@link #FRAME_INTERVAL_MS}; the person's clicks and keys are applied as they come.
+     * Frames go out as Chromium paints them ({@link Screencast}); the person's clicks and keys are applied every
+     * {@link #FRAME_INTERVAL_MS}, and their "Done" ends the wait with the success condition's verdict.
      */
     ObjectNode prompt(Page page, Action.Authenticate a, EngineListener listener) {
         long pauseMs = a.pauseTimeoutMs() != null ? a.pauseTimeoutMs() : DEFAULT_PAUSE_MS;
         long deadline = System.nanoTime() + pauseMs * 1_000_000;
         String startUrl = page.url();
-        try (EngineListener.LiveSession live = listener.openLiveView(java.time.Duration.ofMillis(pauseMs))) {
+        try (EngineListener.LiveSession live = listener.openLiveView(java.time.Duration.ofMillis(pauseMs));
+             Screencast cast = Screencast.start(page, live::publishFrame)) {
             while (System.nanoTime() < deadline) {
+                boolean done = false;
                 for (com.fasterxml.jackson.databind.JsonNode event : live.drainInput()) {
+                    done |= LiveInput.isDone(event);
                     LiveInput.apply(page, event);
                 }
                 if (successNow(page, a.success(), startUrl)) {
@@ -78,10 +82,17 @@ final class LoginFlow {
                     result.put("reason", "user_completed");
                     return result;
                 }
-                byte[] frame = LiveInput.frame(page);
-                if (frame != null) {
-                    // null mid-navigation; the next round publishes
-                    live.publishFrame(frame);
+                if (done) {
+                    // the person says they are done, and the condition says otherwise: no use waiting on
+                    throw new ActionFailure(422, "success_condition_not_met", "the person finished on the live view"
+                            + " but the login's success condition does not hold");
+                }
+                if (cast == null) {
+                    byte[] frame = LiveInput.frame(page);
+                    if (frame != null) {
+                        // null mid-navigation; the next round publishes
+                        live.publishFrame(frame);
+                    }
                 }
                 control.duringAction();
                 page.waitForTimeout(FRAME_INTERVAL_MS);

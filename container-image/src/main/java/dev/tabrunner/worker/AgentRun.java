@@ -48,6 +48,7 @@ final class AgentRun implements AgentHooks {
     /** The page and the run's live view (when the task asked for one); used only on the loop's thread. */
     private Page page;
     private EngineListener.LiveSession live;
+    private dev.tabrunner.engine.Screencast cast;
     private long lastFrameNanos;
 
     AgentRun(AgentTasks.Prepared prepared, TaskWriter writer, TaskControl control, EngineListener listener,
@@ -104,10 +105,16 @@ final class AgentRun implements AgentHooks {
             LOG.warn("task {} runs without its live view: {}", writer.current().id(), e.getMessage());
             return;
         }
+        cast = dev.tabrunner.engine.Screencast.start(page, live::publishFrame);
         publishFrame();
     }
 
+    /** A screenshot when the page cannot be cast; with a screencast, Chromium sends frames as the page changes. */
     private void publishFrame() {
+        if (cast != null) {
+            lastFrameNanos = System.nanoTime();
+            return;
+        }
         byte[] frame = LiveInput.frame(page);
         if (frame != null) {
             live.publishFrame(frame);
@@ -137,6 +144,10 @@ final class AgentRun implements AgentHooks {
     private void closeLiveView() {
         if (live == null) {
             return;
+        }
+        if (cast != null) {
+            cast.close();
+            cast = null;
         }
         try {
             live.close();

@@ -17,7 +17,7 @@ import java.util.function.Supplier;
  * which program runs in its page, what it keeps when it lets go of the task, and what it does before it ends. One
  * instance serves one run of one task; the worker calls the methods in the order they are declared.
  */
-sealed interface RunStrategy permits ScriptedStrategy, AgentStrategy {
+sealed interface RunStrategy permits ScriptedStrategy, AgentStrategy, ConnectStrategy {
     /**
      * Reads the stored request and whatever else the task needs to run.
      *

@@ -125,6 +125,9 @@ public final class TaskWorker implements TaskExecutor {
     }
 
     private RunStrategy strategyFor(TaskRecord claimed) {
+        if (TaskRecord.KIND_CONNECTION.equals(claimed.kind())) {
+            return new ConnectStrategy(claimed, env.connections(), host::get, env.clock());
+        }
         return TaskRecord.KIND_AGENT.equals(claimed.kind())
                 ? new AgentStrategy(claimed, agents, workerId, lease, env.clock())
                 : new ScriptedStrategy(claimed, settings.actionTimeoutMs());

@@ -75,6 +75,7 @@ public final class OpenApiDocument {
     }
 
     private static void complete(ObjectNode document, Dialects dialects) {
+        cdpGateway(document);
         Iterator<Map.Entry<String, JsonNode>> paths = document.path("paths").fields();
         while (paths.hasNext()) {
             Map.Entry<String, JsonNode> path = paths.next();
@@ -104,6 +105,28 @@ public final class OpenApiDocument {
                 }
             }
         }
+    }
+
+    /**
+     * The CDP gateway is a WebSocket endpoint, which micronaut-openapi does not see: described here, so that the
+     * document names every route the server answers.
+     */
+    private static void cdpGateway(ObjectNode document) {
+        ObjectNode get = document.with("paths").putObject("/browser/sessions/{sessionId}/cdp").putObject("get");
+        get.putArray("tags").add(ApiDefinition.NATIVE);
+        get.put("summary", "Drive the session's browser over CDP (WebSocket)");
+        get.put("description", "The cdpUrl of POST /browser/sessions/{sessionId}/connect: a WebSocket that"
+                + " chromium.connectOverCDP and puppeteer.connect open. Its token is single-use and short-lived; the"
+                + " gateway relays CDP to the session's browser context only (docs/security.md, \"CDP connect\").");
+        ArrayNode parameters = get.putArray("parameters");
+        ObjectNode session = parameters.addObject();
+        session.put("name", "sessionId").put("in", "path").put("required", true);
+        session.putObject("schema").put("type", "string");
+        ObjectNode token = parameters.addObject();
+        token.put("name", "token").put("in", "query").put("required", true);
+        token.putObject("schema").put("type", "string");
+        get.with("responses").putObject("101").put("description", "Switching Protocols: the CDP session; closed"
+                + " with 4404 for an unknown, used or expired link");
     }
 
     /** {@code /live/{taskId}} as a request path would be, for the public-path lookup. */

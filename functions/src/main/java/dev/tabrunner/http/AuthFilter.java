@@ -8,6 +8,7 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ServerFilter;
+import io.micronaut.http.filter.FilterPatternStyle;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 
@@ -22,7 +23,7 @@ import java.util.Optional;
  * {@code X-Browser-Use-API-Key}). Runs before routing so that an unauthenticated caller learns nothing, not
  * even which paths exist; its answers are in the error format of the dialect the path belongs to.
  */
-@ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
+@ServerFilter
 final class AuthFilter {
     private final KeyAuthenticator keys;
     private final RateLimiter rateLimiter;
@@ -36,7 +37,12 @@ final class AuthFilter {
         this.dialects = dialects;
     }
 
-    @RequestFilter
+    /**
+     * Not on the CDP gateway's WebSocket, which its link's token authorises: a WebSocket handshake whose filters
+     * hop to another thread lets a client's first frame reach the HTTP pipeline before Micronaut has swapped it
+     * for the WebSocket's (micronaut-core PR 12528), and CDP clients send theirs at once.
+     */
+    @RequestFilter(patternStyle = FilterPatternStyle.REGEX, patterns = "^(?!/browser/sessions/[^/]+/cdp$).*")
     @ExecuteOn(TaskExecutors.BLOCKING)
     @Nullable
     HttpResponse<?> authenticate(HttpRequest<?> request) {

@@ -27,6 +27,14 @@ public interface Dialect {
     }
 
     /**
+     * A path of this dialect that carries no API key because its link's token authorises it, where the path is not
+     * a prefix of its own (the CDP gateway's {@code /browser/sessions/{id}/cdp}).
+     */
+    default boolean isTokenPath(String path) {
+        return false;
+    }
+
+    /**
      * A header that carries the API key on this dialect's paths instead of {@code Authorization: Bearer} (browser-use
      * v2's {@code X-Browser-Use-API-Key}); empty for Bearer only. Bearer works on every path either way.
      */

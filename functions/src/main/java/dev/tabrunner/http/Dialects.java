@@ -25,8 +25,10 @@ public final class Dialects {
     /** Every declared prefix with its dialect, longest first. */
     private final List<Map.Entry<String, Dialect>> byPrefix;
     private final List<String> publicPrefixes;
+    private final List<Dialect> dialects;
 
     public Dialects(List<Dialect> dialects) {
+        this.dialects = List.copyOf(dialects);
         this.byPrefix = dialects.stream()
                 .flatMap(d -> d.pathPrefixes().stream().map(p -> Map.entry(p, d)))
                 .sorted(Comparator.comparingInt((Map.Entry<String, Dialect> e) -> e.getKey().length()).reversed())
@@ -62,6 +64,7 @@ public final class Dialects {
      */
     public boolean isPublic(String path) {
         return path.equals(HEALTH) || PAGES.stream().anyMatch(p -> path.equals(p) || path.startsWith(p + "/"))
-                || publicPrefixes.stream().anyMatch(path::startsWith);
+                || publicPrefixes.stream().anyMatch(path::startsWith)
+                || dialects.stream().anyMatch(d -> d.isTokenPath(path));
     }
 }

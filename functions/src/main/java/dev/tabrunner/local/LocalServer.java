@@ -156,6 +156,7 @@ public final class LocalServer implements AutoCloseable {
             // one process serves every request here, so an in-memory window is exact
             var rateLimiter = new InMemoryRateLimiter(apiSettings.tenantRps());
             var liveView = new InProcessLiveView();
+            var connections = new dev.tabrunner.adapter.local.InProcessBrowserConnections();
 
             TaskExecutorFactory factory = ServiceLoader.load(TaskExecutorFactory.class).findFirst()
                     .orElseThrow(() -> new IllegalStateException("no worker on the classpath: the local server"
@@ -164,7 +165,8 @@ public final class LocalServer implements AutoCloseable {
             AtomicReference<TaskDispatcher> handOn = new AtomicReference<>();
             TaskExecutor worker = factory.create(new WorkerEnvironment(sessions, tasks, files, blobs, credentials,
                     vault, liveView, completions, task -> handOn.get().dispatch(task),
-                    new dev.tabrunner.adapter.LanguageModelClients(models.settings(), vault), clock, env));
+                    new dev.tabrunner.adapter.LanguageModelClients(models.settings(), vault), clock, env,
+                    connections));
             dispatcher = new InProcessTaskDispatcher(worker, workers);
             handOn.set(dispatcher);
             recovery = startRecovery(new TaskRecovery(tasks, dispatcher, clock,
@@ -193,7 +195,7 @@ public final class LocalServer implements AutoCloseable {
                     .properties(properties)
                     .singletons(clock, sessions, tasks, files, keys, blobs, credentials, vault, liveView,
                             completions, dispatcher, apiSettings, idempotency, rateLimiter, models,
-                            agentSettings, proxies, browsing, webhooks, egress)
+                            agentSettings, proxies, browsing, webhooks, egress, connections)
                     .banner(false)
                     .deduceEnvironment(false)
                     .start();

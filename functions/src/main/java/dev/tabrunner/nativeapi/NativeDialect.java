@@ -6,10 +6,13 @@ import dev.tabrunner.http.ProductErrorFormat;
 import jakarta.inject.Singleton;
 
 import java.util.List;
+import java.util.regex.Pattern;
 
 /** The native API's paths and its error format, the product's own. */
 @Singleton
 final class NativeDialect implements Dialect {
+    private static final Pattern CDP_PATH = Pattern.compile("/browser/sessions/[^/]+/cdp");
+
     @Override
     public String name() {
         return "native";
@@ -27,6 +30,12 @@ final class NativeDialect implements Dialect {
     @Override
     public List<String> publicPathPrefixes() {
         return List.of("/live/", "/replay/");
+    }
+
+    /** The CDP gateway authorises with the token in its link ({@code dev.tabrunner.connect.CdpGateway}). */
+    @Override
+    public boolean isTokenPath(String path) {
+        return CDP_PATH.matcher(path).matches();
     }
 
     @Override

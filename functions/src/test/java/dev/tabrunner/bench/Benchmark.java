@@ -8,7 +8,8 @@ import java.time.format.DateTimeFormatter;
 
 /**
  * {@code ./tabrunner bench}: every figure of the README's performance targets in one run, each beside its target and
- * the floor it is measured against ({@link RunTaskBenchmark}, then {@link ColdStartBenchmark}). Prints, asserts
+ * the floor it is measured against ({@link RunTaskBenchmark}, then {@link ColdStartBenchmark}, then the live view's
+ * frames, {@link LiveViewBenchmark}). Prints, asserts
  * nothing. {@code -Dbench.iterations} (default 30), {@code -Dbench.coldRuns} (default 3).
  */
 public final class Benchmark {
@@ -22,6 +23,7 @@ public final class Benchmark {
         RunTaskBenchmark.measure(report, Integer.getInteger("bench.iterations", 30));
         ColdStartBenchmark.measure(report, Integer.getInteger("bench.coldRuns", 3),
                 Integer.getInteger("bench.warmTasks", 10));
+        LiveViewBenchmark.measure(report);
         report.note("");
         report.note("load average at the end: " + loadAverage());
         report.print();

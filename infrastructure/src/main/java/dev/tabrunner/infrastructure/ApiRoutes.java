@@ -55,7 +55,12 @@ final class ApiRoutes {
                     "POST /browser/run-task",
                     "GET /live/{taskId}",
                     "GET /live/{taskId}/frame",
+                    "GET /live/{taskId}/frames",
+                    "GET /live/{taskId}/status",
                     "POST /live/{taskId}/input",
+                    // an idle session's live view is a task of the session; CDP connect answers 501 on AWS
+                    "POST /browser/sessions/{sessionId}/live-view",
+                    "POST /browser/sessions/{sessionId}/connect",
                     // the browser-use v1 dialect
                     "ANY /api/v1/{proxy+}",
                     // the browsing dialect (seed 003); its sync endpoint is best called on the function URL

@@ -601,7 +601,9 @@ class ApiStackTest {
                 "GET /browser/sessions/{sessionId}/tasks/{taskId}/recording", "GET /replay/{taskId}",
                 "GET /replay/{taskId}/{name}",
                 "POST /browser/sessions/{sessionId}/pdf", "POST /browser/run-task", "GET /live/{taskId}",
-                "GET /live/{taskId}/frame", "POST /live/{taskId}/input", "ANY /api/v1/{proxy+}",
+                "GET /live/{taskId}/frame", "POST /live/{taskId}/input", "GET /live/{taskId}/frames",
+                "GET /live/{taskId}/status", "POST /browser/sessions/{sessionId}/live-view",
+                "POST /browser/sessions/{sessionId}/connect", "ANY /api/v1/{proxy+}",
                 "ANY /api/v1/browsing/{proxy+}", "ANY /api/v2/{proxy+}",
                 "GET /share/{taskId}", "GET /share/{taskId}/{proxy+}")) {
             routes.put(route, "tasks");

@@ -42,6 +42,11 @@ public record TaskRecord(String id, String tenantId, String sessionId, String ki
     public static final String KIND_SCRIPTED = "scripted";
     /** A natural-language task carried out by the agent (seed 001). */
     public static final String KIND_AGENT = "agent";
+    /**
+     * A client driving the session's browser over CDP ({@code POST /browser/sessions/{id}/connect}): it holds the
+     * session like a task while the client is connected, and saves its state when the client leaves.
+     */
+    public static final String KIND_CONNECTION = "connection";
     /** Where rows written before {@link DialectData} kept it: inside the request, with its name. */
     private static final String LEGACY_DIALECT_FIELD = "dialect";
 

@@ -18,6 +18,31 @@ public interface LiveView {
     /** True when the channel is open and the token is its token (compared in constant time). */
     boolean authorize(String taskId, String token, Instant now);
 
+    /**
+     * What a link may do with the channel, and until when.
+     *
+     * @param act       true for the channel's token (frames and input); false for its watch-only token, the
+     *                  token's SHA-256 in hex ({@link #watchToken}), which sees frames only
+     * @param expiresAt when the channel closes, or null when the adapter does not say
+     */
+    record Access(boolean act, Instant expiresAt) {
+    }
+
+    /** The link's access to an open channel, or empty for a wrong token or a channel that is closed. */
+    default Optional<Access> access(String taskId, String token, Instant now) {
+        return authorize(taskId, token, now) ? Optional.of(new Access(true, null)) : Optional.empty();
+    }
+
+    /** The watch-only token of a channel's token: its SHA-256 in hex, so that it cannot be turned back. */
+    static String watchToken(String token) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(token.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     void publishFrame(String taskId, byte[] jpeg);
 
     Optional<byte[]> latestFrame(String taskId);

@@ -119,6 +119,28 @@ public final class DynamoDbLiveView implements LiveView {
         return tokenMatches && now.toEpochMilli() < Long.parseLong(item.get("expiresAt").n());
     }
 
+    /** The channel keeps the token's SHA-256 only, which is also the watch-only token ({@link #watchToken}). */
+    @Override
+    public Optional<Access> access(String taskId, String token, Instant now) {
+        if (token == null || token.isEmpty() || token.length() > 256) {
+            return Optional.empty();
+        }
+        Map<String, AttributeValue> item = read(channelKey(taskId), "tokenHash, expiresAt", true);
+        if (item == null || !item.containsKey("tokenHash") || !item.containsKey("expiresAt")) {
+            return Optional.empty();
+        }
+        Instant expiresAt = Instant.ofEpochMilli(Long.parseLong(item.get("expiresAt").n()));
+        if (!now.isBefore(expiresAt)) {
+            return Optional.empty();
+        }
+        byte[] stored = item.get("tokenHash").s().getBytes(StandardCharsets.US_ASCII);
+        if (MessageDigest.isEqual(stored, sha256(token).getBytes(StandardCharsets.US_ASCII))) {
+            return Optional.of(new Access(true, expiresAt));
+        }
+        return MessageDigest.isEqual(stored, token.getBytes(StandardCharsets.US_ASCII))
+                ? Optional.of(new Access(false, expiresAt)) : Optional.empty();
+    }
+
     @Override
     public void publishFrame(String taskId, byte[] jpeg) {
         byte[] digest = digest(jpeg);

@@ -36,6 +36,20 @@ public final class InProcessLiveView implements LiveView {
     }
 
     @Override
+    public Optional<Access> access(String taskId, String token, Instant now) {
+        Channel c = channels.get(taskId);
+        if (c == null || token == null || !now.isBefore(c.expiresAt())) {
+            return Optional.empty();
+        }
+        if (MessageDigest.isEqual(c.token().getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8))) {
+            return Optional.of(new Access(true, c.expiresAt()));
+        }
+        boolean watching = MessageDigest.isEqual(LiveView.watchToken(c.token()).getBytes(StandardCharsets.UTF_8),
+                token.getBytes(StandardCharsets.UTF_8));
+        return watching ? Optional.of(new Access(false, c.expiresAt())) : Optional.empty();
+    }
+
+    @Override
     public void publishFrame(String taskId, byte[] jpeg) {
         Channel c = channels.get(taskId);
         if (c != null) {
