@@ -18,7 +18,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Records one run of a task with rrweb (ADR 0042): the recorder runs in the task's page (an init script of the
@@ -47,6 +51,13 @@ final class TaskRecorder {
     private final List<String> events = new ArrayList<>();
     private final ArrayNode marks = Json.mapper().createArrayNode();
     private final List<AutoCloseable> installed = new ArrayList<>();
+    /**
+     * The recorder of the run now in each context. A binding cannot be taken off a context again (exposing it a
+     * second time fails), and a warm context serves the session's next runs: the binding is exposed once per context
+     * and hands each event to whichever run records there now.
+     */
+    private static final Map<BrowserContext, AtomicReference<TaskRecorder>> CURRENT =
+            Collections.synchronizedMap(new WeakHashMap<>());
     private long bytes;
     private boolean truncated;
     private int counter;
@@ -79,13 +90,23 @@ final class TaskRecorder {
 
     private void install(boolean warm) {
         boolean maskAll = !spec.secrets().isEmpty();
-        installed.add(context.exposeBinding(BINDING, (source, args) -> {
-            // popups and other pages of the context would interleave their documents with the task's page
-            if (source.page() == page && args.length == 1 && args[0] instanceof String event) {
-                accept(event);
-            }
-            return null;
-        }));
+        AtomicReference<TaskRecorder> current = CURRENT.get(context);
+        if (current == null) {
+            AtomicReference<TaskRecorder> slot = new AtomicReference<>();
+            context.exposeBinding(BINDING, (source, args) -> {
+                TaskRecorder r = slot.get();
+                // popups and other pages of the context would interleave their documents with the task's page
+                if (r != null && source.page() == r.page && args.length == 1 && args[0] instanceof String event) {
+                    r.accept(event);
+                }
+                return null;
+            });
+            CURRENT.put(context, slot);
+            current = slot;
+        }
+        current.set(this);
+        AtomicReference<TaskRecorder> mine = current;
+        installed.add(() -> mine.compareAndSet(this, null));
         installed.add(context.addInitScript(script(maskAll)));
         if (warm && !page.url().startsWith("about:")) {
             // the session's earlier task left this page loaded: its document is recorded from now on

@@ -114,6 +114,26 @@ class RecordingsIT {
     }
 
     @Test
+    void theSessionsNextTask_inItsWarmContext_isRecordedToo() {
+        Recorded first = recordedFormTask();
+        var r = first.api().runTask(first.session(), "{\"actions\":["
+                + "{\"type\":\"type\",\"selector\":\"#name\",\"text\":\"Grace\"},"
+                + "{\"type\":\"click\",\"selector\":\"#submit\"},"
+                + "{\"type\":\"wait\",\"selector\":\"#result:has-text('Grace')\"}]}");
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        Recorded second = new Recorded(first.api(), first.session(), r.json().get("taskId").asText());
+
+        var rec = second.api().get(second.path() + "/recording");
+
+        // the context the first task left is still open (ADR 0014): the recorder must install itself in it again
+        assertThat(rec.status()).as(rec.body()).isEqualTo(200);
+        assertThat(rec.json().get("events").toString()).contains("Submitted: Grace");
+        List<String> marked = new ArrayList<>();
+        rec.json().get("marks").forEach(m -> marked.add(m.get("type").asText()));
+        assertThat(marked).containsExactly("type", "click", "wait");
+    }
+
+    @Test
     void aScriptedTaskIsNotRecordedByDefault_andAnotherTenantsRecordingIsNotFound() {
         Recorded t = recordedFormTask();
         var plain = t.api().runTask(t.api().post("/browser/sessions", "{}").json().get("id").asText(),
