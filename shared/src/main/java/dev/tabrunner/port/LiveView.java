@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * How frames of a task's page reach a person's viewer and how their clicks and keys come back, while a task
- * waits for a human (authenticate {@code prompt_user}). The worker publishes frames and drains input; the API
- * serves the viewer. In one JVM this is a shared in-memory channel.
+ * How frames of a task's page reach a person's viewer and how their clicks and keys come back: every running task
+ * has a channel, and so does an idle session a person asked to see. The worker publishes frames and drains input;
+ * the API serves the viewer. In one JVM this is a shared in-memory channel.
  */
 public interface LiveView {
     /** Opens the channel of a task, reachable with {@code token} until {@code expiresAt}. */
@@ -41,6 +41,16 @@ public interface LiveView {
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * Whether someone watches the channel now: every running task has a view, and the worker paints frames (starts
+     * the page's screencast) only once a viewer is there, so that a task nobody watches pays nothing for it. Cheap
+     * enough to ask between a task's actions (an adapter that reads a store caches the answer for about a second);
+     * an adapter that cannot tell answers true.
+     */
+    default boolean watched(String taskId) {
+        return true;
     }
 
     void publishFrame(String taskId, byte[] jpeg);
