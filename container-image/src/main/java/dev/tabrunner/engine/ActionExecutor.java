@@ -81,6 +81,7 @@ final class ActionExecutor implements PageActions {
 
     @Override
     public ObjectNode run(Page page, Action action, int index) {
+        listener.betweenActions(page);
         ObjectNode result = Json.mapper().createObjectNode();
         result.put("type", action.type());
         try {

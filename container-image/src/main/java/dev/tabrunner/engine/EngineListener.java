@@ -37,11 +37,32 @@ public interface EngineListener {
      */
     LiveSession openLiveView(java.time.Duration pause);
 
+    /**
+     * The task's page between two of its actions (called before each action): where the task's live view starts
+     * painting once someone watches, and where the person's clicks and keys are applied, never inside an action.
+     */
+    default void betweenActions(com.microsoft.playwright.Page page) {
+    }
+
+    /** The page while the task waits on something other than an action (the agent's model thinking). */
+    default void meanwhile(com.microsoft.playwright.Page page) {
+    }
+
     /** The worker's side of an open live view. */
     interface LiveSession extends AutoCloseable {
         String url();
 
         void publishFrame(byte[] jpeg);
+
+        /**
+         * Sends the page's frames to the view as Chromium paints them, from now until the task's run ends (or the
+         * page changes).
+         *
+         * @return false when the page cannot be cast; the caller then publishes screenshots itself
+         */
+        default boolean cast(com.microsoft.playwright.Page page) {
+            return false;
+        }
 
         List<com.fasterxml.jackson.databind.JsonNode> drainInput();
 

@@ -68,8 +68,8 @@ final class LoginFlow {
         long pauseMs = a.pauseTimeoutMs() != null ? a.pauseTimeoutMs() : DEFAULT_PAUSE_MS;
         long deadline = System.nanoTime() + pauseMs * 1_000_000;
         String startUrl = page.url();
-        try (EngineListener.LiveSession live = listener.openLiveView(java.time.Duration.ofMillis(pauseMs));
-             Screencast cast = Screencast.start(page, live::publishFrame)) {
+        try (EngineListener.LiveSession live = listener.openLiveView(java.time.Duration.ofMillis(pauseMs))) {
+            boolean cast = live.cast(page);
             while (System.nanoTime() < deadline) {
                 boolean done = false;
                 for (com.fasterxml.jackson.databind.JsonNode event : live.drainInput()) {
@@ -87,7 +87,7 @@ final class LoginFlow {
                     throw new ActionFailure(422, "success_condition_not_met", "the person finished on the live view"
                             + " but the login's success condition does not hold");
                 }
-                if (cast == null) {
+                if (!cast) {
                     byte[] frame = LiveInput.frame(page);
                     if (frame != null) {
                         // null mid-navigation; the next round publishes

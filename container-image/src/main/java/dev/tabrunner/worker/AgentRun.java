@@ -26,9 +26,9 @@ import java.util.function.Supplier;
 /**
  * One run of an agent task inside the worker: the agent loop as a {@link PageProgram}, with hooks that checkpoint
  * through the task's writer, obey stop and pause requests between steps (and stop requests while the model
- * thinks), and let go of the task while a question waits for a person. A task that asked for a live view has one
- * for as long as the run lasts: frames of its page at the start, after every action and step (and about once a
- * second while the model thinks), and the person's clicks and keys applied between steps.
+ * thinks), and let go of the task while a question waits for a person. Every run has a live view whose frames
+ * start once someone watches ({@link LiveViewHandle}); a task that asked for one paints from its start. The person's
+ * clicks and keys are applied between actions.
  */
 final class AgentRun implements AgentHooks {
     private static final Logger LOG = LoggerFactory.getLogger(AgentRun.class);
@@ -48,7 +48,7 @@ final class AgentRun implements AgentHooks {
     /** The page and the run's live view (when the task asked for one); used only on the loop's thread. */
     private Page page;
     private EngineListener.LiveSession live;
-    private dev.tabrunner.engine.Screencast cast;
+    private boolean casting;
     private long lastFrameNanos;
 
     AgentRun(AgentTasks.Prepared prepared, TaskWriter writer, TaskControl control, EngineListener listener,
@@ -95,7 +95,10 @@ final class AgentRun implements AgentHooks {
         };
     }
 
-    /** The run's view closes with the run, however it ends: a later run opens its own. */
+    /**
+     * The task asked for a live view: its frames flow from the start, watched or not (every run has a view; this
+     * one does not wait for a viewer to paint). The view closes with the run, however it ends.
+     */
     private void openLiveView() {
         try {
             live = listener.openLiveView(Duration.ofMillis(prepared.request().maxDurationMs())
@@ -105,49 +108,25 @@ final class AgentRun implements AgentHooks {
             LOG.warn("task {} runs without its live view: {}", writer.current().id(), e.getMessage());
             return;
         }
-        cast = dev.tabrunner.engine.Screencast.start(page, live::publishFrame);
+        casting = live.cast(page);
         publishFrame();
     }
 
     /** A screenshot when the page cannot be cast; with a screencast, Chromium sends frames as the page changes. */
     private void publishFrame() {
-        if (cast != null) {
-            lastFrameNanos = System.nanoTime();
+        lastFrameNanos = System.nanoTime();
+        if (casting) {
             return;
         }
         byte[] frame = LiveInput.frame(page);
         if (frame != null) {
             live.publishFrame(frame);
         }
-        lastFrameNanos = System.nanoTime();
-    }
-
-    /**
-     * What the person did on the live view since the last step, applied between steps so that the agent's next
-     * observation sees it (and no action of the agent's is cut into). Not part of the replay list.
-     */
-    private void applyLiveInput() {
-        List<JsonNode> events;
-        try {
-            events = live.drainInput();
-        } catch (StoreUnavailableException e) {
-            // the events stay queued for the next step
-            LOG.debug("no live input for task {} this step: {}", writer.current().id(), e.getMessage());
-            events = List.of();
-        }
-        for (JsonNode event : events) {
-            LiveInput.apply(page, event);
-        }
-        publishFrame();
     }
 
     private void closeLiveView() {
         if (live == null) {
             return;
-        }
-        if (cast != null) {
-            cast.close();
-            cast = null;
         }
         try {
             live.close();
@@ -174,9 +153,6 @@ final class AgentRun implements AgentHooks {
      */
     @Override
     public void stepCompleted(AgentState state) {
-        if (live != null) {
-            applyLiveInput();
-        }
         JsonNode checkpoint = state.checkpointJson();
         JsonNode progress = state.progressJson();
         List<Artifact> produced = artifacts.get();
@@ -188,9 +164,13 @@ final class AgentRun implements AgentHooks {
     @Override
     public void duringStep() {
         control.duringAction();
-        // while the model thinks the page may still change (it loads, animates): the viewer sees it about once
-        // a second
-        if (live != null && System.nanoTime() - lastFrameNanos > FRAME_INTERVAL_NANOS) {
+        if (page == null) {
+            return;
+        }
+        // while the model thinks the page may still change (it loads, animates): a viewer who arrives now sees it
+        // start, and its frames keep coming; without a screencast the view gets a screenshot about once a second
+        listener.meanwhile(page);
+        if (live != null && !casting && System.nanoTime() - lastFrameNanos > FRAME_INTERVAL_NANOS) {
             publishFrame();
         }
     }

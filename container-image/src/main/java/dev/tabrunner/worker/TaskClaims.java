@@ -4,6 +4,7 @@ import dev.tabrunner.domain.TaskError;
 import dev.tabrunner.domain.TaskRecord;
 import dev.tabrunner.domain.TaskStatus;
 import dev.tabrunner.port.ConflictException;
+import dev.tabrunner.port.LiveView;
 import dev.tabrunner.port.TaskStore;
 import dev.tabrunner.service.SessionTurns;
 import org.slf4j.Logger;
@@ -17,20 +18,23 @@ import java.util.Optional;
 /**
  * Takes a task for this worker with a conditional write: a new one, or one whose worker stopped renewing its lease
  * (which then resumes from its checkpoint, or fails once {@code maxAttempts} leases were lost). Two workers never
- * both win.
+ * both win. The claim opens the run's live view and records its URL in the same write ({@link LiveViewHandle}).
  */
 final class TaskClaims {
     private static final Logger LOG = LoggerFactory.getLogger(TaskClaims.class);
 
     private final TaskStore tasks;
+    private final LiveView liveView;
     private final SessionTurns turns;
     private final Clock clock;
     private final String workerId;
     private final Duration lease;
     private final int maxAttempts;
 
-    TaskClaims(TaskStore tasks, SessionTurns turns, Clock clock, String workerId, Duration lease, int maxAttempts) {
+    TaskClaims(TaskStore tasks, LiveView liveView, SessionTurns turns, Clock clock, String workerId, Duration lease,
+               int maxAttempts) {
         this.tasks = tasks;
+        this.liveView = liveView;
         this.turns = turns;
         this.clock = clock;
         this.workerId = workerId;
@@ -68,10 +72,18 @@ final class TaskClaims {
                 LOG.info("resuming task {} abandoned by {} after {} result(s)", taskId, task.leaseOwner(),
                         task.results().size());
             }
+            String liveViewUrl = LiveViewHandle.newUrl(taskId);
             TaskRecord running = task.toBuilder().status(TaskStatus.RUNNING)
                     .startedAt(task.startedAt() == null ? now : task.startedAt())
-                    .lease(workerId, now.plus(lease)).attempts(lost).build();
+                    .lease(workerId, now.plus(lease)).attempts(lost).liveViewUrl(liveViewUrl).build();
             tasks.update(running);
+            // opened by the worker that won the claim only (a loser's open would replace the winner's token); a
+            // viewer quicker than this one call finds the link not open yet, and the page says so
+            if (!LiveViewHandle.openChannel(liveView, running, now)) {
+                TaskRecord without = running.toBuilder().liveViewUrl(null).build();
+                tasks.update(without);
+                running = without;
+            }
             return Optional.of(running);
         } catch (ConflictException e) {
             LOG.debug("task {} was claimed by another worker", taskId);

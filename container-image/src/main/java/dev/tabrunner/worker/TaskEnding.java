@@ -100,7 +100,8 @@ final class TaskEnding {
                 TaskStatus s = t.control() == TaskRecord.Control.STOP ? TaskStatus.STOPPED : status;
                 return keep.apply(t.toBuilder()).status(s).results(progress.results).finalUrl(url)
                         .artifacts(progress.artifacts()).network(progress.network)
-                        .error(s == TaskStatus.FAILED ? error : null).finishedAt(now).lease(null, null).build();
+                        .error(s == TaskStatus.FAILED ? error : null).finishedAt(now).lease(null, null)
+                        .liveViewUrl(null).build();
             });
         } finally {
             awaitQuietly(handedOn);
@@ -151,7 +152,8 @@ final class TaskEnding {
         ends.updateSession(session, s -> s.withState(url, stateKey, stateVersion(), env.clock().instant()));
         TaskRecord kept = writer.write(t -> keep.apply(t.toBuilder().status(held).control(null)).finalUrl(url)
                 .network(progress.network).artifacts(progress.artifacts())
-                .lease(null, held == TaskStatus.CREATED ? env.clock().instant() : null).build());
+                .lease(null, held == TaskStatus.CREATED ? env.clock().instant() : null)
+                .liveViewUrl(null).build());
         if (held == TaskStatus.CREATED) {
             env.dispatcher().dispatch(kept);
         }

@@ -92,7 +92,7 @@ public final class TaskWorker implements TaskExecutor {
         this.engine = new PlaywrightEngine(settings, env.clock(), warm);
         this.turns = new SessionTurns(env.sessions(), env.tasks(), env.dispatcher());
         this.lease = Duration.ofMillis(Long.parseLong(env.setting("TABRUNNER_LEASE_MS", "60000")));
-        this.claims = new TaskClaims(env.tasks(), turns, env.clock(), workerId, lease,
+        this.claims = new TaskClaims(env.tasks(), env.liveView(), turns, env.clock(), workerId, lease,
                 Integer.parseInt(env.setting("TABRUNNER_MAX_ATTEMPTS", "3")));
         this.ends = new TaskEnds(env.vault(), env.sessions(), env.tasks(), env.clock());
         this.agents = new AgentTasks(env, ends);
@@ -135,11 +135,22 @@ public final class TaskWorker implements TaskExecutor {
 
     private void run(TaskRecord claimed, Instant yieldBy) {
         TaskWriter writer = new TaskWriter(env.tasks(), workerId, claimed, writers);
+        LiveViewHandle view = new LiveViewHandle(env.liveView(), writer, env.clock());
+        boolean lost = true;
+        try {
+            lost = run(claimed, yieldBy, writer, view);
+        } finally {
+            view.runEnded(lost);
+        }
+    }
+
+    /** @return true when the task was taken over by another worker while it ran */
+    private boolean run(TaskRecord claimed, Instant yieldBy, TaskWriter writer, LiveViewHandle view) {
         Progress progress = new Progress(claimed);
         TaskEnding ending = new TaskEnding(env, turns, ends, writer, progress, writers);
         Optional<Session> turn = takeTurn(claimed, writer, ending);
         if (turn.isEmpty()) {
-            return;
+            return false;
         }
         Session session = turn.get();
         RunStrategy strategy = strategyFor(claimed);
@@ -147,7 +158,7 @@ public final class TaskWorker implements TaskExecutor {
             strategy.prepare();
         } catch (CannotRun e) {
             ending.end(TaskStatus.FAILED, session, null, e.error());
-            return;
+            return false;
         }
         // read only when the context is restored: a warm context needs no saved state
         Supplier<String> storageState = () -> session.stateKey() == null ? null : env.blobs().get(session.stateKey())
@@ -155,7 +166,7 @@ public final class TaskWorker implements TaskExecutor {
         BrowserHost browsers = host.get();
         TaskWatch watch = new TaskWatch(writer, yieldBy, env.clock(), lease, browsers::killRenderers);
         WorkerListener listener = new WorkerListener(env, writer, progress, workerId, lease,
-                strategy.artifactKeyPrefix());
+                strategy.artifactKeyPrefix(), view);
         PageProgram program = strategy.program(writer, watch, listener, progress);
         // the state this run saves gets a new version, and the context is kept warm under it; a session that ends with
         // its task keeps nothing, nor does a task that types secrets of its own (either may still continue in a warm
@@ -179,7 +190,7 @@ public final class TaskWorker implements TaskExecutor {
         TaskInterrupted.Reason interrupted = outcome.interrupted();
         if (interrupted == TaskInterrupted.Reason.LOST) {
             LOG.info("task {} was taken over while it ran; leaving it", claimed.id());
-            return;
+            return true;
         }
         String url = strategy.collect(outcome, session, progress);
         String key = ending.saveBrowserState(session, outcome);
@@ -187,13 +198,14 @@ public final class TaskWorker implements TaskExecutor {
             TaskRecord kept = ending.hold(strategy.held(interrupted), session, url, key, strategy::keep);
             LOG.info("task {} is {} after {}", kept.id(), kept.status().nativeName(),
                     strategy.progressNote(progress));
-            return;
+            return false;
         }
         strategy.finish(writer, outcome);
         TaskStatus status = interrupted == TaskInterrupted.Reason.STOP ? TaskStatus.STOPPED
                 : outcome.error() == null ? TaskStatus.FINISHED : TaskStatus.FAILED;
         progress.stateKey = key;
         ending.end(status, session, url, status == TaskStatus.FAILED ? outcome.error() : null, strategy::keep);
+        return false;
     }
 
     /**
@@ -218,7 +230,7 @@ public final class TaskWorker implements TaskExecutor {
         if (turn.isEmpty()) {
             // another task of the session has not ended: wait for it to hand the session on
             TaskRecord waiting = writer.write(t -> t.toBuilder().status(TaskStatus.CREATED)
-                    .lease(null, env.clock().instant()).build());
+                    .lease(null, env.clock().instant()).liveViewUrl(null).build());
             turns.waitFor(waiting);
             LOG.debug("task {} waits for session {}", claimed.id(), session.id());
         }

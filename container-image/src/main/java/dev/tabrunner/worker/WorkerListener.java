@@ -1,6 +1,7 @@
 package dev.tabrunner.worker;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.microsoft.playwright.Page;
 import dev.tabrunner.domain.Artifact;
 import dev.tabrunner.domain.TaskRecord;
 import dev.tabrunner.engine.EngineListener;
@@ -24,16 +25,19 @@ final class WorkerListener implements EngineListener {
     private final LiveViewHandle liveView;
     private final String keyPrefix;
 
-    /** @param keyPrefix the first segment of the keys of the task's files, or null for the default */
+    /**
+     * @param keyPrefix the first segment of the keys of the task's files, or null for the default
+     * @param liveView  the run's live view
+     */
     WorkerListener(WorkerEnvironment env, TaskWriter writer, Progress progress, String workerId, Duration lease,
-                   String keyPrefix) {
+                   String keyPrefix, LiveViewHandle liveView) {
         this.env = env;
         this.keyPrefix = keyPrefix;
         this.writer = writer;
         this.progress = progress;
         this.workerId = workerId;
         this.lease = lease;
-        this.liveView = new LiveViewHandle(env.liveView(), writer, env.clock());
+        this.liveView = liveView;
     }
 
     /**
@@ -77,6 +81,16 @@ final class WorkerListener implements EngineListener {
     @Override
     public LiveSession openLiveView(Duration pause) {
         return liveView.open(pause);
+    }
+
+    @Override
+    public void betweenActions(Page page) {
+        liveView.betweenActions(page);
+    }
+
+    @Override
+    public void meanwhile(Page page) {
+        liveView.meanwhile(page);
     }
 
     @Override

@@ -230,18 +230,30 @@ class AgentWorkerIT {
     }
 
     @Test
-    void aTaskWithoutLiveView_hasNone() throws Exception {
+    void everyRunHasAView_whichPaintsOnlyOnceSomeoneWatches() throws Exception {
         Session session = newSession(null);
-        model.then(r -> Reply.tool("done", "{\"message\":\"ok\"}").delayed(800));
+        model.then(r -> Reply.tool("done", "{\"message\":\"ok\"}").delayed(3000));
         TaskRecord task = newTask(session, "{\"taskDetails\":\"Look\",\"startingUrl\":\""
                 + site.url("/live.html") + "\"}", null, false);
         CompletableFuture<Void> run = Async.run(() -> worker.execute(task.id(), null));
-        awaitTask(task, t -> t.status() == TaskStatus.RUNNING);
-        Thread.sleep(400);
-        assertThat(stored(task).liveViewUrl()).isNull();
-        assertThat(liveView.latestFrame(task.id())).isEmpty();
+        TaskRecord running = awaitTask(task, t -> t.status() == TaskStatus.RUNNING);
+        String url = running.liveViewUrl();
+        assertThat(url).as("the claim records the view").startsWith("/live/" + task.id() + "?token=");
+        assertThat(liveView.authorize(task.id(), token(url), Instant.now())).isTrue();
+        Thread.sleep(600);
+        assertThat(liveView.latestFrame(task.id())).as("nobody watched: nothing painted").isEmpty();
+        // that read was a viewer's: while the model still thinks, the page's screencast starts for it
+        for (int i = 0; i < 40 && liveView.latestFrame(task.id()).isEmpty(); i++) {
+            Thread.sleep(50);
+        }
+        byte[] frame = liveView.latestFrame(task.id()).orElseThrow();
+        assertThat(frame[0] & 0xff).isEqualTo(0xFF);
+        assertThat(frame[1] & 0xff).isEqualTo(0xD8);
         run.get(30, TimeUnit.SECONDS);
-        assertThat(stored(task).status()).isEqualTo(TaskStatus.FINISHED);
+        TaskRecord done = stored(task);
+        assertThat(done.status()).isEqualTo(TaskStatus.FINISHED);
+        assertThat(done.liveViewUrl()).isNull();
+        assertThat(liveView.authorize(task.id(), token(url), Instant.now())).as("closed with the run").isFalse();
     }
 
     @Test

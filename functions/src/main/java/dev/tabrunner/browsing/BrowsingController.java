@@ -4,6 +4,7 @@ import dev.tabrunner.domain.Caller;
 import dev.tabrunner.http.ApiDefinition;
 import dev.tabrunner.http.ApiException;
 import dev.tabrunner.http.Idempotency;
+import dev.tabrunner.http.PublicBase;
 import dev.tabrunner.http.RequestDeadline;
 import dev.tabrunner.port.NotFoundException;
 import io.micronaut.core.annotation.Nullable;
@@ -81,15 +82,16 @@ final class BrowsingController {
         if (!done.ended()) {
             throw BrowsingService.stillRunning(done, bound);
         }
-        return HttpResponse.ok(BrowsingViews.status(done));
+        return HttpResponse.ok(BrowsingViews.status(done, PublicBase.of(request)));
     }
 
     @Get("/status")
-    HttpResponse<?> status(@Parameter(hidden = true) Caller caller, @Nullable @QueryValue("task_id") String taskId) {
+    HttpResponse<?> status(@Parameter(hidden = true) Caller caller, @Nullable @QueryValue("task_id") String taskId,
+                           HttpRequest<?> request) {
         if (taskId == null || taskId.isBlank()) {
             throw ApiException.badRequest("task_id", "is required: GET /api/v1/browsing/status?task_id=...");
         }
-        return HttpResponse.ok(BrowsingViews.status(service.get(caller, taskId)));
+        return HttpResponse.ok(BrowsingViews.status(service.get(caller, taskId), PublicBase.of(request)));
     }
 
     /** A screenshot the status document lists, by its name there and nothing else. */

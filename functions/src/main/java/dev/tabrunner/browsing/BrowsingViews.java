@@ -24,8 +24,12 @@ final class BrowsingViews {
     record Created(@JsonProperty("task_id") String taskId) {
     }
 
-    /** The status document of a task under way: its id and status alone. */
-    record Pending(@JsonProperty("task_id") String taskId, String status) {
+    /**
+     * The status document of a task under way: its id and status, and while a copy runs the link of its live view
+     * (a Tabrunner addition: a page that shows the browser as it works, and can be embedded in an iframe).
+     */
+    record Pending(@JsonProperty("task_id") String taskId, String status,
+                   @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("live_url") String liveUrl) {
     }
 
     /**
@@ -97,12 +101,18 @@ final class BrowsingViews {
     /** Agent error codes the seed's callers know by another name. */
     private static final Set<String> TIMEOUTS = Set.of("max_duration");
 
-    /** The status document: {@link Pending} or {@link Finished}. */
-    static Object status(BrowsingTask task) {
+    /**
+     * The status document: {@link Pending} or {@link Finished}.
+     *
+     * @param base the API's public base URL, which the live view's link starts with
+     */
+    static Object status(BrowsingTask task, String base) {
         BrowsingTask.Phase phase = task.phase();
         String id = task.primary().id();
         if (!task.ended()) {
-            return new Pending(id, phase.wireName());
+            String live = task.copies().stream().filter(c -> !c.status().isTerminal() && c.liveViewUrl() != null)
+                    .map(c -> base + c.liveViewUrl()).findFirst().orElse(null);
+            return new Pending(id, phase.wireName(), live);
         }
         TaskRecord d = task.decisive();
         BrowsingTaskData data = BrowsingTaskData.of(d);

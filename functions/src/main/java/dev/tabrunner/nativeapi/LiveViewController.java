@@ -151,12 +151,21 @@ final class LiveViewController {
                 access.act() ? "/live/" + taskId + "?token=" + LiveView.watchToken(token) + "&readOnly=1" : null);
     }
 
-    /** A scripted task opens a view only to ask a person to log in; a connection is a session being watched. */
+    /**
+     * A scripted task waits for a person while its current action (the first without a result) is an authenticate
+     * that may prompt; a connection is a session being watched.
+     */
     private static String stateOf(TaskRecord t) {
         return switch (t.kind()) {
             case TaskRecord.KIND_AGENT -> "running";
             case TaskRecord.KIND_CONNECTION -> "idle";
-            default -> t.liveViewUrl() != null ? "login_waiting" : "running";
+            default -> {
+                JsonNode current = t.request().path("actions").path(t.results().size());
+                String mode = current.path("mode").asText();
+                yield "authenticate".equals(current.path("type").asText())
+                        && (mode.equals("prompt_user") || mode.equals("vault_then_prompt")) ? "login_waiting"
+                        : "running";
+            }
         };
     }
 

@@ -102,7 +102,7 @@ final class TaskViews {
                 t.createdAt().toString(), t.startedAt() == null ? null : t.startedAt().toString(),
                 t.finishedAt() == null ? null : t.finishedAt().toString(),
                 t.artifacts().stream().map(a -> artifact(t, a, base)).toList(),
-                ended ? null : pollUrl(t, base), t.liveViewUrl(),
+                ended ? null : pollUrl(t, base), ended ? null : t.liveViewUrl(),
                 t.control() != null && !ended ? t.control().name().toLowerCase(Locale.ROOT) : null,
                 t.network(), t.status() == TaskStatus.CREATED ? new Queued(tasks.tasksAhead(t)) : null,
                 TaskRecord.KIND_AGENT.equals(t.kind()) ? agent(t, base) : null);

@@ -232,6 +232,13 @@ class BrowsingIT {
 
         String id = async(t.api(), "{\"task\":\"What does the wireless keyboard cost?\"}");
         List<String> seen = new ArrayList<>();
+        JsonNode running = awaitStatus(t.api(), id, seen, "running");
+        // while it runs, the link of its live view (a page without a key: its token is the authorisation)
+        assertThat(running.fieldNames()).toIterable().containsExactly("task_id", "status", "live_url");
+        String live = running.get("live_url").asText();
+        assertThat(live).startsWith(server.baseUrl() + "/live/" + id + "?token=");
+        assertThat(new Api(server.baseUrl(), null).get(live.substring(server.baseUrl().length())).status())
+                .isEqualTo(200);
         JsonNode doc = awaitStatus(t.api(), id, seen, "completed", "failed");
 
         assertThat(seen).last().isEqualTo("completed");

@@ -155,6 +155,39 @@ class LiveViewIT {
     }
 
     @Test
+    void everyRunningTask_hasALiveView_whosePageShowsOnceSomeoneWatches_andGoesWithTheTask() throws Exception {
+        Api api = sys.newTenant("user");
+        String session = sys.newSession(api);
+        StringBuilder actions = new StringBuilder();
+        for (int i = 0; i < 12; i++) {
+            actions.append(i == 0 ? "" : ",").append("{\"type\":\"evaluate\",\"script\":\"new Promise(r =>"
+                    + " setTimeout(() => { document.body.append('step ").append(i).append("'); r(").append(i)
+                    .append("); }, 400))\"}");
+        }
+        CompletableFuture<Api.Response> task = Async.supply(() -> api.runTask(session, "{\"url\":\""
+                + sys.url("/form.html") + "\",\"actions\":[" + actions + "]}"));
+        String live = liveViewUrl(api, session);
+        Api anonymous = new Api(sys.server.baseUrl(), null);
+        JsonNode status = anonymous.get(live.replace("?", "/status?")).json();
+        assertThat(status.get("state").asText()).isEqualTo("running");
+        assertThat(status.get("title").asText()).isEqualTo("12 action(s)");
+        assertThat(status.get("canAct").asBoolean()).isTrue();
+        // the first read is a viewer's: from the task's next action on, its page is painted for them
+        long start = System.nanoTime();
+        while (anonymous.get(live.replace("?", "/frame?")).status() != 200
+                && System.nanoTime() - start < 3_000_000_000L) {
+            Thread.sleep(50);
+        }
+        Api.Response frame = anonymous.get(live.replace("?", "/frame?"));
+        assertThat(frame.status()).as("a frame within an action of the viewer's arrival").isEqualTo(200);
+        assertThat(frame.headers().firstValue("Content-Type").orElse("")).startsWith("image/jpeg");
+        Api.Response done = task.get();
+        assertThat(done.status()).as(done.body()).isEqualTo(201);
+        assertThat(done.json().has("liveViewUrl")).isFalse();
+        assertThat(anonymous.get(live).status()).as("the view goes with the task").isEqualTo(404);
+    }
+
+    @Test
     void anIdleSessionsLiveView_showsItsPage_takesInput_andDoneHandsTheSessionBack() throws Exception {
         Api api = sys.newTenant("user");
         String session = sys.newSession(api);

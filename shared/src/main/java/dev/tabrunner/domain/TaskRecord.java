@@ -19,7 +19,7 @@ import java.util.Objects;
  * @param leaseOwner    id of the worker that holds the task while running
  * @param leaseExpiresAt when another worker may take the task over
  * @param attempts      how many times a worker has claimed the task
- * @param liveViewUrl   while a person is asked to act (authenticate prompt_user), the URL of the live view
+ * @param liveViewUrl   while the task runs, the URL (path and token) of its live view; null before and after
  * @param control       a request from outside that the worker must obey at its next check: stop or pause
  * @param checkpoint    what a resumed run needs beyond the results (opaque to everyone but the task's program)
  * @param network       the task's network log: requests made and requests the egress guard refused

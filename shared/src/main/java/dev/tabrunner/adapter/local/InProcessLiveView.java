@@ -12,19 +12,28 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
-/** The live-view channel within one JVM (the local server). Input queues are bounded against flooding. */
+/**
+ * The live-view channel within one JVM (the local server). Input queues are bounded against flooding. A viewer's
+ * stream reads the latest frame many times a second; a channel read within {@link #VIEWER_GONE_NANOS} has a viewer.
+ */
 public final class InProcessLiveView implements LiveView {
     private static final int MAX_QUEUED_EVENTS = 500;
+    private static final long VIEWER_GONE_NANOS = 5_000_000_000L;
 
+    /** @param viewedAt when a viewer last read the channel's frame ({@link System#nanoTime()}), 0 for never */
     private record Channel(String token, Instant expiresAt, ConcurrentLinkedQueue<JsonNode> input,
-                           byte[][] frame) {
+                           byte[][] frame, long[] viewedAt) {
     }
 
     private final ConcurrentHashMap<String, Channel> channels = new ConcurrentHashMap<>();
 
     @Override
     public void open(String taskId, String token, Instant expiresAt) {
-        channels.put(taskId, new Channel(token, expiresAt, new ConcurrentLinkedQueue<>(), new byte[1][]));
+        // channels whose run ended without closing them (its worker lost the task) go when their time is up
+        Instant now = Instant.now();
+        channels.values().removeIf(c -> c.expiresAt().isBefore(now));
+        channels.put(taskId, new Channel(token, expiresAt, new ConcurrentLinkedQueue<>(), new byte[1][],
+                new long[1]));
     }
 
     @Override
@@ -58,9 +67,19 @@ public final class InProcessLiveView implements LiveView {
     }
 
     @Override
+    public boolean watched(String taskId) {
+        Channel c = channels.get(taskId);
+        return c != null && c.viewedAt()[0] != 0 && System.nanoTime() - c.viewedAt()[0] < VIEWER_GONE_NANOS;
+    }
+
+    @Override
     public Optional<byte[]> latestFrame(String taskId) {
         Channel c = channels.get(taskId);
-        return c == null ? Optional.empty() : Optional.ofNullable(c.frame()[0]);
+        if (c == null) {
+            return Optional.empty();
+        }
+        c.viewedAt()[0] = System.nanoTime();
+        return Optional.ofNullable(c.frame()[0]);
     }
 
     @Override
