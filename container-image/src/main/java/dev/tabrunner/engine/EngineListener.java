@@ -64,6 +64,10 @@ public interface EngineListener {
             return false;
         }
 
+        /** Tells the view that the task asks its person to act now (a login waits for them), or no longer. */
+        default void asking(boolean asking) {
+        }
+
         List<com.fasterxml.jackson.databind.JsonNode> drainInput();
 
         @Override

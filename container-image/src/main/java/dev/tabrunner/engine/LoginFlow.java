@@ -70,34 +70,45 @@ final class LoginFlow {
         String startUrl = page.url();
         try (EngineListener.LiveSession live = listener.openLiveView(java.time.Duration.ofMillis(pauseMs))) {
             boolean cast = live.cast(page);
-            while (System.nanoTime() < deadline) {
-                boolean done = false;
-                for (com.fasterxml.jackson.databind.JsonNode event : live.drainInput()) {
-                    done |= LiveInput.isDone(event);
-                    LiveInput.apply(page, event);
-                }
-                if (successNow(page, a.success(), startUrl)) {
-                    ObjectNode result = Json.mapper().createObjectNode();
-                    result.put("success", true);
-                    result.put("reason", "user_completed");
-                    return result;
-                }
-                if (done) {
-                    // the person says they are done, and the condition says otherwise: no use waiting on
-                    throw new ActionFailure(422, "success_condition_not_met", "the person finished on the live view"
-                            + " but the login's success condition does not hold");
-                }
-                if (!cast) {
-                    byte[] frame = LiveInput.frame(page);
-                    if (frame != null) {
-                        // null mid-navigation; the next round publishes
-                        live.publishFrame(frame);
-                    }
-                }
-                control.duringAction();
-                page.waitForTimeout(FRAME_INTERVAL_MS);
+            live.asking(true);
+            try {
+                return waitForPerson(page, a, live, cast, deadline, startUrl);
+            } finally {
+                live.asking(false);
             }
         }
+    }
+
+    private ObjectNode waitForPerson(Page page, Action.Authenticate a, EngineListener.LiveSession live, boolean cast,
+                                     long deadline, String startUrl) {
+        while (System.nanoTime() < deadline) {
+            boolean done = false;
+            for (com.fasterxml.jackson.databind.JsonNode event : live.drainInput()) {
+                done |= LiveInput.isDone(event);
+                LiveInput.apply(page, event);
+            }
+            if (successNow(page, a.success(), startUrl)) {
+                ObjectNode result = Json.mapper().createObjectNode();
+                result.put("success", true);
+                result.put("reason", "user_completed");
+                return result;
+            }
+            if (done) {
+                // the person says they are done, and the condition says otherwise: no use waiting on
+                throw new ActionFailure(422, "success_condition_not_met", "the person finished on the live view"
+                        + " but the login's success condition does not hold");
+            }
+            if (!cast) {
+                byte[] frame = LiveInput.frame(page);
+                if (frame != null) {
+                    // null mid-navigation; the next round publishes
+                    live.publishFrame(frame);
+                }
+            }
+            control.duringAction();
+            page.waitForTimeout(FRAME_INTERVAL_MS);
+        }
+        long pauseMs = a.pauseTimeoutMs() != null ? a.pauseTimeoutMs() : DEFAULT_PAUSE_MS;
         throw new ActionFailure(408, "success_condition_not_met", "nobody completed the login on the live view"
                 + " within " + pauseMs + " ms");
     }

@@ -146,6 +146,16 @@ final class LiveViewHandle {
             }
 
             @Override
+            public void asking(boolean asking) {
+                try {
+                    liveView.asking(taskId, asking);
+                } catch (StoreUnavailableException e) {
+                    // the view's header is the only thing that depends on it
+                    LOG.debug("task {}: the view could not be told it asks: {}", taskId, e.getMessage());
+                }
+            }
+
+            @Override
             public List<JsonNode> drainInput() {
                 List<JsonNode> events = new ArrayList<>(keptForPrompt);
                 keptForPrompt.clear();

@@ -22,6 +22,7 @@ import dev.tabrunner.domain.TaskRecord;
 import dev.tabrunner.domain.TaskStatus;
 import dev.tabrunner.json.Json;
 import dev.tabrunner.llm.LanguageModelSettings;
+import dev.tabrunner.port.LiveView;
 import dev.tabrunner.port.WorkerEnvironment;
 import dev.tabrunner.testing.DynamoDbLocalFixture;
 import dev.tabrunner.testing.FixtureServer;
@@ -205,12 +206,19 @@ class AgentWorkerIT {
                     assertThat(ScriptedModelServer.lastUserText(r)).contains("Welcome, ada");
                     // the login's end did not close the run's view: same URL, token still good
                     assertThat(stored(task).liveViewUrl()).isEqualTo(viewUrl.get());
-                    assertThat(liveView.authorize(task.id(), token(viewUrl.get()), Instant.now())).isTrue();
+                    assertThat(liveView.access(task.id(), token(viewUrl.get()), Instant.now()).orElseThrow()
+                            .asking()).as("nothing asked of the person any more").isFalse();
                     return Reply.tool("done", "{\"message\":\"logged in\"}");
                 });
 
         CompletableFuture<Void> run = Async.run(() -> worker.execute(task.id(), null));
         viewUrl.set(awaitTask(task, t -> t.liveViewUrl() != null).liveViewUrl());
+        // the run's view asks its person to act once the login waits
+        for (int i = 0; i < 200 && !liveView.access(task.id(), token(viewUrl.get()), Instant.now())
+                .map(LiveView.Access::asking).orElse(false); i++) {
+            Thread.sleep(50);
+        }
+        assertThat(liveView.access(task.id(), token(viewUrl.get()), Instant.now()).orElseThrow().asking()).isTrue();
         // the person logs in on the view they already watch (the prompt drains what they send)
         for (String event : List.of("{\"type\":\"click\",\"x\":120,\"y\":35}",
                 "{\"type\":\"text\",\"text\":\"ada\"}", "{\"type\":\"click\",\"x\":120,\"y\":85}",

@@ -143,7 +143,7 @@ final class LiveViewController {
         LiveView.Access access = access(taskId, token);
         Optional<TaskRecord> task = tasks.findForWorker(taskId);
         String kind = task.map(TaskRecord::kind).orElse("task");
-        String state = task.map(t -> t.status().isTerminal() ? "ended" : stateOf(t)).orElse("ended");
+        String state = task.map(t -> t.status().isTerminal() ? "ended" : stateOf(t, access)).orElse("ended");
         String title = task.map(LiveViewController::title).orElse(null);
         int steps = task.map(LiveViewController::steps).orElse(0);
         return new Status(state, kind, title, steps,
@@ -151,22 +151,12 @@ final class LiveViewController {
                 access.act() ? "/live/" + taskId + "?token=" + LiveView.watchToken(token) + "&readOnly=1" : null);
     }
 
-    /**
-     * A scripted task waits for a person while its current action (the first without a result) is an authenticate
-     * that may prompt; a connection is a session being watched.
-     */
-    private static String stateOf(TaskRecord t) {
-        return switch (t.kind()) {
-            case TaskRecord.KIND_AGENT -> "running";
-            case TaskRecord.KIND_CONNECTION -> "idle";
-            default -> {
-                JsonNode current = t.request().path("actions").path(t.results().size());
-                String mode = current.path("mode").asText();
-                yield "authenticate".equals(current.path("type").asText())
-                        && (mode.equals("prompt_user") || mode.equals("vault_then_prompt")) ? "login_waiting"
-                        : "running";
-            }
-        };
+    /** A task that asks its person to act is waiting for their login; a connection is a session being watched. */
+    private static String stateOf(TaskRecord t, LiveView.Access access) {
+        if (access.asking()) {
+            return "login_waiting";
+        }
+        return TaskRecord.KIND_CONNECTION.equals(t.kind()) ? "idle" : "running";
     }
 
     private static String title(TaskRecord t) {

@@ -399,6 +399,15 @@ class ApiHandlerIT {
         assertThat(frame.header("content-type")).isEqualTo("image/jpeg");
         assertThat(frame.body()[0] & 0xff).isEqualTo(0xff);
         assertThat(frame.body()[1] & 0xff).isEqualTo(0xd8);
+        // the view is the task's from its start; the person acts once the login asks them to
+        String state = null;
+        for (int i = 0; i < 100 && !"login_waiting".equals(state); i++) {
+            state = aws.call("live-status", Map.of("taskId", taskId, "token", token)).json().get("state").asText();
+            if (!"login_waiting".equals(state)) {
+                Thread.sleep(100);
+            }
+        }
+        assertThat(state).isEqualTo("login_waiting");
 
         for (String input : new String[]{"{\"type\":\"click\",\"x\":60,\"y\":35}",
                 "{\"type\":\"text\",\"text\":\"grace\"}", "{\"type\":\"click\",\"x\":60,\"y\":85}",
@@ -414,7 +423,7 @@ class ApiHandlerIT {
         assertThat(done.at("/results/0/reason").asText()).isEqualTo("user_completed");
         assertThat(done.has("liveViewUrl")).isFalse();
         assertThat(aws.call("live-frame", Map.of("taskId", taskId, "token", token)).status())
-                .as("the link ends with the prompt").isEqualTo(404);
+                .as("the link ends with the task").isEqualTo(404);
     }
 
     @Test

@@ -43,13 +43,26 @@ class LiveViewIT {
         throw new AssertionError("the task never opened a live view");
     }
 
+    /** The live view link of the session's task once its login waits for the person. */
+    static String loginWaiting(Api api, String session) throws InterruptedException {
+        String live = liveViewUrl(api, session);
+        Api anonymous = new Api(api.base, null);
+        for (int i = 0; i < 100; i++) {
+            if (anonymous.get(live.replace("?", "/status?")).json().path("state").asText().equals("login_waiting")) {
+                return live;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the task's login never waited for a person");
+    }
+
     @Test
     void aPersonLogsInThroughTheLiveView() throws Exception {
         Api api = sys.newTenant("user");
         String session = sys.newSession(api);
         CompletableFuture<Api.Response> task = Async.supply(() -> api.runTask(session,
                 promptTask(sys.url("/live-login.html"), "#welcome", 60_000)));
-        String live = liveViewUrl(api, session);
+        String live = loginWaiting(api, session);
         assertThat(live).matches("/live/[0-9a-f-]{36}\\?token=[A-Za-z0-9_-]{43}");
         Api anonymous = new Api(sys.server.baseUrl(), null);
         assertThat(anonymous.get(live).status()).isEqualTo(200);
@@ -79,7 +92,7 @@ class LiveViewIT {
                 assertThat(done.json().has("liveViewUrl")).isFalse();
             }
         }
-        assertThat(anonymous.get(live).status()).as("the link expires with the prompt").isEqualTo(404);
+        assertThat(anonymous.get(live).status()).as("the link ends with the task").isEqualTo(404);
         var check = api.runTask(session, "{\"actions\":[{\"type\":\"evaluate\",\"script\":"
                 + "\"document.querySelector('#welcome').textContent\"}]}");
         assertThat(check.json().at("/results/0/value").asText()).isEqualTo("Welcome, grace");
@@ -91,7 +104,7 @@ class LiveViewIT {
         String session = sys.newSession(api);
         CompletableFuture<Api.Response> task = Async.supply(() -> api.runTask(session,
                 promptTask(sys.url("/live-login.html"), "#welcome", 60_000)));
-        String live = liveViewUrl(api, session);
+        String live = loginWaiting(api, session);
         Api anonymous = new Api(sys.server.baseUrl(), null);
 
         // an unknown or expired link is a page that says so, not JSON
@@ -137,7 +150,7 @@ class LiveViewIT {
             // Done without a login: the wait ends at once with the condition's verdict, not after the pause
             CompletableFuture<Api.Response> second = Async.supply(() -> api.runTask(session,
                     promptTask(sys.url("/live-login.html"), "#nothing-here", 60_000)));
-            String again = liveViewUrl(api, session);
+            String again = loginWaiting(api, session);
             try (BrowserContext person = browser.newContext()) {
                 Page viewer = person.newPage();
                 viewer.navigate(sys.server.baseUrl() + again);

@@ -24,8 +24,19 @@ public interface LiveView {
      * @param act       true for the channel's token (frames and input); false for its watch-only token, the
      *                  token's SHA-256 in hex ({@link #watchToken}), which sees frames only
      * @param expiresAt when the channel closes, or null when the adapter does not say
+     * @param asking    true while the task asks the person to act ({@link #asking(String, boolean)})
      */
-    record Access(boolean act, Instant expiresAt) {
+    record Access(boolean act, Instant expiresAt, boolean asking) {
+        public Access(boolean act, Instant expiresAt) {
+            this(act, expiresAt, false);
+        }
+    }
+
+    /**
+     * Marks that the task asks the person on the view to act now (a login waits for them: the view says so and
+     * offers "Done"), or no longer does. Every running task has a view; most never ask anything of its viewer.
+     */
+    default void asking(String taskId, boolean asking) {
     }
 
     /** The link's access to an open channel, or empty for a wrong token or a channel that is closed. */

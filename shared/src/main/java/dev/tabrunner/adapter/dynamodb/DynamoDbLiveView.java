@@ -125,20 +125,39 @@ public final class DynamoDbLiveView implements LiveView {
         if (token == null || token.isEmpty() || token.length() > 256) {
             return Optional.empty();
         }
-        Map<String, AttributeValue> item = read(channelKey(taskId), "tokenHash, expiresAt", true);
+        Map<String, AttributeValue> item = read(channelKey(taskId), "tokenHash, expiresAt, asking", true);
         if (item == null || !item.containsKey("tokenHash") || !item.containsKey("expiresAt")) {
             return Optional.empty();
         }
         Instant expiresAt = Instant.ofEpochMilli(Long.parseLong(item.get("expiresAt").n()));
+        boolean asking = item.containsKey("asking") && Boolean.TRUE.equals(item.get("asking").bool());
         if (!now.isBefore(expiresAt)) {
             return Optional.empty();
         }
         byte[] stored = item.get("tokenHash").s().getBytes(StandardCharsets.US_ASCII);
         if (MessageDigest.isEqual(stored, sha256(token).getBytes(StandardCharsets.US_ASCII))) {
-            return Optional.of(new Access(true, expiresAt));
+            return Optional.of(new Access(true, expiresAt, asking));
         }
         return MessageDigest.isEqual(stored, token.getBytes(StandardCharsets.US_ASCII))
-                ? Optional.of(new Access(false, expiresAt)) : Optional.empty();
+                ? Optional.of(new Access(false, expiresAt, asking)) : Optional.empty();
+    }
+
+    /** One write when a login starts waiting for its person and one when it ends: the view's header reads it. */
+    @Override
+    public void asking(String taskId, boolean asking) {
+        try {
+            client.updateItem(b -> {
+                b.tableName(table).key(channelKey(taskId)).conditionExpression("attribute_exists(id)")
+                        .updateExpression(asking ? "SET asking = :t" : "REMOVE asking");
+                if (asking) {
+                    b.expressionAttributeValues(Map.of(":t", AttributeValue.fromBool(true)));
+                }
+            });
+        } catch (ConditionalCheckFailedException e) {
+            // the view closed meanwhile
+        } catch (SdkException e) {
+            throw new StoreUnavailableException("could not mark the live view of task " + taskId, e);
+        }
     }
 
     @Override

@@ -22,7 +22,7 @@ public final class InProcessLiveView implements LiveView {
 
     /** @param viewedAt when a viewer last read the channel's frame ({@link System#nanoTime()}), 0 for never */
     private record Channel(String token, Instant expiresAt, ConcurrentLinkedQueue<JsonNode> input,
-                           byte[][] frame, long[] viewedAt) {
+                           byte[][] frame, long[] viewedAt, boolean[] asking) {
     }
 
     private final ConcurrentHashMap<String, Channel> channels = new ConcurrentHashMap<>();
@@ -33,7 +33,7 @@ public final class InProcessLiveView implements LiveView {
         Instant now = Instant.now();
         channels.values().removeIf(c -> c.expiresAt().isBefore(now));
         channels.put(taskId, new Channel(token, expiresAt, new ConcurrentLinkedQueue<>(), new byte[1][],
-                new long[1]));
+                new long[1], new boolean[1]));
     }
 
     @Override
@@ -51,11 +51,11 @@ public final class InProcessLiveView implements LiveView {
             return Optional.empty();
         }
         if (MessageDigest.isEqual(c.token().getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8))) {
-            return Optional.of(new Access(true, c.expiresAt()));
+            return Optional.of(new Access(true, c.expiresAt(), c.asking()[0]));
         }
         boolean watching = MessageDigest.isEqual(LiveView.watchToken(c.token()).getBytes(StandardCharsets.UTF_8),
                 token.getBytes(StandardCharsets.UTF_8));
-        return watching ? Optional.of(new Access(false, c.expiresAt())) : Optional.empty();
+        return watching ? Optional.of(new Access(false, c.expiresAt(), c.asking()[0])) : Optional.empty();
     }
 
     @Override
@@ -63,6 +63,14 @@ public final class InProcessLiveView implements LiveView {
         Channel c = channels.get(taskId);
         if (c != null) {
             c.frame()[0] = jpeg;
+        }
+    }
+
+    @Override
+    public void asking(String taskId, boolean asking) {
+        Channel c = channels.get(taskId);
+        if (c != null) {
+            c.asking()[0] = asking;
         }
     }
 
