@@ -72,7 +72,11 @@ final class CdpRelay implements WebSocket.Listener {
                 case ConnectService.Opened o -> {
                     ended = o.ended();
                     connectionId = o.connectionId();
-                    attach(abandon, wait);
+                    if (closed) {
+                        abandon.accept(connectionId); // the client left while its link was opened
+                    } else {
+                        attach(abandon, wait);
+                    }
                 }
             }
         });

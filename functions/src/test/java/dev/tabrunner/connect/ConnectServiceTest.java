@@ -8,19 +8,13 @@ import dev.tabrunner.domain.SessionOptions;
 import dev.tabrunner.domain.TaskRecord;
 import dev.tabrunner.domain.TaskStatus;
 import dev.tabrunner.http.ApiException;
-import dev.tabrunner.http.ApiSettings;
 import dev.tabrunner.port.BrowserConnections;
-import dev.tabrunner.service.TaskEnds;
-import dev.tabrunner.tasks.EnvironmentService;
-import dev.tabrunner.tasks.FileService;
+import dev.tabrunner.tasks.InMemoryTaskServices;
 import dev.tabrunner.tasks.SessionService;
-import dev.tabrunner.tasks.TaskService;
-import dev.tabrunner.tasks.TaskSubmission;
 import dev.tabrunner.testing.InMemoryStores;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 
@@ -32,23 +26,13 @@ class ConnectServiceTest {
     private static final Caller ADA = new Caller("key-ada", "acme", Role.USER);
 
     private final Clock clock = Clock.fixed(Instant.parse("2026-11-29T12:00:00Z"), ZoneOffset.UTC);
-    private final InMemoryStores stores = new InMemoryStores();
-    private final ApiSettings settings = new ApiSettings(Duration.ZERO, 1024, 50, 3, 2);
-    private final TaskEnds ends = new TaskEnds(stores.vault(), stores.sessions(), stores.tasks(), clock);
-    private final EnvironmentService environments = new EnvironmentService(stores.blobs(), stores.files(),
-            stores.sessions(), clock);
-    private final SessionService sessions = new SessionService(stores.sessions(), clock, settings, environments,
-            stores.recordingDispatcher());
-    private final TaskSubmission submission = new TaskSubmission(stores.tasks(), stores.recordingDispatcher(), ends,
-            settings, clock);
-    private final FileService files = new FileService(sessions, environments, stores.files(), stores.blobs(),
-            settings, clock);
-    private final TaskService tasks = new TaskService(sessions, stores.tasks(), stores.recordingDispatcher(),
-            stores.completions(), stores.blobs(), settings, clock, stores.sessions(), ends, submission, files);
+    private final InMemoryTaskServices services = new InMemoryTaskServices(clock);
+    private final InMemoryStores stores = services.stores;
+    private final SessionService sessions = services.sessions;
 
     private ConnectService service(BrowserConnections connections) {
-        return new ConnectService(sessions, stores.sessions(), submission, stores.tasks(), tasks, connections,
-                new ConnectLinks(stores.blobs(), clock), clock);
+        return new ConnectService(sessions, stores.sessions(), services.submission, stores.tasks(), services.tasks,
+                connections, new ConnectLinks(stores.blobs(), clock), clock);
     }
 
     private final ConnectService connects = service(new InProcessBrowserConnections());
