@@ -3,13 +3,17 @@
 //   TABRUNNER_URL  the server's base URL       SITE      the fixture site's base URL
 //   KEY            a key of a fresh tenant     KEY_FULL  a key of a tenant used to reach the session limit
 //   MAX_SESSIONS   the server's active-session limit per tenant
+//   KEY_BROWSER    a key of a tenant for the browsers step   CDP_CLIENT  where puppeteer-core is installed
 // The script model answers by the marker in each task's text ([[structured]], [[remember]], ...).
 // Every step must pass; the last line says how many did.
 import { BrowserUse, BrowserUseError } from "browser-use-sdk";
 import { z } from "zod";
 import assert from "node:assert/strict";
+import { createRequire } from "node:module";
 
-const { TABRUNNER_URL, SITE, KEY, KEY_FULL, MAX_SESSIONS } = process.env;
+const { TABRUNNER_URL, SITE, KEY, KEY_FULL, KEY_BROWSER, MAX_SESSIONS, CDP_CLIENT } = process.env;
+// puppeteer-core as ConnectIT installs it (target/cdp-client): the SDK project's lock file stays the SDK's own
+const puppeteer = createRequire(`${CDP_CLIENT}/package.json`)("puppeteer-core");
 const baseUrl = `${TABRUNNER_URL}/api/v2`;
 const client = new BrowserUse({ apiKey: KEY, baseUrl });
 const fast = { timeout: 60_000, interval: 250 };
@@ -251,16 +255,86 @@ await step("429 with Retry-After past the tenant's session limit", async () => {
   assert.equal((await full.sessions.create({})).status, "active");
 });
 
-await step("billing, skills, marketplace: 404 saying they are not offered; browsers: 501 until CDP", async () => {
+await step("billing, skills, marketplace: 404 saying they are not offered", async () => {
   for (const call of [() => client.billing.account(), () => client.skills.list(), () => client.skills.get("x"),
     () => client.marketplace.list(), () => client.marketplace.get("x")]) {
     const e = await rejects(call(), 404);
     assert.ok(e.message.includes("not offer"), e.message);
   }
-  const browser = await rejects(client.browsers.create({}), 501);
-  assert.ok(browser.message.includes("CDP"), browser.message);
-  assert.equal((await client.browsers.list()).totalItems, 0);
   await rejects(client.browsers.get("00000000-0000-0000-0000-000000000000"), 404);
+});
+
+/** Puppeteer (the ConnectIT client's install) connected to a cdpUrl, or the error that refused it. */
+async function connect(cdpUrl) {
+  const connecting = puppeteer.connect({ browserWSEndpoint: cdpUrl, defaultViewport: null, protocolTimeout: 20_000 });
+  const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error("connect timed out")), 30_000));
+  return Promise.race([connecting, timeout]);
+}
+
+async function refused(cdpUrl) {
+  let browser;
+  try {
+    browser = await connect(cdpUrl);
+    // the gateway may accept the socket and close it once the link is checked: the first call then fails
+    await browser.pages();
+  } catch (e) {
+    return e;
+  }
+  await browser.disconnect();
+  assert.fail("the link opened the browser");
+}
+
+await step("browsers: create, drive over cdpUrl, reconnect with the same cdpUrl, watch on liveUrl, stop", async () => {
+  const owner = new BrowserUse({ apiKey: KEY_BROWSER, baseUrl });
+  const made = await owner.browsers.create({ timeout: 15, metadata: { purpose: "sdk-proof" } });
+  assert.equal(made.status, "active");
+  assert.match(made.cdpUrl, new RegExp(`^ws://.*/browser/sessions/${made.id}/cdp\\?token=[A-Za-z0-9_-]{43,}$`));
+  assert.match(made.liveUrl, /^http:\/\/.*\/live\/sessions\//);
+  assert.deepEqual(made.metadata, { purpose: "sdk-proof" });
+  const got = await owner.browsers.get(made.id);
+  assert.equal(got.cdpUrl, made.cdpUrl);
+  assert.equal(got.liveUrl, made.liveUrl);
+  assert.ok((await owner.browsers.list()).items.some((b) => b.id === made.id && b.cdpUrl === made.cdpUrl));
+  // another tenant does not see it
+  await rejects(client.browsers.get(made.id), 404);
+  await rejects(client.browsers.stop(made.id), 404);
+
+  // nothing drives it yet: the live link shows an idle page, not the view of a connection
+  const idle = await fetch(made.liveUrl, { redirect: "manual" });
+  assert.equal(idle.status, 200);
+
+  let browser = await connect(made.cdpUrl);
+  let page = (await browser.pages())[0];
+  await page.goto(`${SITE}/index.html`);
+  await page.evaluate(() => { document.cookie = "crumb=sdk-proof; path=/"; });
+  const heading = await page.evaluate(() => document.querySelector("h1")?.textContent ?? document.title);
+  assert.equal(heading, "Fixture index");
+  // one client at a time: a second one on the same link is refused while the first is there
+  await refused(made.cdpUrl);
+  // a person watching follows the connection's live view
+  const watching = await fetch(made.liveUrl, { redirect: "manual" });
+  assert.equal(watching.status, 307);
+  assert.match(watching.headers.get("location"), /^\/live\/[^/]+\?token=/);
+  await browser.disconnect();
+
+  // the same cdpUrl again: the browser is where the first client left it
+  browser = await connect(made.cdpUrl);
+  page = (await browser.pages())[0];
+  assert.equal(page.url(), `${SITE}/index.html`);
+  assert.ok((await page.evaluate(() => document.cookie)).includes("crumb=sdk-proof"));
+  const gone = new Promise((resolve) => browser.once("disconnected", resolve));
+
+  // stopping the browser sends the connected client away, and the link opens nothing any more
+  const stopped = await owner.browsers.stop(made.id);
+  assert.equal(stopped.status, "stopped");
+  assert.equal(stopped.cdpUrl ?? null, null);
+  assert.ok(stopped.finishedAt);
+  await Promise.race([gone, new Promise((_, reject) => setTimeout(() => reject(new Error("still connected")),
+    15_000))]);
+  const e = await refused(made.cdpUrl);
+  assert.ok(e.message.length > 0);
+  assert.equal((await fetch(made.liveUrl, { redirect: "manual" })).status, 404);
+  assert.equal((await owner.browsers.get(made.id)).status, "stopped");
 });
 
 console.log(`${passed} passed, ${failed} failed`);

@@ -27,16 +27,22 @@ import java.time.format.DateTimeParseException;
 import java.util.function.Supplier;
 
 /**
- * A client driving the session's browser over CDP ({@code POST /browser/sessions/{id}/connect}). The connection
- * runs as a task of the session, so the session is busy while the client is there (its other tasks wait their turn)
- * and its state and page are saved when the client leaves, as after any task. Its program offers the context to the
- * API's CDP gateway ({@link BrowserConnections}) and waits: for a client until the link expires, then until the
- * client leaves, stays silent for the session's inactivity timeout, or the task is stopped.
+ * A client driving the session's browser over CDP ({@code POST /browser/sessions/{id}/connect}, a v2 browser's
+ * {@code cdpUrl}). The gateway makes the connection's task when the client opens its link, so the session is busy
+ * while the client is there (its other tasks wait their turn) and its state and page are saved when the client
+ * leaves, as after any task. Its program offers the context to the API's CDP gateway ({@link BrowserConnections})
+ * and waits: for the client (already waiting at the gateway; {@code connectBy}), then until the client leaves, stays
+ * silent for the session's inactivity timeout, or the task is stopped. Meanwhile the page has a live view.
  */
 final class ConnectStrategy implements RunStrategy {
     /** How long a connection that starts late (behind another task of the session) still waits for its client. */
     static final Duration LATE_START_GRACE = Duration.ofSeconds(60);
     private static final double POLL_MS = 200;
+    /**
+     * How long a connection's live view is reachable at most: it closes with the connection, which the client's
+     * silence for the session's inactivity timeout ends (browser-use's browsers time out within 4 hours).
+     */
+    private static final Duration LIVE_VIEW_FOR = Duration.ofHours(4);
 
     private final TaskRecord claimed;
     private final BrowserConnections connections;
@@ -86,8 +92,11 @@ final class ConnectStrategy implements RunStrategy {
         return (page, actions) -> {
             BrowserConnections.Endpoint endpoint = endpoint(page);
             connections.offer(claimed.id(), endpoint);
-            try {
-                serve(page, control);
+            // a person may watch what the client does (a v2 browser's liveUrl leads here while it is connected)
+            try (EngineListener.LiveSession live = listener.openLiveView(LIVE_VIEW_FOR);
+                 dev.tabrunner.engine.Screencast cast = dev.tabrunner.engine.Screencast.start(page,
+                         live::publishFrame)) {
+                serve(page, control, live);
             } finally {
                 connections.withdraw(claimed.id());
             }
@@ -135,12 +144,20 @@ final class ConnectStrategy implements RunStrategy {
         }
     }
 
-    /** Waits on the worker's thread, letting Playwright take its events meanwhile, until the connection is over. */
-    private void serve(Page page, TaskControl control) {
+    /**
+     * Waits on the worker's thread, letting Playwright take its events (the client's, the screencast's) meanwhile,
+     * until the connection is over; a watching person's input goes to the page.
+     */
+    private void serve(Page page, TaskControl control, EngineListener.LiveSession live) {
         Instant attachedAt = null;
         Page waitOn = page;
         while (true) {
             control.duringAction();
+            for (com.fasterxml.jackson.databind.JsonNode event : live.drainInput()) {
+                if (!dev.tabrunner.engine.LiveInput.isDone(event) && !waitOn.isClosed()) {
+                    dev.tabrunner.engine.LiveInput.apply(waitOn, event);
+                }
+            }
             Instant now = clock.instant();
             switch (connections.state(claimed.id())) {
                 case WAITING -> {

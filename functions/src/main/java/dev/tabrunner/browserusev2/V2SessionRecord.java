@@ -15,7 +15,8 @@ import java.util.Map;
  * @param keepAlive    false when the session ends with its first task
  * @param shareToken   the token of its public share, or null when it is not shared
  * @param viewCount    how often the public share was read
- * @param connect      the endpoints a browser's client connects to (CDP, live view), or null
+ * @param connect      the paths of a browser's CDP link and live view (their tokens with them, as a share's is), or
+ *                     null
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record V2SessionRecord(String id, String kind, String proxyCountry, String startUrl, boolean keepAlive,

@@ -119,7 +119,8 @@ final class V2SessionService {
     /**
      * {@code POST /browsers}: a session whose browser the caller drives over CDP.
      *
-     * @throws ApiException 501 while this deployment cannot hand out such a browser
+     * @throws ApiException 501 on a deployment that cannot hand out such a browser (its workers take no inbound
+     *                      connections)
      */
     V2Session createBrowser(Caller caller, V2SessionRequest r) {
         String country = proxyCountry(r.proxy(), List.of("body", "proxyCountryCode"));
@@ -127,7 +128,7 @@ final class V2SessionService {
         Session s = sessions.create(caller, options);
         Optional<BrowserConnect.Endpoints> endpoints;
         try {
-            endpoints = connect.open(s);
+            endpoints = connect.open(caller, s);
         } catch (RuntimeException e) {
             sessions.terminate(caller, s.id());
             throw e;
@@ -207,10 +208,11 @@ final class V2SessionService {
                 }
             }
         }
-        Session ended = sessions.terminate(caller, id);
         if (V2SessionRecord.BROWSER.equals(kind)) {
-            connect.close(ended);
+            // first: no client opens the links again, and the one connected leaves before the answer says stopped
+            connect.close(caller, v.session());
         }
+        Session ended = sessions.terminate(caller, id);
         return new V2Session(ended, v.record());
     }
 
@@ -312,13 +314,17 @@ final class V2SessionService {
         return new V2Views.Share(r.shareToken(), shareUrl(base, r.shareToken()), r.viewCount(), r.lastViewedAt());
     }
 
-    V2Views.Browser browser(V2Session v) {
+    /**
+     * The browser's view; its links only while it is active, absolute on {@code base} (the CDP link as
+     * {@code ws://} or {@code wss://}).
+     */
+    V2Views.Browser browser(V2Session v, String base) {
         Session s = v.session();
         Instant now = clock.instant();
         BrowserConnect.Endpoints e = v.record().connect();
-        boolean active = V2Views.sessionStatus(s, now).equals("active");
-        return new V2Views.Browser(s.id(), V2Views.sessionStatus(s, now), active && e != null ? e.liveUrl() : null,
-                active && e != null ? e.cdpUrl() : null, s.expiresAt(), s.createdAt(),
+        boolean active = V2Views.sessionStatus(s, now).equals("active") && e != null;
+        return new V2Views.Browser(s.id(), V2Views.sessionStatus(s, now), active ? base + e.liveUrl() : null,
+                active ? base.replaceFirst("^http", "ws") + e.cdpUrl() : null, s.expiresAt(), s.createdAt(),
                 V2Views.sessionFinishedAt(s, now), "0", "0", "0", null, null, false, v.record().metadata());
     }
 }

@@ -16,7 +16,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * {@code ws://…/browser/sessions/{id}/cdp?token=…}: relays a CDP client to the session's browser context through
  * the {@link CdpGatekeeper}'s rules, one {@link CdpRelay} per client. The link's token is the authorisation (no API
- * key: a browser's WebSocket cannot send one); a link that opens nothing is closed at once with code 4404.
+ * key: a browser's WebSocket cannot send one). Opening the link makes the connection's task: the session is held
+ * from the handshake on. A link that opens nothing is closed at once: 4404 unknown or expired, 4410 the session
+ * ended, 4409 another client is on the link, 4429 the tenant's task limit.
  */
 @ServerWebSocket("/browser/sessions/{sessionId}/cdp")
 final class CdpGateway {
@@ -48,7 +50,7 @@ final class CdpGateway {
     @OnOpen
     void open(String sessionId, WebSocketSession client) {
         String token = client.getRequestParameters().get("token");
-        relay(client).start(() -> connects.connectionFor(sessionId, token), WAIT_FOR_SESSION);
+        relay(client).start(() -> connects.open(sessionId, token), connects::abandon, WAIT_FOR_SESSION);
     }
 
     @OnMessage(maxPayloadLength = MAX_MESSAGE_BYTES)

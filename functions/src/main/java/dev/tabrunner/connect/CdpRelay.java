@@ -22,6 +22,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -47,6 +48,8 @@ final class CdpRelay implements WebSocket.Listener {
     private volatile boolean closed;
     /** The connection the client's link opens, once its token was checked. */
     private volatile String connectionId;
+    /** Gives the client's link back, once the client is gone. */
+    private volatile Runnable ended;
 
     CdpRelay(WebSocketSession client, BrowserConnections connections, HttpClient http, Clock clock) {
         this.client = client;
@@ -56,40 +59,58 @@ final class CdpRelay implements WebSocket.Listener {
     }
 
     /**
-     * Checks the link (on the relay's thread: the check reads the task store), waits for the session, then opens
-     * the browser's socket. What the client sends meanwhile waits its turn.
+     * Opens the link (on the relay's thread: it reads the stores and makes the connection's task), waits for the
+     * worker to offer the session, then opens the browser's socket. What the client sends meanwhile waits its turn.
+     *
+     * @param open    opens the link for this client: its connection, or why not
+     * @param abandon stops a connection whose client could not be given the session (gone, or out of time)
      */
-    void start(Supplier<Optional<String>> link, Duration wait) {
+    void start(Supplier<ConnectService.Opening> open, Consumer<String> abandon, Duration wait) {
         run(() -> {
-            Optional<String> connection = link.get();
-            if (connection.isEmpty()) {
-                closeClient(4404, "unknown or expired connect link");
-                return;
+            switch (open.get()) {
+                case ConnectService.Refused r -> closeClient(r.code(), r.reason());
+                case ConnectService.Opened o -> {
+                    ended = o.ended();
+                    connectionId = o.connectionId();
+                    if (closed) {
+                        abandon.accept(connectionId); // the client left while its link was opened
+                    } else {
+                        attach(abandon, wait);
+                    }
+                }
             }
-            connectionId = connection.get();
-            Optional<BrowserConnections.Endpoint> endpoint = connections.attach(connectionId, wait,
-                    () -> closeClient(CloseReason.NORMAL.getCode(), "the connection ended"));
-            if (endpoint.isEmpty()) {
-                closeClient(4408, "the session did not become free in time, or the link was used already");
-                return;
-            }
-            BrowserConnections.Endpoint e = endpoint.get();
-            try {
-                browser = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
-                        .buildAsync(URI.create(e.browserUrl()), this).get(15, TimeUnit.SECONDS);
-            } catch (Exception ex) {
-                LOG.warn("connection {}: could not reach the session's browser: {}", connectionId, ex.toString());
-                connections.detach(connectionId);
-                closeClient(1011, "the session's browser cannot be reached");
-                return;
-            }
-            gatekeeper = new CdpGatekeeper(e.browserContextId(), e.targetId());
-            LOG.info("connection {}: client attached", connectionId);
-            for (String m : early) {
-                handleClient(m);
-            }
-            early.clear();
         });
+    }
+
+    private void attach(Consumer<String> abandon, Duration wait) {
+        Optional<BrowserConnections.Endpoint> endpoint = connections.attach(connectionId, wait,
+                () -> closeClient(CloseReason.NORMAL.getCode(), "the connection ended"));
+        if (endpoint.isEmpty()) {
+            abandon.accept(connectionId);
+            closeClient(4408, "the session did not become free in time");
+            return;
+        }
+        if (closed) {
+            // the client left while it waited for the session: the worker lets go of it at once
+            connections.detach(connectionId);
+            return;
+        }
+        BrowserConnections.Endpoint e = endpoint.get();
+        try {
+            browser = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
+                    .buildAsync(URI.create(e.browserUrl()), this).get(15, TimeUnit.SECONDS);
+        } catch (Exception ex) {
+            LOG.warn("connection {}: could not reach the session's browser: {}", connectionId, ex.toString());
+            connections.detach(connectionId);
+            closeClient(1011, "the session's browser cannot be reached");
+            return;
+        }
+        gatekeeper = new CdpGatekeeper(e.browserContextId(), e.targetId());
+        LOG.info("connection {}: client attached", connectionId);
+        for (String m : early) {
+            handleClient(m);
+        }
+        early.clear();
     }
 
     /** A message of the client's, in order. */
@@ -113,12 +134,7 @@ final class CdpRelay implements WebSocket.Listener {
         if (connectionId != null) {
             connections.detach(connectionId);
         }
-        run(() -> {
-            if (browser != null) {
-                browser.abort();
-            }
-            lane.shutdown();
-        });
+        run(this::finish);
         LOG.info("connection {}: client left", connectionId);
     }
 
@@ -203,11 +219,22 @@ final class CdpRelay implements WebSocket.Listener {
                 client.close(new CloseReason(code, reason));
             }
         }
-        run(() -> {
-            if (browser != null) {
-                browser.abort();
-            }
-            lane.shutdown();
-        });
+        run(this::finish);
+    }
+
+    /**
+     * The relay's last work, after whatever it was doing on its lane (opening the link, waiting for the session):
+     * the browser's socket goes and the link takes a client again.
+     */
+    private void finish() {
+        if (browser != null) {
+            browser.abort();
+        }
+        Runnable giveBack = ended;
+        ended = null;
+        if (giveBack != null) {
+            giveBack.run();
+        }
+        lane.shutdown();
     }
 }

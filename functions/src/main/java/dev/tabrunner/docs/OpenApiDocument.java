@@ -115,9 +115,12 @@ public final class OpenApiDocument {
         ObjectNode get = document.with("paths").putObject("/browser/sessions/{sessionId}/cdp").putObject("get");
         get.putArray("tags").add(ApiDefinition.NATIVE);
         get.put("summary", "Drive the session's browser over CDP (WebSocket)");
-        get.put("description", "The cdpUrl of POST /browser/sessions/{sessionId}/connect: a WebSocket that"
-                + " chromium.connectOverCDP and puppeteer.connect open. Its token is single-use and short-lived; the"
-                + " gateway relays CDP to the session's browser context only (docs/security.md, \"CDP connect\").");
+        get.put("description", "The cdpUrl of POST /browser/sessions/{sessionId}/connect (single-use, 2 minutes)"
+                + " or of a v2 browser (POST /api/v2/browsers: opened again and again, one client at a time, while"
+                + " the browser is active): a WebSocket that chromium.connectOverCDP and puppeteer.connect open."
+                + " Opening it makes the session's connection, which holds the session until the client leaves;"
+                + " the gateway relays CDP to the session's browser context only (docs/security.md, \"CDP"
+                + " connect\").");
         ArrayNode parameters = get.putArray("parameters");
         ObjectNode session = parameters.addObject();
         session.put("name", "sessionId").put("in", "path").put("required", true);
@@ -126,7 +129,9 @@ public final class OpenApiDocument {
         token.put("name", "token").put("in", "query").put("required", true);
         token.putObject("schema").put("type", "string");
         get.with("responses").putObject("101").put("description", "Switching Protocols: the CDP session; closed"
-                + " with 4404 for an unknown, used or expired link");
+                + " with 4404 for an unknown, used or expired link, 4410 when the session has ended, 4409 while"
+                + " another client is on the link, 4408 when the session stayed busy, 4429 at the tenant's task"
+                + " limit");
     }
 
     /** {@code /live/{taskId}} as a request path would be, for the public-path lookup. */

@@ -136,6 +136,17 @@ class ApiHandlerIT {
     }
 
     @Test
+    void cdpConnect_andV2Browsers_answer501_whereTheWorkerIsALambdaFunction() {
+        LambdaHarness.Response connect = aws.call("session-connect", vars("sessionId", newSession()));
+        assertThat(connect.status()).as(connect.text()).isEqualTo(501);
+        assertThat(connect.json().at("/error/code").asText()).isEqualTo("not_available_on_this_deployment");
+        LambdaHarness.Response browser = aws.call("v2-browser-create", vars());
+        assertThat(browser.status()).as(browser.text()).isEqualTo(501);
+        assertThat(browser.json().get("detail").asText()).contains("CDP").contains("not available on this"
+                + " deployment");
+    }
+
+    @Test
     void priming_routesARequestThroughDynamoDb_andChangesNothing() {
         assertThat(aws.api.prime()).isEqualTo(401);
     }

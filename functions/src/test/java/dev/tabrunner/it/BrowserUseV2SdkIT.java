@@ -27,8 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The browser-use v2 API proven with a client nobody here wrote: the official TypeScript SDK
  * ({@code browser-use-sdk}, pinned in {@code src/test/js/browser-use-v2/package.json} and installed with
  * {@code npm ci} from its lock file) runs {@code sdk-proof.mjs} against the local server, with real Chromium, the
- * fixture site on loopback and a scripted model that answers by a marker in each task's text. Any SDK call that
- * fails fails this test.
+ * fixture site on loopback and a scripted model that answers by a marker in each task's text. Its browsers are
+ * driven over their {@code cdpUrl} by Puppeteer. Any SDK call that fails fails this test.
  */
 class BrowserUseV2SdkIT {
     private static final Path PROJECT = Path.of("src", "test", "js", "browser-use-v2");
@@ -110,11 +110,16 @@ class BrowserUseV2SdkIT {
     void theOfficialSdk_runsEveryV2CallItUses_againstThisServer() throws Exception {
         String key = TestSystem.newTenant(server).key;
         String keyFull = TestSystem.newTenant(server).key;
+        String keyBrowser = TestSystem.newTenant(server).key;
+        Path cdpClient = Path.of("target", "cdp-client").toAbsolutePath();
+        assertThat(cdpClient.resolve("node_modules/puppeteer-core")).as("npm ci of src/test/node/cdp-client runs"
+                + " before the ITs").exists();
         install();
 
         Result run = run(List.of("node", "sdk-proof.mjs"), Map.of("TABRUNNER_URL", server.baseUrl(),
                 "SITE", site.url("").replaceAll("/$", ""), "KEY", key, "KEY_FULL", keyFull,
-                "MAX_SESSIONS", Integer.toString(MAX_SESSIONS)), 180);
+                "MAX_SESSIONS", Integer.toString(MAX_SESSIONS), "KEY_BROWSER", keyBrowser,
+                "CDP_CLIENT", cdpClient.toString()), 240);
 
         System.out.println(run.output());
         assertThat(run.output()).doesNotContain("not ok").containsPattern("(?m)^\\d+ passed, 0 failed$");

@@ -10,7 +10,6 @@ import dev.tabrunner.domain.TaskRecord;
 import dev.tabrunner.domain.TaskSecrets;
 import dev.tabrunner.domain.TaskStatus;
 import dev.tabrunner.http.ApiException;
-import dev.tabrunner.http.ApiSettings;
 import dev.tabrunner.json.Json;
 import dev.tabrunner.port.ConflictException;
 import dev.tabrunner.port.NotFoundException;
@@ -19,7 +18,6 @@ import dev.tabrunner.testing.InMemoryStores;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
@@ -36,19 +34,12 @@ class TaskServiceTest {
     private static final Caller EVE = new Caller("key-eve", "evil", Role.USER);
 
     private final Clock clock = Clock.fixed(Instant.parse("2026-11-29T12:00:00Z"), ZoneOffset.UTC);
-    private final InMemoryStores stores = new InMemoryStores();
-    private final ApiSettings settings = new ApiSettings(Duration.ZERO, 1024, 50, 3, 2);
-    private final TaskEnds ends = new TaskEnds(stores.vault(), stores.sessions(), stores.tasks(), clock);
-    private final EnvironmentService environments = new EnvironmentService(stores.blobs(), stores.files(),
-            stores.sessions(), clock);
-    private final SessionService sessions = new SessionService(stores.sessions(), clock, settings, environments,
-            stores.recordingDispatcher());
-    private final TaskSubmission submission = new TaskSubmission(stores.tasks(), stores.recordingDispatcher(), ends,
-            settings, clock);
-    private final FileService files = new FileService(sessions, environments, stores.files(), stores.blobs(),
-            settings, clock);
-    private final TaskService service = new TaskService(sessions, stores.tasks(), stores.recordingDispatcher(),
-            stores.completions(), stores.blobs(), settings, clock, stores.sessions(), ends, submission, files);
+    private final InMemoryTaskServices services = new InMemoryTaskServices(clock);
+    private final InMemoryStores stores = services.stores;
+    private final TaskEnds ends = services.ends;
+    private final SessionService sessions = services.sessions;
+    private final TaskSubmission submission = services.submission;
+    private final TaskService service = services.tasks;
 
     private static JsonNode body(String json) {
         try {
