@@ -93,10 +93,9 @@ final class ConnectStrategy implements RunStrategy {
             BrowserConnections.Endpoint endpoint = endpoint(page);
             connections.offer(claimed.id(), endpoint);
             // a person may watch what the client does (a v2 browser's liveUrl leads here while it is connected)
-            try (EngineListener.LiveSession live = listener.openLiveView(LIVE_VIEW_FOR);
-                 dev.tabrunner.engine.Screencast cast = dev.tabrunner.engine.Screencast.start(page,
-                         live::publishFrame)) {
-                serve(page, control, live);
+            // the run's view stays open as long as the connection may last; its frames start once someone watches
+            try (EngineListener.LiveSession live = listener.openLiveView(LIVE_VIEW_FOR)) {
+                serve(page, control, listener);
             } finally {
                 connections.withdraw(claimed.id());
             }
@@ -123,9 +122,9 @@ final class ConnectStrategy implements RunStrategy {
      * stopped. The session is held meanwhile, as by a connection.
      */
     private void watch(Page page, EngineListener listener, TaskControl control) {
-        try (EngineListener.LiveSession live = listener.openLiveView(Duration.between(clock.instant(), connectBy));
-             dev.tabrunner.engine.Screencast cast = dev.tabrunner.engine.Screencast.start(page, live::publishFrame)) {
-            if (cast == null) {
+        try (EngineListener.LiveSession live = listener.openLiveView(Duration.between(clock.instant(), connectBy))) {
+            // asked for: it paints from the start, watched or not
+            if (!live.cast(page)) {
                 byte[] first = dev.tabrunner.engine.LiveInput.frame(page);
                 if (first != null) {
                     live.publishFrame(first);
@@ -146,17 +145,15 @@ final class ConnectStrategy implements RunStrategy {
 
     /**
      * Waits on the worker's thread, letting Playwright take its events (the client's, the screencast's) meanwhile,
-     * until the connection is over; a watching person's input goes to the page.
+     * until the connection is over; once a person watches, the page is painted for them and their input goes to it.
      */
-    private void serve(Page page, TaskControl control, EngineListener.LiveSession live) {
+    private void serve(Page page, TaskControl control, EngineListener listener) {
         Instant attachedAt = null;
         Page waitOn = page;
         while (true) {
             control.duringAction();
-            for (com.fasterxml.jackson.databind.JsonNode event : live.drainInput()) {
-                if (!dev.tabrunner.engine.LiveInput.isDone(event) && !waitOn.isClosed()) {
-                    dev.tabrunner.engine.LiveInput.apply(waitOn, event);
-                }
+            if (!waitOn.isClosed()) {
+                listener.betweenActions(waitOn);
             }
             Instant now = clock.instant();
             switch (connections.state(claimed.id())) {

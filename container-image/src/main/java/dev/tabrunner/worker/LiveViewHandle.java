@@ -46,6 +46,7 @@ final class LiveViewHandle {
     private final Clock clock;
     private final String taskId;
     private OpenView open;
+    private boolean runReleased;
     /** The screencast of the run's page, once someone watched; used on the run's thread only. */
     private Screencast cast;
     private Page castPage;
@@ -266,16 +267,17 @@ final class LiveViewHandle {
 
     /**
      * The run is over: its frames stop and its view closes, unless a person's open holds it. The task's end write
-     * (or the write that hands the task on) takes the URL away.
+     * (or the write that hands the task on) takes the URL away. A second call does nothing.
      *
      * @param lost true when the task was taken over by another worker, whose own view of it must stay open
      */
     void runEnded(boolean lost) {
         stopCast();
         synchronized (this) {
-            if (open == null || !open.ofRun) {
+            if (runReleased || open == null || !open.ofRun) {
                 return;
             }
+            runReleased = true;
             if (--open.holders > 0) {
                 return;
             }

@@ -194,6 +194,8 @@ public final class TaskWorker implements TaskExecutor {
         }
         String url = strategy.collect(outcome, session, progress);
         String key = ending.saveBrowserState(session, outcome);
+        // the view closes before the write a caller waits for: whoever reads the task's end finds the link closed
+        view.runEnded(false);
         if (interrupted == TaskInterrupted.Reason.PAUSE || interrupted == TaskInterrupted.Reason.YIELD) {
             TaskRecord kept = ending.hold(strategy.held(interrupted), session, url, key, strategy::keep);
             LOG.info("task {} is {} after {}", kept.id(), kept.status().nativeName(),
