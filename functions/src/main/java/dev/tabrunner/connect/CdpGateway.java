@@ -17,8 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code ws://…/browser/sessions/{id}/cdp?token=…}: relays a CDP client to the session's browser context through
  * the {@link CdpGatekeeper}'s rules, one {@link CdpRelay} per client. The link's token is the authorisation (no API
  * key: a browser's WebSocket cannot send one). Opening the link makes the connection's task: the session is held
- * from the handshake on. A link that opens nothing is closed at once: 4404 unknown or expired, 4410 the session
- * ended, 4409 another client is on the link, 4429 the tenant's task limit.
+ * from the handshake on. A link that opens nothing is closed at once: 4404 unknown or expired, 4403 the key that
+ * made it was deleted, 4410 the session ended, 4409 another client is on the link, 4429 the tenant's task limit.
  */
 @ServerWebSocket("/browser/sessions/{sessionId}/cdp")
 final class CdpGateway {

@@ -9,6 +9,7 @@ import dev.tabrunner.domain.TaskRecord;
 import dev.tabrunner.domain.TaskSecrets;
 import dev.tabrunner.http.ApiException;
 import dev.tabrunner.json.Json;
+import dev.tabrunner.port.ApiKeyStore;
 import dev.tabrunner.port.BrowserConnections;
 import dev.tabrunner.port.ConflictException;
 import dev.tabrunner.port.NotFoundException;
@@ -49,13 +50,16 @@ public final class ConnectService {
     private final TaskStore tasks;
     private final TaskService taskService;
     private final BrowserConnections connections;
+    private final ApiKeyStore apiKeys;
     private final ConnectLinks links;
     private final Clock clock;
     /** The links with a client on them now (by their token's hash), and its connection: one client per link. */
     private final Map<String, String> inUse = new ConcurrentHashMap<>();
 
     ConnectService(SessionService sessions, SessionStore sessionStore, TaskSubmission submission, TaskStore tasks,
-                   TaskService taskService, BrowserConnections connections, ConnectLinks links, Clock clock) {
+                   TaskService taskService, BrowserConnections connections, ConnectLinks links, ApiKeyStore apiKeys,
+                   Clock clock) {
+        this.apiKeys = apiKeys;
         this.sessions = sessions;
         this.sessionStore = sessionStore;
         this.submission = submission;
@@ -220,6 +224,9 @@ public final class ConnectService {
             return new Refused(4404, "unknown or expired connect link");
         }
         ConnectLinks.Grant grant = found.get();
+        if (!keyStands(grant)) {
+            return new Refused(4403, "the API key that made this link was deleted; its links open nothing");
+        }
         Caller caller = new Caller(grant.keyId(), grant.tenantId(), Role.USER);
         Optional<Session> session = sessionStore.find(grant.tenantId(), sessionId)
                 .filter(s -> s.statusAt(clock.instant()) == SessionStatus.ACTIVE);
@@ -276,9 +283,15 @@ public final class ConnectService {
         }
     }
 
+    /** A link acts as the key that made it: a key deleted since (revoked, rotated) takes its links with it. */
+    private boolean keyStands(ConnectLinks.Grant grant) {
+        return apiKeys.find(grant.keyId()).filter(k -> k.tenantId().equals(grant.tenantId())).isPresent();
+    }
+
     /** Where a session's live-view link leads now. */
     Live live(String sessionId, String token) {
-        Optional<ConnectLinks.Grant> grant = links.resolve(sessionId, token, ConnectLinks.Purpose.LIVE);
+        Optional<ConnectLinks.Grant> grant = links.resolve(sessionId, token, ConnectLinks.Purpose.LIVE)
+                .filter(this::keyStands);
         Optional<Session> session = grant.flatMap(g -> sessionStore.find(g.tenantId(), sessionId))
                 .filter(s -> s.statusAt(clock.instant()) == SessionStatus.ACTIVE);
         if (session.isEmpty()) {

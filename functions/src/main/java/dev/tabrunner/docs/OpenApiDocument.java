@@ -129,7 +129,8 @@ public final class OpenApiDocument {
         token.put("name", "token").put("in", "query").put("required", true);
         token.putObject("schema").put("type", "string");
         get.with("responses").putObject("101").put("description", "Switching Protocols: the CDP session; closed"
-                + " with 4404 for an unknown, used or expired link, 4410 when the session has ended, 4409 while"
+                + " with 4404 for an unknown, used or expired link, 4403 when the key that made it was deleted,"
+                + " 4410 when the session has ended, 4409 while"
                 + " another client is on the link, 4408 when the session stayed busy, 4429 at the tenant's task"
                 + " limit");
     }

@@ -1,6 +1,7 @@
 package dev.tabrunner.connect;
 
 import dev.tabrunner.adapter.local.InProcessBrowserConnections;
+import dev.tabrunner.domain.ApiKey;
 import dev.tabrunner.domain.Caller;
 import dev.tabrunner.domain.Role;
 import dev.tabrunner.domain.Session;
@@ -32,7 +33,11 @@ class ConnectServiceTest {
 
     private ConnectService service(BrowserConnections connections) {
         return new ConnectService(sessions, stores.sessions(), services.submission, stores.tasks(), services.tasks,
-                connections, new ConnectLinks(stores.blobs(), clock), clock);
+                connections, new ConnectLinks(stores.blobs(), clock), stores.apiKeys(), clock);
+    }
+
+    {
+        stores.apiKeys().put(new ApiKey("key-ada", "acme", Role.USER, "ada", "hash", clock.instant()), false);
     }
 
     private final ConnectService connects = service(new InProcessBrowserConnections());
@@ -126,5 +131,16 @@ class ConnectServiceTest {
                 assertThat(e.status()).isEqualTo(501));
         assertThatThrownBy(() -> none.browserLinks(ADA, s)).isInstanceOfSatisfying(ApiException.class, e ->
                 assertThat(e.status()).isEqualTo(501));
+    }
+
+    @Test
+    void aLinkOfADeletedKey_opensNothing() {
+        Session s = session();
+        ConnectService.BrowserLinks links = connects.browserLinks(ADA, s);
+        stores.apiKeys().delete("acme", "key-ada");
+        assertThat(connects.open(s.id(), token(links.cdpPath()))).isInstanceOfSatisfying(
+                ConnectService.Refused.class, r -> assertThat(r.code()).isEqualTo(4403));
+        assertThat(connections()).isZero();
+        assertThat(connects.live(s.id(), token(links.livePath()))).isInstanceOf(ConnectService.Live.Gone.class);
     }
 }
