@@ -3,6 +3,7 @@ package dev.tabrunner.adapter.dynamodb;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tabrunner.json.Json;
 import dev.tabrunner.testing.DynamoDbLocalFixture;
+import dev.tabrunner.testing.MovableClock;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -162,6 +163,34 @@ class DynamoDbLiveViewIT {
         JsonNode click = small.drainInput(taskId).get(0);
         assertThat(click.get("x").asDouble()).isCloseTo(100.0, org.assertj.core.data.Offset.offset(1.0));
         assertThat(click.get("y").asDouble()).isCloseTo(50.0, org.assertj.core.data.Offset.offset(1.0));
+    }
+
+    /** Without a socket, a viewer is someone the API served frames to lately: its polls touch viewedAt. */
+    @Test
+    void watched_whileTheApiServesTheViewerFrames_readAtMostOnceASecond() {
+        MovableClock clock = new MovableClock();
+        DynamoDbLiveView worker = new DynamoDbLiveView(client, table, DynamoDbLiveView.DEFAULT_MAX_FRAME_BYTES, clock);
+        DynamoDbLiveView api = new DynamoDbLiveView(client, table, DynamoDbLiveView.DEFAULT_MAX_FRAME_BYTES, clock);
+        worker.open(taskId, "t", clock.instant().plus(Duration.ofMinutes(5)));
+        assertThat(worker.watched(taskId)).isFalse();
+
+        api.latestFrame(taskId);
+        assertThat(worker.watched(taskId)).as("the answer is kept for a second").isFalse();
+        clock.advance(Duration.ofMillis(1_100));
+        assertThat(worker.watched(taskId)).isTrue();
+
+        clock.advance(DynamoDbLiveView.VIEWED_FOR);
+        assertThat(worker.watched(taskId)).as("nobody polled since").isFalse();
+    }
+
+    @Test
+    void aChannelNobodyOpened_isNotWatched_andAPollDoesNotCreateIt() {
+        MovableClock clock = new MovableClock();
+        DynamoDbLiveView view = new DynamoDbLiveView(client, table, DynamoDbLiveView.DEFAULT_MAX_FRAME_BYTES, clock);
+        view.latestFrame(taskId);
+        assertThat(view.watched(taskId)).isFalse();
+        assertThat(client.getItem(b -> b.tableName(table).key(Map.of("id", AttributeValue.fromS(taskId))))
+                .hasItem()).isFalse();
     }
 
     @Test
