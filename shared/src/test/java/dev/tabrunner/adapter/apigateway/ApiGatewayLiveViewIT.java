@@ -5,6 +5,7 @@ import dev.tabrunner.json.Json;
 import dev.tabrunner.port.LiveView;
 import dev.tabrunner.testing.DynamoDbLocalFixture;
 import dev.tabrunner.testing.MovableClock;
+import dev.tabrunner.testing.NoisyJpeg;
 import dev.tabrunner.testing.SubstituteManagementApi;
 import dev.tabrunner.testing.SubstituteManagementApi.Received;
 import org.junit.jupiter.api.AfterEach;
@@ -16,7 +17,6 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -248,17 +248,7 @@ class ApiGatewayLiveViewIT {
         assertThat(p50).isLessThan(500);
     }
 
-    /** A noisy image: it compresses badly, like a real page screenshot at a large viewport. */
     private static byte[] jpeg(int w, int h, long seed) throws IOException {
-        BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        Random random = new Random(seed);
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                image.setRGB(x, y, random.nextInt(0xffffff));
-            }
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ImageIO.write(image, "jpeg", out);
-        return out.toByteArray();
+        return NoisyJpeg.of(w, h, seed);
     }
 }

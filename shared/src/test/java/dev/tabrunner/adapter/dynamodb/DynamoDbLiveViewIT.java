@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tabrunner.json.Json;
 import dev.tabrunner.testing.DynamoDbLocalFixture;
 import dev.tabrunner.testing.MovableClock;
+import dev.tabrunner.testing.NoisyJpeg;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -11,7 +12,6 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -204,17 +204,7 @@ class DynamoDbLiveViewIT {
         assertThat(worker.drainInput(taskId)).isEmpty();
     }
 
-    /** A noisy image: it compresses badly, like a real page screenshot at a large viewport. */
     private static byte[] jpeg(int w, int h, long seed) throws IOException {
-        BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        Random random = new Random(seed);
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                image.setRGB(x, y, random.nextInt(0xffffff));
-            }
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ImageIO.write(image, "jpeg", out);
-        return out.toByteArray();
+        return NoisyJpeg.of(w, h, seed);
     }
 }
