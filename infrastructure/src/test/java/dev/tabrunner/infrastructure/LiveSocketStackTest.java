@@ -61,7 +61,7 @@ class LiveSocketStackTest {
         return routes;
     }
 
-    /** The alias inside a WebSocket integration's URI ({@code arn:…:apigateway:…/functions/<alias>/invocations}). */
+    /** The alias in a WebSocket integration's URI ({@code arn:…:apigateway:…/functions/<alias>/invocations}). */
     private static String aliasIn(Object uri) {
         return list(list(map(uri).get("Fn::Join")).get(1)).stream().map(CfnTemplate::ref)
                 .filter(id -> id != null && !id.startsWith("AWS::")

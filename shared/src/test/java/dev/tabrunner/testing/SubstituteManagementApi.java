@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
  * to a connection marked gone answer 410 {@code GoneException}.
  */
 public final class SubstituteManagementApi implements AutoCloseable {
-    /** The stage in the endpoint, as in a callback URL {@code https://<api>.execute-api.<region>.amazonaws.com/live}. */
+    /** The endpoint's stage, as in a callback URL {@code https://<api>.execute-api.<region>.amazonaws.com/live}. */
     public static final String STAGE = "live";
     private static final Pattern CONNECTION = Pattern.compile("/" + STAGE + "/@connections/([^/]+)");
 

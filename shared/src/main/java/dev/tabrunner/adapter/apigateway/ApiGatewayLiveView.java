@@ -268,10 +268,11 @@ public final class ApiGatewayLiveView implements LiveView {
                     .data(SdkBytes.fromString(message, StandardCharsets.UTF_8)));
         } catch (GoneException e) {
             LOG.debug("viewer {} of task {} is gone", connectionId, feed.taskId);
-            feed.outboxes.remove(connectionId);
             viewers.replace(feed.taskId, list -> list.stream().filter(c -> !c.equals(connectionId)).toList());
             removeFromChannel(feed.taskId, connectionId);
             deleteSocket(connectionId);
+            // last: until then the feed is not idle (awaitPosted, close), as the viewer is not forgotten yet
+            feed.outboxes.remove(connectionId);
         } catch (SdkException e) {
             // a lost frame is replaced by the next one
             LOG.debug("frame for viewer {} of task {} not posted: {}", connectionId, feed.taskId, e.getMessage());
