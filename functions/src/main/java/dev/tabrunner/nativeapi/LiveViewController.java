@@ -1,10 +1,7 @@
 package dev.tabrunner.nativeapi;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.tabrunner.domain.TaskRecord;
 import dev.tabrunner.http.ApiDefinition;
-import dev.tabrunner.http.ApiException;
-import dev.tabrunner.http.RequestBodies;
 import dev.tabrunner.port.BrowserConnections;
 import dev.tabrunner.port.LiveView;
 import dev.tabrunner.port.NotFoundException;
@@ -32,7 +29,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -44,7 +40,6 @@ import java.util.concurrent.atomic.AtomicReference;
 @Tag(name = ApiDefinition.PAGES)
 @Controller("/live/{taskId}")
 final class LiveViewController {
-    private static final Set<String> EVENT_TYPES = Set.of("click", "wheel", "key", "text", "done");
     /** How often the stream looks for a newer frame: well under a frame's time at 25 frames a second. */
     private static final Duration FRAME_POLL = Duration.ofMillis(20);
     /** How often the stream checks that its link still opens the view (a read of the channel on AWS). */
@@ -133,9 +128,14 @@ final class LiveViewController {
                 .concatWith(Flux.just(Event.of("closed").name("end")));
     }
 
-    /** What the view's header says: what the task is doing, and until when the link works. */
+    /**
+     * What the view's header says: what the task is doing, and until when the link works.
+     *
+     * @param frameSocket where the frames are pushed ({@code wss://…} with the token) when the deployment has a
+     *                    WebSocket API for them (AWS, ADR 0040); null when they come from {@code /frames}
+     */
     record Status(String state, String kind, String title, int steps, String expiresAt, boolean canAct,
-                  String watchOnlyUrl) {
+                  String watchOnlyUrl, String frameSocket) {
     }
 
     @Get(value = "/status", produces = MediaType.APPLICATION_JSON)
@@ -148,7 +148,8 @@ final class LiveViewController {
         int steps = task.map(LiveViewController::steps).orElse(0);
         return new Status(state, kind, title, steps,
                 access.expiresAt() == null ? null : access.expiresAt().toString(), access.act(),
-                access.act() ? "/live/" + taskId + "?token=" + LiveView.watchToken(token) + "&readOnly=1" : null);
+                access.act() ? "/live/" + taskId + "?token=" + LiveView.watchToken(token) + "&readOnly=1" : null,
+                liveView.frameSocket(taskId, token).orElse(null));
     }
 
     /** A task that asks its person to act is waiting for their login; a connection is a session being watched. */
@@ -174,14 +175,7 @@ final class LiveViewController {
 
     @Post("/input")
     HttpResponse<?> input(String taskId, @Nullable @QueryValue String token, @Nullable @Body String body) {
-        if (!access(taskId, token).act()) {
-            throw new ApiException(403, "watch_only", "this live view link may watch, not act");
-        }
-        JsonNode event = RequestBodies.object(body, Set.of("type", "x", "y", "dx", "dy", "key", "text"));
-        if (!EVENT_TYPES.contains(event.path("type").asText())) {
-            throw ApiException.badRequest("type", "must be click, wheel, key, text or done");
-        }
-        liveView.sendInput(taskId, event);
+        LiveInputs.send(liveView, taskId, access(taskId, token).act(), body);
         return HttpResponse.accepted();
     }
 }

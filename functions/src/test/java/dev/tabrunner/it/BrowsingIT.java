@@ -5,6 +5,7 @@ import dev.tabrunner.http.RequestDeadline;
 import dev.tabrunner.local.LocalServer;
 import dev.tabrunner.testing.Async;
 import dev.tabrunner.testing.FixtureServer;
+import dev.tabrunner.testing.MovableClock;
 import dev.tabrunner.testing.ScriptedModelServer;
 import dev.tabrunner.testing.ScriptedModelServer.Reply;
 import dev.tabrunner.testing.UpstreamProxyFixture;

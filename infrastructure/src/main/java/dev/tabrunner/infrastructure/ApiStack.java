@@ -140,6 +140,13 @@ public final class ApiStack extends Stack {
         String workerName = config.functionPrefix() + FunctionRole.WORKER.id;
         Map<String, String> environment = commonEnvironment(config, props, workerName);
         Code apiCode = apiCode(config);
+        ThrottleSettings throttle = ThrottleSettings.builder()
+                .rateLimit(config.throttleRateLimit())
+                .burstLimit(config.throttleBurstLimit())
+                .build();
+        // the live view's frames: viewers connect to it, the worker posts to them (ADR 0040)
+        LiveSocket liveSocket = new LiveSocket(this, "LiveSocket", config, apiCode, environment, tables,
+                logGroup("LiveSocketLogs", config), throttle);
         // the queue first: every function that writes tasks queues deliveries in it
         Webhooks webhooks = new Webhooks(this, "Webhooks", config, apiCode, environment, tables, key,
                 logGroup("WebhookLogs", config));
@@ -151,6 +158,7 @@ public final class ApiStack extends Stack {
         // Empty: the browser reaches the public internet only (no private, link-local or loopback addresses).
         workerEnvironment.put("TABRUNNER_EGRESS_ALLOW", config.egressAllow());
         workerEnvironment.putAll(config.llm().environment());
+        workerEnvironment.put(LiveSocket.ENDPOINT, liveSocket.managementEndpoint());
         WorkerPlatform workerPlatform = WorkerPlatform.of(config.architecture());
         DockerImageFunction.Builder workerBuilder = DockerImageFunction.Builder.create(this, "Worker")
                 .functionName(workerName)
@@ -201,6 +209,7 @@ public final class ApiStack extends Stack {
         tables.tenants().grantReadWriteData(worker);
         tables.files().grantReadWriteData(worker);
         tables.live().grantReadWriteData(worker);
+        liveSocket.grantPostToViewers(worker);
         tables.credentials().grantReadData(worker);
         bucket.grantReadWrite(worker);
         Permissions.grantSecrets(this, worker, Permissions.SECRET_READ_ACTIONS, config.secretPrefix() + "*");
@@ -308,6 +317,8 @@ public final class ApiStack extends Stack {
         // the same settings as the worker; it never calls the model, so it gets no Bedrock grant.
         Map<String, String> tasksEnvironment = new LinkedHashMap<>(environment);
         tasksEnvironment.putAll(config.llm().environment());
+        // the live view's status names the socket its frames come over
+        tasksEnvironment.put(LiveSocket.URL, liveSocket.url());
         ApiFunction tasks = apiFunction(FunctionRole.TASKS, config, apiCode, tasksEnvironment);
         Function tasksFn = tasks.function();
         tables.tasks().grantReadWriteData(tasksFn);
@@ -372,10 +383,7 @@ public final class ApiStack extends Stack {
                 .httpApi(httpApi)
                 .stageName("$default")
                 .autoDeploy(true)
-                .throttle(ThrottleSettings.builder()
-                        .rateLimit(config.throttleRateLimit())
-                        .burstLimit(config.throttleBurstLimit())
-                        .build())
+                .throttle(throttle)
                 .accessLogSettings(new IAccessLogSettings() {
                     @Override
                     public IAccessLogDestination getDestination() {
@@ -393,6 +401,7 @@ public final class ApiStack extends Stack {
                 .value(sessionsFn.getFunctionName())
                 .build();
         CfnOutput.Builder.create(this, "WorkerFunctionName").value(workerName).build();
+        CfnOutput.Builder.create(this, "LiveSocketUrl").value(liveSocket.url()).build();
         CfnOutput.Builder.create(this, "WorkerFailuresQueueUrl").value(workerFailures.getQueueUrl()).build();
         CfnOutput.Builder.create(this, "RecoveryFunctionName").value(recovery.getFunctionName()).build();
         CfnOutput.Builder.create(this, "BrowsingSyncUrl")

@@ -69,7 +69,7 @@ class ApiStackTest {
     @Test
     void everyRoute_reachesTheFunctionServingIt_throughItsLiveAlias() {
         Map<String, String> actual = new TreeMap<>();
-        api.resources("AWS::ApiGatewayV2::Route").values().forEach(route -> {
+        httpRoutes().forEach(route -> {
             Map<String, Object> properties = map(route.get("Properties"));
             String integrationId = integrationOf(properties.get("Target"));
             Map<String, Object> integration = api.properties(integrationId);
@@ -89,7 +89,7 @@ class ApiStackTest {
     @Test
     void browsingAndV2Dialects_reachTheTasksFunction_withEveryMethod() {
         Map<String, String> routes = new TreeMap<>();
-        api.resources("AWS::ApiGatewayV2::Route").values().forEach(route -> {
+        httpRoutes().forEach(route -> {
             Map<String, Object> properties = map(route.get("Properties"));
             String aliasId = ref(api.properties(integrationOf(properties.get("Target"))).get("IntegrationUri"));
             routes.put(properties.get("RouteKey").toString(),
@@ -136,7 +136,8 @@ class ApiStackTest {
                 "StageName", "$default",
                 "AutoDeploy", true,
                 "DefaultRouteSettings", Map.of("ThrottlingRateLimit", 50, "ThrottlingBurstLimit", 100)));
-        Map<String, Object> stage = api.resources("AWS::ApiGatewayV2::Stage").values().iterator().next();
+        Map<String, Object> stage = api.resources("AWS::ApiGatewayV2::Stage").values().stream()
+                .filter(s -> "$default".equals(map(s.get("Properties")).get("StageName"))).findFirst().orElseThrow();
         Object destination = map(map(stage.get("Properties")).get("AccessLogSettings")).get("DestinationArn");
         assertThat(api.properties(getAtt(destination))).containsEntry("RetentionInDays", 30);
         assertThat(api.outputs()).containsKey("ApiUrl");
@@ -147,7 +148,7 @@ class ApiStackTest {
     @Test
     void apiFunctions_runTheSharedJar_withSnapStart_andTheirSliceOfTheApp() {
         assertThat(functions).containsOnlyKeys("sessions", "tasks", "credentials", "worker", "dead-letter",
-                "recovery", "browsing-sync", "webhooks");
+                "recovery", "browsing-sync", "webhooks", "live-socket");
         assertThat(api.properties(functions.get("dead-letter")))
                 .containsEntry("Handler", "dev.tabrunner.aws.DeadLetterHandler::handleRequest");
         for (String name : API_FUNCTIONS) {
@@ -553,6 +554,8 @@ class ApiStackTest {
         assertThat(tableAccess("recovery")).isEqualTo(Map.of("tasks", "rw", "sessions", "rw", "tenants", "rw",
                 "webhooks", "r"));
         assertThat(tableAccess("webhooks")).isEqualTo(Map.of("webhooks", "r"));
+        // the live view's socket function: channels, their viewers and the viewers' connections
+        assertThat(tableAccess("live-socket")).isEqualTo(Map.of("live", "rw"));
     }
 
     @Test
@@ -615,6 +618,15 @@ class ApiStackTest {
             routes.put(route, "credentials");
         }
         return routes;
+    }
+
+    /** The HTTP API's routes (the live view's WebSocket API has its own: LiveSocketStackTest). */
+    private static List<Map<String, Object>> httpRoutes() {
+        String httpApi = api.resources("AWS::ApiGatewayV2::Api").entrySet().stream()
+                .filter(e -> "HTTP".equals(map(e.getValue().get("Properties")).get("ProtocolType")))
+                .map(Map.Entry::getKey).findFirst().orElseThrow();
+        return api.resources("AWS::ApiGatewayV2::Route").values().stream()
+                .filter(route -> httpApi.equals(ref(map(route.get("Properties")).get("ApiId")))).toList();
     }
 
     /** The logical id of the template's one resource of {@code type}. */

@@ -64,6 +64,15 @@ public interface LiveView {
         return true;
     }
 
+    /**
+     * Where a viewer holding {@code token} receives the channel's frames pushed (a {@code wss://} URL with the
+     * token), when this deployment pushes them over a socket of its own; empty when the viewer reads the frames
+     * from the API ({@code /live/{taskId}/frames}).
+     */
+    default Optional<String> frameSocket(String taskId, String token) {
+        return Optional.empty();
+    }
+
     void publishFrame(String taskId, byte[] jpeg);
 
     Optional<byte[]> latestFrame(String taskId);

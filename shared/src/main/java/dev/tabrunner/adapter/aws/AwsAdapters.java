@@ -1,5 +1,6 @@
 package dev.tabrunner.adapter.aws;
 
+import dev.tabrunner.adapter.apigateway.ApiGatewayLiveView;
 import dev.tabrunner.adapter.dynamodb.DynamoDbApiKeyStore;
 import dev.tabrunner.adapter.dynamodb.DynamoDbCredentialStore;
 import dev.tabrunner.adapter.dynamodb.DynamoDbFileStore;
@@ -16,6 +17,7 @@ import dev.tabrunner.adapter.sqs.SqsWebhookOutbox;
 import dev.tabrunner.events.ObservedTaskStore;
 import dev.tabrunner.events.TaskEventListener;
 import dev.tabrunner.events.TaskEventLog;
+import dev.tabrunner.port.LiveView;
 import dev.tabrunner.port.TaskStore;
 import dev.tabrunner.webhook.WebhookPublisher;
 
@@ -30,11 +32,13 @@ import java.util.List;
  * ({@link ObservedTaskStore}): every process that writes tasks logs their transitions and, with a webhook queue,
  * queues the tenant's webhook deliveries.
  *
+ * @param liveView      {@link ApiGatewayLiveView} when the deployment has the live view's WebSocket API (its
+ *                      management endpoint or public URL is set), else {@link DynamoDbLiveView}
  * @param webhookOutbox the webhook queue, or null when the deployment has none
  */
 public record AwsAdapters(DynamoDbTables tables, DynamoDbSessionStore sessions, TaskStore tasks,
                           DynamoDbFileStore files, DynamoDbApiKeyStore apiKeys, DynamoDbCredentialStore credentials,
-                          S3BlobStore blobs, SecretsManagerCredentialVault vault, DynamoDbLiveView liveView,
+                          S3BlobStore blobs, SecretsManagerCredentialVault vault, LiveView liveView,
                           LambdaTaskDispatcher dispatcher, DynamoDbIdempotencyStore idempotency,
                           DynamoDbWebhookStore webhooks, SqsWebhookOutbox webhookOutbox) {
     /** Deleted credentials stay recoverable for this many days. */
@@ -63,7 +67,10 @@ public record AwsAdapters(DynamoDbTables tables, DynamoDbSessionStore sessions, 
                 blobs,
                 new SecretsManagerCredentialVault(clients.secretsManager(), settings.secretPrefix(),
                         settings.kmsKeyId(), SECRET_RECOVERY_DAYS),
-                new DynamoDbLiveView(clients.dynamoDb(), tables.live()),
+                settings.liveSocket()
+                        ? new ApiGatewayLiveView(clients.dynamoDb(), tables.live(), clients.liveSocket(),
+                                settings.liveSocketUrl(), clock)
+                        : new DynamoDbLiveView(clients.dynamoDb(), tables.live()),
                 new LambdaTaskDispatcher(clients.lambda(),
                         AwsSettings.required(settings.workerFunction(), "TABRUNNER_WORKER_FUNCTION")),
                 new DynamoDbIdempotencyStore(clients.dynamoDb(), tables.idempotency(), blobs),

@@ -6,6 +6,7 @@ import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsPro
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -29,12 +30,19 @@ import java.util.Map;
  * implementation keeps the artifacts smaller.
  */
 public record AwsClients(DynamoDbClient dynamoDb, S3Client s3, S3Presigner presigner, LambdaClient lambda,
-                         SecretsManagerClient secretsManager, SqsClient sqs) implements AutoCloseable {
+                         SecretsManagerClient secretsManager, SqsClient sqs, ApiGatewayManagementApiClient liveSocket)
+        implements AutoCloseable {
 
-    /** Clients of a process that queues no webhook deliveries ({@code sqs} is null). */
+    /** Clients of a process that queues no webhook deliveries ({@code sqs} is null) and posts no frames. */
     public AwsClients(DynamoDbClient dynamoDb, S3Client s3, S3Presigner presigner, LambdaClient lambda,
                       SecretsManagerClient secretsManager) {
-        this(dynamoDb, s3, presigner, lambda, secretsManager, null);
+        this(dynamoDb, s3, presigner, lambda, secretsManager, null, null);
+    }
+
+    /** Clients of a process that posts no live view frames ({@code liveSocket} is null). */
+    public AwsClients(DynamoDbClient dynamoDb, S3Client s3, S3Presigner presigner, LambdaClient lambda,
+                      SecretsManagerClient secretsManager, SqsClient sqs) {
+        this(dynamoDb, s3, presigner, lambda, secretsManager, sqs, null);
     }
 
     /**
@@ -65,12 +73,17 @@ public record AwsClients(DynamoDbClient dynamoDb, S3Client s3, S3Presigner presi
         // only a deployment with webhooks has the queue: no client (and no permission) without it
         SqsClient sqs = settings.webhookQueueUrl() == null ? null : LazyClient.of(SqsClient.class,
                 () -> configure(SqsClient.builder(), region, credentials, null).build());
-        return new AwsClients(dynamoDb, s3, presigner, lambda, secrets, sqs);
+        // only the worker posts live view frames: the management endpoint is set on it alone
+        ApiGatewayManagementApiClient liveSocket = settings.liveSocketEndpoint() == null ? null
+                : LazyClient.of(ApiGatewayManagementApiClient.class, () -> configure(
+                        ApiGatewayManagementApiClient.builder(), region, credentials,
+                        settings.liveSocketEndpoint()).build());
+        return new AwsClients(dynamoDb, s3, presigner, lambda, secrets, sqs, liveSocket);
     }
 
     /** Builds every client not built yet (before a SnapStart snapshot, which should hold them all). */
     public void buildAll() {
-        for (Object client : new Object[]{dynamoDb, s3, presigner, lambda, secretsManager, sqs}) {
+        for (Object client : new Object[]{dynamoDb, s3, presigner, lambda, secretsManager, sqs, liveSocket}) {
             if (client != null) {
                 LazyClient.build(client);
             }
@@ -114,6 +127,9 @@ public record AwsClients(DynamoDbClient dynamoDb, S3Client s3, S3Presigner presi
         secretsManager.close();
         if (sqs != null) {
             sqs.close();
+        }
+        if (liveSocket != null) {
+            liveSocket.close();
         }
     }
 }

@@ -21,10 +21,16 @@ import java.util.Map;
  * @param retentionDays    {@code TABRUNNER_RETENTION_DAYS}, how long rows of ended tasks and sessions are kept
  * @param webhookQueueUrl  {@code TABRUNNER_WEBHOOK_QUEUE_URL}, the queue webhook deliveries wait in; without it
  *                         task events are logged and no webhook is called
+ * @param liveSocketEndpoint {@code TABRUNNER_LIVE_SOCKET_ENDPOINT}, the live view's WebSocket API management
+ *                         endpoint (its stage's {@code https://} callback URL), where the worker posts frames
+ * @param liveSocketUrl    {@code TABRUNNER_LIVE_SOCKET_URL}, the same API's public {@code wss://} URL that the API
+ *                         hands to viewers; without either the live view's frames go through the {@code live}
+ *                         table (docs/adr/0001-live-view-on-aws.md)
  */
 public record AwsSettings(String tablePrefix, String bucket, String kmsKeyId, String secretPrefix,
                           String workerFunction, String region, URI dynamoDbEndpoint, URI s3Endpoint,
-                          URI lambdaEndpoint, URI secretsEndpoint, int retentionDays, String webhookQueueUrl) {
+                          URI lambdaEndpoint, URI secretsEndpoint, int retentionDays, String webhookQueueUrl,
+                          URI liveSocketEndpoint, String liveSocketUrl) {
     public static final String DEFAULT_TABLE_PREFIX = "tabrunner-";
     public static final String DEFAULT_SECRET_PREFIX = "tabrunner/";
 
@@ -42,7 +48,9 @@ public record AwsSettings(String tablePrefix, String bucket, String kmsKeyId, St
                 uri(env, "TABRUNNER_LAMBDA_ENDPOINT"),
                 uri(env, "TABRUNNER_SECRETSMANAGER_ENDPOINT"),
                 retentionDays(env),
-                value(env, "TABRUNNER_WEBHOOK_QUEUE_URL"));
+                value(env, "TABRUNNER_WEBHOOK_QUEUE_URL"),
+                uri(env, "TABRUNNER_LIVE_SOCKET_ENDPOINT"),
+                value(env, "TABRUNNER_LIVE_SOCKET_URL"));
     }
 
     /** {@code TABRUNNER_RETENTION_DAYS}: how long rows of ended tasks and sessions are kept (default 30). */
@@ -60,6 +68,11 @@ public record AwsSettings(String tablePrefix, String bucket, String kmsKeyId, St
         } catch (NumberFormatException e) {
             throw new IllegalStateException("TABRUNNER_RETENTION_DAYS must be a whole number of days, at least 1");
         }
+    }
+
+    /** Whether the live view's frames travel over the WebSocket API (ADR 0040) rather than the table. */
+    public boolean liveSocket() {
+        return liveSocketEndpoint != null || liveSocketUrl != null;
     }
 
     /** The value, or an error that names the missing variable (a deployment mistake, reported at start). */

@@ -3,6 +3,8 @@ package dev.tabrunner.adapter.dynamodb;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tabrunner.adapter.FrameFit;
+import dev.tabrunner.adapter.ShortLivedAnswers;
 import dev.tabrunner.json.Json;
 import dev.tabrunner.port.LiveView;
 import dev.tabrunner.port.StoreUnavailableException;
@@ -15,20 +17,10 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 
-import javax.imageio.IIOImage;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageWriteParam;
-import javax.imageio.ImageWriter;
-import javax.imageio.stream.ImageOutputStream;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,6 +43,9 @@ import static dev.tabrunner.adapter.dynamodb.DynamoDocuments.s;
  *   API appends to with a conditional update and the worker trims from the front);</li>
  *   <li>{@code <taskId>#frame}: the latest JPEG and the factor it was scaled by to fit the item size limit.</li>
  * </ul>
+ * Whether someone watches ({@link #watched}) is the channel's {@code viewedAt}, which the API touches when it serves
+ * the viewer a frame (at most every {@link #VIEWED_TOUCH_EVERY} per task and API instance): a viewer polls several
+ * times a second, so a channel nobody has polled for {@link #VIEWED_FOR} has nobody watching.
  * Both carry {@code ttl} (epoch seconds) so that DynamoDB removes what a crashed worker left behind; reads check the
  * expiry themselves because TTL deletion may lag by hours.
  */
@@ -61,6 +56,10 @@ public final class DynamoDbLiveView implements LiveView {
     static final int MAX_QUEUED_EVENTS = 200;
     static final int MAX_DRAINED_PER_CALL = 100;
     private static final Duration TTL_GRACE = Duration.ofHours(1);
+    static final Duration VIEWED_TOUCH_EVERY = Duration.ofSeconds(3);
+    static final Duration VIEWED_FOR = Duration.ofSeconds(10);
+    /** How long the worker's answer to {@link #watched} is kept: it asks between actions, the table once a second. */
+    public static final Duration WATCHED_KEPT = Duration.ofSeconds(1);
 
     private final DynamoDbClient client;
     private final String table;
@@ -68,15 +67,25 @@ public final class DynamoDbLiveView implements LiveView {
     /** Per task, the digest of the last frame written, so that an unchanged page costs no write. */
     private final Map<String, byte[]> lastFrameDigest = new ConcurrentHashMap<>();
     private final Map<String, Long> ttlByTask = new ConcurrentHashMap<>();
+    /** Per task, when this process last touched {@code viewedAt}. */
+    private final Map<String, Instant> viewedTouched = new ConcurrentHashMap<>();
+    private final ShortLivedAnswers<Boolean> watched;
+    private final Clock clock;
 
     public DynamoDbLiveView(DynamoDbClient client, String table) {
-        this(client, table, DEFAULT_MAX_FRAME_BYTES);
+        this(client, table, DEFAULT_MAX_FRAME_BYTES, Clock.systemUTC());
     }
 
     public DynamoDbLiveView(DynamoDbClient client, String table, int maxFrameBytes) {
+        this(client, table, maxFrameBytes, Clock.systemUTC());
+    }
+
+    public DynamoDbLiveView(DynamoDbClient client, String table, int maxFrameBytes, Clock clock) {
         this.client = client;
         this.table = table;
         this.maxFrameBytes = maxFrameBytes;
+        this.clock = clock;
+        this.watched = new ShortLivedAnswers<>(WATCHED_KEPT, clock);
     }
 
     private static Map<String, AttributeValue> channelKey(String taskId) {
@@ -87,22 +96,68 @@ public final class DynamoDbLiveView implements LiveView {
         return Map.of("id", s(taskId + "#frame"));
     }
 
+    /**
+     * A new token starts a new channel in one write (every task's run opens one when it is claimed); a channel opened
+     * again with its own token (a later deadline) keeps what else it holds (its viewers, when viewedAt was touched)
+     * and drops queued input. A frame item an earlier run of the task left is replaced by this run's first frame.
+     */
     @Override
     public void open(String taskId, String token, Instant expiresAt) {
         long ttl = expiresAt.plus(TTL_GRACE).getEpochSecond();
+        String tokenHash = sha256(token);
         try {
-            client.deleteItem(b -> b.tableName(table).key(frameKey(taskId)));
-            client.putItem(b -> b.tableName(table).item(Map.of(
-                    "id", s(taskId),
-                    "tokenHash", s(sha256(token)),
-                    "expiresAt", n(expiresAt.toEpochMilli()),
-                    "input", AttributeValue.builder().l(List.of()).build(),
-                    "ttl", n(ttl))));
+            try {
+                client.putItem(b -> b.tableName(table).item(Map.of(
+                                "id", s(taskId),
+                                "tokenHash", s(tokenHash),
+                                "expiresAt", n(expiresAt.toEpochMilli()),
+                                "input", AttributeValue.builder().l(List.of()).build(),
+                                "ttl", n(ttl)))
+                        .conditionExpression("attribute_not_exists(id) OR tokenHash <> :h")
+                        .expressionAttributeValues(Map.of(":h", s(tokenHash))));
+            } catch (ConditionalCheckFailedException sameToken) {
+                client.updateItem(b -> b.tableName(table).key(channelKey(taskId))
+                        .updateExpression("SET expiresAt = :e, #in = :none, #ttl = :ttl")
+                        .expressionAttributeNames(Map.of("#in", "input", "#ttl", "ttl"))
+                        .expressionAttributeValues(Map.of(":e", n(expiresAt.toEpochMilli()),
+                                ":none", AttributeValue.builder().l(List.of()).build(), ":ttl", n(ttl))));
+            }
         } catch (SdkException e) {
             throw new StoreUnavailableException("could not open the live view of task " + taskId, e);
         }
         ttlByTask.put(taskId, ttl);
         lastFrameDigest.remove(taskId);
+        watched.forget(taskId);
+    }
+
+    /** True when an API function served the channel's viewer a frame within the last {@link #VIEWED_FOR}. */
+    @Override
+    public boolean watched(String taskId) {
+        return watched.get(taskId, id -> {
+            Map<String, AttributeValue> item = read(channelKey(id), "viewedAt", false);
+            return item != null && item.containsKey("viewedAt") && clock.millis()
+                    - Long.parseLong(item.get("viewedAt").n()) < VIEWED_FOR.toMillis();
+        });
+    }
+
+    /** Records that a viewer polled the channel: one small write per task every few seconds per API instance. */
+    private void touchViewed(String taskId) {
+        Instant now = clock.instant();
+        Instant last = viewedTouched.get(taskId);
+        if (last != null && now.isBefore(last.plus(VIEWED_TOUCH_EVERY))) {
+            return;
+        }
+        viewedTouched.put(taskId, now);
+        try {
+            client.updateItem(b -> b.tableName(table).key(channelKey(taskId))
+                    .updateExpression("SET viewedAt = :now").conditionExpression("attribute_exists(id)")
+                    .expressionAttributeValues(Map.of(":now", n(now.toEpochMilli()))));
+        } catch (ConditionalCheckFailedException e) {
+            viewedTouched.remove(taskId);
+        } catch (SdkException e) {
+            // the worker then starts the screencast a few seconds later, when the next poll touches it
+            LOG.debug("viewedAt of task {} not touched: {}", taskId, e.getMessage());
+        }
     }
 
     @Override
@@ -166,7 +221,7 @@ public final class DynamoDbLiveView implements LiveView {
         if (Arrays.equals(digest, lastFrameDigest.get(taskId))) {
             return;
         }
-        Fitted fitted = fit(jpeg);
+        FrameFit fitted = FrameFit.of(jpeg, maxFrameBytes);
         long ttl = ttlByTask.getOrDefault(taskId, Instant.now().plus(TTL_GRACE).getEpochSecond());
         try {
             client.putItem(b -> b.tableName(table).item(Map.of(
@@ -183,6 +238,7 @@ public final class DynamoDbLiveView implements LiveView {
 
     @Override
     public Optional<byte[]> latestFrame(String taskId) {
+        touchViewed(taskId);
         // eventually consistent: a frame a fraction of a second old is as good, at half the read cost
         Map<String, AttributeValue> item = read(frameKey(taskId), "frame", false);
         return item == null || !item.containsKey("frame") ? Optional.empty()
@@ -206,9 +262,17 @@ public final class DynamoDbLiveView implements LiveView {
                 stored = copy;
             }
         }
+        enqueueInput(taskId, stored);
+    }
+
+    /**
+     * Appends the event to the channel's queue as it is (coordinates already the page's); dropped when the channel
+     * is gone or the queue is full.
+     */
+    public void enqueueInput(String taskId, JsonNode event) {
         String json;
         try {
-            json = Json.mapper().writeValueAsString(stored);
+            json = Json.mapper().writeValueAsString(event);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("unserialisable event", e);
         }
@@ -277,6 +341,8 @@ public final class DynamoDbLiveView implements LiveView {
     public void close(String taskId) {
         lastFrameDigest.remove(taskId);
         ttlByTask.remove(taskId);
+        viewedTouched.remove(taskId);
+        watched.forget(taskId);
         try {
             client.deleteItem(b -> b.tableName(table).key(channelKey(taskId)));
             client.deleteItem(b -> b.tableName(table).key(frameKey(taskId)));
@@ -298,59 +364,6 @@ public final class DynamoDbLiveView implements LiveView {
         } catch (SdkException e) {
             throw new StoreUnavailableException("could not read the live view", e);
         }
-    }
-
-    record Fitted(byte[] jpeg, double scale) {
-    }
-
-    /** Re-encodes a frame too large for one item: lower quality first, then smaller, until it fits. */
-    Fitted fit(byte[] jpeg) {
-        if (jpeg.length <= maxFrameBytes) {
-            return new Fitted(jpeg, 1.0);
-        }
-        try {
-            BufferedImage source = ImageIO.read(new ByteArrayInputStream(jpeg));
-            if (source == null) {
-                throw new IllegalArgumentException("the frame is not an image");
-            }
-            double scale = Math.min(1.0, Math.sqrt((double) maxFrameBytes / jpeg.length));
-            for (int attempt = 0; attempt < 8; attempt++) {
-                byte[] out = encode(scaled(source, scale), 0.5f);
-                if (out.length <= maxFrameBytes) {
-                    return new Fitted(out, scale);
-                }
-                scale *= 0.75;
-            }
-            throw new IllegalArgumentException("the frame cannot be made small enough");
-        } catch (IOException e) {
-            throw new IllegalArgumentException("the frame could not be re-encoded", e);
-        }
-    }
-
-    private static BufferedImage scaled(BufferedImage source, double scale) {
-        int w = Math.max(1, (int) Math.round(source.getWidth() * scale));
-        int h = Math.max(1, (int) Math.round(source.getHeight() * scale));
-        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = out.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-        g.drawImage(source, 0, 0, w, h, null);
-        g.dispose();
-        return out;
-    }
-
-    private static byte[] encode(BufferedImage image, float quality) throws IOException {
-        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ImageOutputStream out = ImageIO.createImageOutputStream(bytes)) {
-            writer.setOutput(out);
-            ImageWriteParam param = writer.getDefaultWriteParam();
-            param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-            param.setCompressionQuality(quality);
-            writer.write(null, new IIOImage(image, null, null), param);
-        } finally {
-            writer.dispose();
-        }
-        return bytes.toByteArray();
     }
 
     private static byte[] digest(byte[] bytes) {

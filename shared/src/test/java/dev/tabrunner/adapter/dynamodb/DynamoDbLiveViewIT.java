@@ -3,6 +3,8 @@ package dev.tabrunner.adapter.dynamodb;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tabrunner.json.Json;
 import dev.tabrunner.testing.DynamoDbLocalFixture;
+import dev.tabrunner.testing.MovableClock;
+import dev.tabrunner.testing.NoisyJpeg;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -10,7 +12,6 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -164,6 +165,34 @@ class DynamoDbLiveViewIT {
         assertThat(click.get("y").asDouble()).isCloseTo(50.0, org.assertj.core.data.Offset.offset(1.0));
     }
 
+    /** Without a socket, a viewer is someone the API served frames to lately: its polls touch viewedAt. */
+    @Test
+    void watched_whileTheApiServesTheViewerFrames_readAtMostOnceASecond() {
+        MovableClock clock = new MovableClock();
+        DynamoDbLiveView worker = new DynamoDbLiveView(client, table, DynamoDbLiveView.DEFAULT_MAX_FRAME_BYTES, clock);
+        DynamoDbLiveView api = new DynamoDbLiveView(client, table, DynamoDbLiveView.DEFAULT_MAX_FRAME_BYTES, clock);
+        worker.open(taskId, "t", clock.instant().plus(Duration.ofMinutes(5)));
+        assertThat(worker.watched(taskId)).isFalse();
+
+        api.latestFrame(taskId);
+        assertThat(worker.watched(taskId)).as("the answer is kept for a second").isFalse();
+        clock.advance(Duration.ofMillis(1_100));
+        assertThat(worker.watched(taskId)).isTrue();
+
+        clock.advance(DynamoDbLiveView.VIEWED_FOR);
+        assertThat(worker.watched(taskId)).as("nobody polled since").isFalse();
+    }
+
+    @Test
+    void aChannelNobodyOpened_isNotWatched_andAPollDoesNotCreateIt() {
+        MovableClock clock = new MovableClock();
+        DynamoDbLiveView view = new DynamoDbLiveView(client, table, DynamoDbLiveView.DEFAULT_MAX_FRAME_BYTES, clock);
+        view.latestFrame(taskId);
+        assertThat(view.watched(taskId)).isFalse();
+        assertThat(client.getItem(b -> b.tableName(table).key(Map.of("id", AttributeValue.fromS(taskId))))
+                .hasItem()).isFalse();
+    }
+
     @Test
     void close_endsTheChannel_andLaterInputIsDropped() throws IOException {
         worker.open(taskId, "t", now.plus(Duration.ofMinutes(5)));
@@ -175,17 +204,7 @@ class DynamoDbLiveViewIT {
         assertThat(worker.drainInput(taskId)).isEmpty();
     }
 
-    /** A noisy image: it compresses badly, like a real page screenshot at a large viewport. */
     private static byte[] jpeg(int w, int h, long seed) throws IOException {
-        BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        Random random = new Random(seed);
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                image.setRGB(x, y, random.nextInt(0xffffff));
-            }
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ImageIO.write(image, "jpeg", out);
-        return out.toByteArray();
+        return NoisyJpeg.of(w, h, seed);
     }
 }
