@@ -152,12 +152,18 @@ final class LiveViewController {
                 liveView.frameSocket(taskId, token).orElse(null));
     }
 
-    /** A task that asks its person to act is waiting for their login; a connection is a session being watched. */
+    /**
+     * A task that asks its person to act is waiting for their login; a connection is an idle session a person asked
+     * to see, or a program driving the browser over CDP.
+     */
     private static String stateOf(TaskRecord t, LiveView.Access access) {
         if (access.asking()) {
             return "login_waiting";
         }
-        return TaskRecord.KIND_CONNECTION.equals(t.kind()) ? "idle" : "running";
+        if (!TaskRecord.KIND_CONNECTION.equals(t.kind())) {
+            return "running";
+        }
+        return t.request().path("watch").asBoolean(false) ? "idle" : "connected";
     }
 
     private static String title(TaskRecord t) {

@@ -60,6 +60,12 @@ class ConnectIT {
             assertThat((String) page.evaluate("document.cookie")).contains("flavour=oat");
             page.navigate(sys.url("/form.html"));
 
+            // the connection has a live view like any running task; its header says a program drives the browser
+            String live = LiveViewIT.liveViewUrl(api, session);
+            JsonNode status = new Api(sys.server.baseUrl(), null).get(live.replace("?", "/status?")).json();
+            assertThat(status.get("state").asText()).isEqualTo("connected");
+            assertThat(status.get("kind").asText()).isEqualTo("connection");
+
             // a task of the session waits while the client is connected
             waiting = Async.supply(() -> api.runTask(session, "{\"actions\":[{\"type\":\"evaluate\",\"script\":"
                     + "\"[location.pathname, document.cookie]\"}]}"));
