@@ -1,5 +1,6 @@
 package dev.tabrunner.worker;
 
+import dev.tabrunner.domain.CredentialSecret;
 import dev.tabrunner.domain.Session;
 import dev.tabrunner.domain.SessionStatus;
 import dev.tabrunner.domain.TaskError;
@@ -15,6 +16,8 @@ import dev.tabrunner.engine.RecordingSpec;
 import dev.tabrunner.engine.TaskInterrupted;
 import dev.tabrunner.engine.WarmContexts;
 import dev.tabrunner.engine.WarmSettings;
+import dev.tabrunner.egress.UpstreamProxies;
+import dev.tabrunner.llm.LanguageModelSettings;
 import dev.tabrunner.port.TaskExecutor;
 import dev.tabrunner.port.WorkerEnvironment;
 import dev.tabrunner.recording.Recordings;
@@ -83,7 +86,9 @@ public final class TaskWorker implements TaskExecutor {
      */
     public TaskWorker(WorkerEnvironment env, BrowserHost first) {
         this.env = env;
-        this.settings = BrowserSettings.from(env.settings());
+        // the worker connects to the operator's proxies: their URLs kept in the vault are read once, here
+        this.settings = BrowserSettings.from(UpstreamProxies.withVaultProxies(env.settings(), id -> env.vault()
+                .get(LanguageModelSettings.OPERATOR_TENANT, id).map(CredentialSecret::password)));
         this.recordingMaxBytes = Recordings.maxBytes(env.settings());
         BrowserHost launching = first != null ? first : new BrowserHost(settings).launchInBackground();
         hosts.add(launching);

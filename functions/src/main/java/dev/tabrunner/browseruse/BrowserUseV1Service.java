@@ -128,7 +128,7 @@ public final class BrowserUseV1Service {
             return null;
         }
         String country = r.proxyCountryCode();
-        if (proxies.forCountry(country).isPresent()) {
+        if (proxies.offers(country)) {
             return country;
         }
         if ((!r.useProxyGiven() && !r.proxyCountryGiven()) || !proxies.strict()) {

@@ -87,7 +87,7 @@ final class V2SessionService {
         if (proxy.country() == null) {
             return null;
         }
-        if (proxies.forCountry(proxy.country()).isPresent()) {
+        if (proxies.offers(proxy.country())) {
             return proxy.country();
         }
         if (!proxy.given()) {

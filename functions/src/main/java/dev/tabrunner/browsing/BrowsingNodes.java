@@ -85,7 +85,7 @@ public final class BrowsingNodes {
                 default -> throw new IllegalArgumentException(SETTING + ": node " + uid + ": egress must be direct"
                         + " or proxy, not '" + parts[2].trim() + "'");
             };
-            if (proxied && (country == null || proxies.forCountry(country).isEmpty())) {
+            if (proxied && (country == null || !proxies.offers(country))) {
                 throw new IllegalArgumentException(SETTING + ": node " + uid + " exits through a proxy, so it needs"
                         + " a country whose proxy is configured (" + (country == null ? "TABRUNNER_PROXY_<CC>"
                         : UpstreamProxies.setting(country) + " is not set") + ")");

@@ -511,6 +511,7 @@ public final class ApiStack extends Stack {
         environment.put("TABRUNNER_MAX_ATTEMPTS", Integer.toString(MAX_ATTEMPTS));
         // one JSON object per log line: CloudWatch Logs Insights reads the fields (request, task transition) as such
         environment.put("TABRUNNER_LOG_FORMAT", "json");
+        environment.putAll(config.tasks().environment());
         return environment;
     }
 

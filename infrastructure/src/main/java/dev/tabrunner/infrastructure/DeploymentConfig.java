@@ -45,6 +45,7 @@ import software.constructs.Node;
  *                                  browser may reach although they are private, link-local or loopback
  *                                  ({@code TABRUNNER_EGRESS_ALLOW}); empty allows none of them
  * @param llm                       the language model of agent tasks, for the worker and the tasks function
+ * @param tasks                     browsing nodes, the operator's proxies (vault credential ids), the recording cap
  * @param environment               the target account/region, or empty for an environment-agnostic synth
  */
 public record DeploymentConfig(
@@ -70,6 +71,7 @@ public record DeploymentConfig(
         int tenantMaxTasks,
         String egressAllow,
         LanguageModel llm,
+        TaskOptions tasks,
         Optional<Environment> environment) {
 
     static final String DEFAULT_STACK_PREFIX = "Tabrunner";
@@ -123,6 +125,9 @@ public record DeploymentConfig(
         requireEgressAllowList(egressAllow);
         if (llm == null) {
             throw new IllegalArgumentException("llm must not be null (use LanguageModel.NONE)");
+        }
+        if (tasks == null) {
+            throw new IllegalArgumentException("tasks must not be null (use TaskOptions.NONE)");
         }
     }
 
@@ -248,6 +253,9 @@ public record DeploymentConfig(
                 context.integer("tenantMaxTasks", 20),
                 context.string("egressAllow", ""),
                 languageModel(context),
+                new TaskOptions(context.string("browsingNodes", ""),
+                        TaskOptions.proxyCredentials(context.string("proxyCredentials", "")),
+                        context.string("proxyStrict", ""), context.string("recordingMaxBytes", "")),
                 environment(context, env));
     }
 

@@ -1,19 +1,31 @@
 package dev.tabrunner.egress;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * The operator's proxies, one per country ({@code TABRUNNER_PROXY_US=http://user:password@proxy.example:8080},
  * likewise {@code _FR}, {@code _IT}, ...): a task that asks for a country's proxy has its browser's traffic sent
  * through it. Only HTTP proxies (CONNECT for TLS) are supported.
+ *
+ * <p>On AWS the URL, which holds the proxy's credentials, stays out of the functions' configuration: {@code
+ * TABRUNNER_PROXY_US_CREDENTIAL_ID} names an operator credential of the vault whose password is the URL. The API
+ * learns from the name alone that the country is offered; the worker, which connects to the proxy, reads the URL
+ * from the vault when it starts ({@link #withVaultProxies}).
  */
 public final class UpstreamProxies {
     /** The countries browser-use v1 offers ({@code proxy_country_code}). */
@@ -35,17 +47,52 @@ public final class UpstreamProxies {
 
     /** Whether a task that asks for a country without a proxy is refused rather than run without one. */
     public static final String STRICT_SETTING = "TABRUNNER_PROXY_STRICT";
+    /** Appended to a country's setting: the id of the operator credential whose password is its proxy's URL. */
+    public static final String CREDENTIAL_SUFFIX = "_CREDENTIAL_ID";
+    private static final Logger LOG = LoggerFactory.getLogger(UpstreamProxies.class);
 
     private final Map<String, Upstream> byCountry;
+    /** Countries whose proxy is a vault credential this process has not read (the API's view). */
+    private final Set<String> inVault;
     private final boolean strict;
 
-    private UpstreamProxies(Map<String, Upstream> byCountry, boolean strict) {
+    private UpstreamProxies(Map<String, Upstream> byCountry, Set<String> inVault, boolean strict) {
         this.byCountry = byCountry;
+        this.inVault = inVault;
         this.strict = strict;
     }
 
     public static UpstreamProxies none() {
-        return new UpstreamProxies(Map.of(), false);
+        return new UpstreamProxies(Map.of(), Set.of(), false);
+    }
+
+    /**
+     * The settings with the URL of every proxy kept in the vault ({@code TABRUNNER_PROXY_<CC>_CREDENTIAL_ID}) read
+     * into {@code TABRUNNER_PROXY_<CC>}: what the worker needs to connect. A credential that cannot be read leaves
+     * its country without a proxy, so that a task asking for it fails ({@code proxy_not_configured}) rather than run
+     * without one; the log names the setting, never the URL.
+     *
+     * @param vault an operator credential's password by its id
+     */
+    public static Map<String, String> withVaultProxies(Map<String, String> settings,
+                                                       Function<String, Optional<String>> vault) {
+        Map<String, String> out = new HashMap<>(settings);
+        for (String country : COUNTRIES) {
+            String name = setting(country);
+            String id = settings.get(name + CREDENTIAL_SUFFIX);
+            if (id == null || id.isBlank() || (settings.get(name) != null && !settings.get(name).isBlank())) {
+                continue;
+            }
+            try {
+                vault.apply(id.trim()).ifPresentOrElse(url -> out.put(name, url), () ->
+                        LOG.warn("{}: the credential is not in the vault; tasks that ask for this country's proxy"
+                                + " fail", name + CREDENTIAL_SUFFIX));
+            } catch (RuntimeException e) {
+                LOG.warn("{}: the vault could not be read ({}); tasks that ask for this country's proxy fail",
+                        name + CREDENTIAL_SUFFIX, e.getClass().getSimpleName());
+            }
+        }
+        return out;
     }
 
     /**
@@ -56,16 +103,21 @@ public final class UpstreamProxies {
      */
     public static UpstreamProxies from(Map<String, String> settings) {
         Map<String, Upstream> out = new TreeMap<>();
+        Set<String> inVault = new TreeSet<>();
         for (String country : COUNTRIES) {
             String name = setting(country);
             String value = settings.get(name);
             if (value == null || value.isBlank()) {
+                String id = settings.get(name + CREDENTIAL_SUFFIX);
+                if (id != null && !id.isBlank()) {
+                    inVault.add(country);
+                }
                 continue;
             }
             out.put(country, parse(name, value.trim()));
         }
         String strict = settings.get(STRICT_SETTING);
-        boolean promised = !out.isEmpty();
+        boolean promised = !out.isEmpty() || !inVault.isEmpty();
         if (strict != null && !strict.isBlank()) {
             String v = strict.trim().toLowerCase(Locale.ROOT);
             if (!v.equals("true") && !v.equals("false")) {
@@ -73,7 +125,7 @@ public final class UpstreamProxies {
             }
             promised = v.equals("true");
         }
-        return new UpstreamProxies(Map.copyOf(out), promised);
+        return new UpstreamProxies(Map.copyOf(out), Set.copyOf(inVault), promised);
     }
 
     /**
@@ -116,14 +168,25 @@ public final class UpstreamProxies {
         return new Upstream(uri.getHost(), port, authorization);
     }
 
-    /** The proxy for a country (its ISO code, in either case), if the operator configured one. */
+    /**
+     * The proxy for a country (its ISO code, in either case), if the operator configured one and this process has
+     * its URL (the worker).
+     */
     public Optional<Upstream> forCountry(String country) {
         return country == null ? Optional.empty()
                 : Optional.ofNullable(byCountry.get(country.trim().toLowerCase(Locale.ROOT)));
     }
 
+    /** Whether the deployment has a proxy for the country, its URL here or in the vault: what the API decides on. */
+    public boolean offers(String country) {
+        return country != null && (forCountry(country).isPresent()
+                || inVault.contains(country.trim().toLowerCase(Locale.ROOT)));
+    }
+
     /** The countries with a proxy. */
     public Set<String> countries() {
-        return byCountry.keySet();
+        Set<String> all = new TreeSet<>(byCountry.keySet());
+        all.addAll(inVault);
+        return Collections.unmodifiableSet(all);
     }
 }

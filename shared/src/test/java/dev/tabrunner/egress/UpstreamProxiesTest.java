@@ -90,4 +90,38 @@ class UpstreamProxiesTest {
         assertThat(UpstreamProxies.none().countries()).isEmpty();
         assertThat(UpstreamProxies.setting("fi")).isEqualTo("TABRUNNER_PROXY_FI");
     }
+
+    @Test
+    void aProxyKeptInTheVault_isOfferedByTheApi_whichNeverSeesItsUrl() {
+        UpstreamProxies api = UpstreamProxies.from(Map.of("TABRUNNER_PROXY_DE_CREDENTIAL_ID", "cred_de"));
+        assertThat(api.offers("DE")).isTrue();
+        assertThat(api.offers("us")).isFalse();
+        assertThat(api.forCountry("de")).as("no URL on the API's side").isEmpty();
+        assertThat(api.countries()).containsExactly("de");
+        assertThat(api.strict()).as("a configured proxy is a promise").isTrue();
+    }
+
+    @Test
+    void theWorker_readsTheUrlsOfVaultProxies_andLeavesOutWhatItCannotRead() {
+        Map<String, String> settings = Map.of(
+                "TABRUNNER_PROXY_DE_CREDENTIAL_ID", "cred_de",
+                "TABRUNNER_PROXY_FR_CREDENTIAL_ID", "cred_gone",
+                "TABRUNNER_PROXY_JP_CREDENTIAL_ID", "cred_broken",
+                "TABRUNNER_PROXY_US", "http://plain.example:3128",
+                "TABRUNNER_PROXY_US_CREDENTIAL_ID", "cred_us");
+        Map<String, String> resolved = UpstreamProxies.withVaultProxies(settings, id -> switch (id) {
+            case "cred_de" -> java.util.Optional.of("http://ada:s3cret@de.proxy.example:8080");
+            case "cred_us" -> java.util.Optional.of("http://from-the-vault.example:1");
+            case "cred_broken" -> throw new IllegalStateException("the vault is down");
+            default -> java.util.Optional.empty();
+        });
+        UpstreamProxies worker = UpstreamProxies.from(resolved);
+        assertThat(worker.forCountry("de")).get().hasToString("de.proxy.example:8080");
+        assertThat(worker.forCountry("us")).as("a URL given outright wins").get()
+                .hasToString("plain.example:3128");
+        // unreadable: no proxy here, so a task that asks for one fails (proxy_not_configured) instead of going direct
+        assertThat(worker.forCountry("fr")).isEmpty();
+        assertThat(worker.forCountry("jp")).isEmpty();
+        assertThat(settings).doesNotContainKey("TABRUNNER_PROXY_DE");
+    }
 }
