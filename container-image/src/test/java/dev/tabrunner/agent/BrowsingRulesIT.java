@@ -8,7 +8,6 @@ import dev.tabrunner.action.Action;
 import dev.tabrunner.action.AgentTaskRequestParser;
 import dev.tabrunner.action.WaitUntil;
 import dev.tabrunner.adapter.openai.OpenAiCompatibleLanguageModel;
-import dev.tabrunner.domain.Artifact;
 import dev.tabrunner.domain.BrowsingOptions;
 import dev.tabrunner.domain.SessionOptions;
 import dev.tabrunner.egress.EgressPolicy;
@@ -47,7 +46,6 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -142,7 +140,7 @@ class BrowsingRulesIT {
 
     private static EngineOutcome run(BrowsingOptions browsing, PageProgram program) {
         return engine.run(host, new ContextSpec(SessionOptions.defaults(), null, null, browsing, true), program,
-                new NoListener(), TaskControl.NONE);
+                EngineListener.discarding(), TaskControl.NONE);
     }
 
     /** A program that opens the shop page and ends. */
@@ -274,33 +272,5 @@ class BrowsingRulesIT {
         assertThat(outcome.error().message()).contains("'de'").contains("could not be reached");
         assertThat(hostsSeen).isEmpty();
         assertThat(outcome.network().toString()).contains("\"failed\":true");
-    }
-
-    /** The engine's listener for runs that keep nothing. */
-    private static final class NoListener implements EngineListener {
-        @Override
-        public void actionCompleted(ArrayNode resultsSoFar, String url) {
-        }
-
-        @Override
-        public Artifact saveArtifact(String kind, String filename, String contentType, byte[] bytes) {
-            return new Artifact(java.util.UUID.randomUUID().toString(), kind, filename, contentType, bytes.length,
-                    "mem/" + filename);
-        }
-
-        @Override
-        public Optional<UploadedBytes> uploadedFile(String name) {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<ResolvedCredential> credential(String credentialId) {
-            return Optional.empty();
-        }
-
-        @Override
-        public LiveSession openLiveView(Duration pause) {
-            throw new UnsupportedOperationException("no live view in this test");
-        }
     }
 }
